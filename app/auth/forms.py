@@ -1,0 +1,48 @@
+"""Forms of the log-in and password screens."""
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+REQUIRED = "Vui lòng nhập {}."
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED.format("tên đăng nhập"))])
+    password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED.format("mật khẩu"))])
+    submit = SubmitField("Đăng nhập")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Mật khẩu hiện tại", validators=[DataRequired(REQUIRED.format("mật khẩu hiện tại"))]
+    )
+    new_password = PasswordField(
+        "Mật khẩu mới",
+        validators=[DataRequired(REQUIRED.format("mật khẩu mới")),
+                    Length(min=8, message="Mật khẩu phải có ít nhất 8 ký tự.")],
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[EqualTo("new_password", message="Hai mật khẩu không khớp.")],
+    )
+    submit = SubmitField("Đổi mật khẩu")
+
+
+class ForgotPasswordForm(FlaskForm):
+    identifier = StringField(
+        "Tên đăng nhập hoặc e-mail", validators=[DataRequired(REQUIRED.format("tên đăng nhập hoặc e-mail"))]
+    )
+    submit = SubmitField("Gửi liên kết đặt lại mật khẩu")
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "Mật khẩu mới",
+        validators=[DataRequired(REQUIRED.format("mật khẩu mới")),
+                    Length(min=8, message="Mật khẩu phải có ít nhất 8 ký tự.")],
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[EqualTo("new_password", message="Hai mật khẩu không khớp.")],
+    )
+    submit = SubmitField("Đặt mật khẩu mới")

@@ -1,0 +1,110 @@
+"""Views of the auth blueprint: thin wrappers over app.services.auth."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from app.extensions import db
+from app.services import auth as auth_service
+from app.services import mail
+from app.services.errors import DomainError
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow relative 'next' links, so the log-in page cannot redirect off-site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        cfg = current_app.config
+        try:
+            user = auth_service.authenticate(
+                form.username.data,
+                form.password.data,
+                ip_address=request.remote_addr,
+                max_failures=cfg["LOGIN_MAX_FAILURES"],
+                ip_max_failures=cfg["LOGIN_IP_MAX_FAILURES"],
+                window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            )
+        except auth_service.LoginThrottled as error:
+            flash(str(error), "danger")
+            return render_template("auth/login.html", form=form), 429
+        except DomainError as error:
+            flash(str(error), "danger")
+            return render_template("auth/login.html", form=form), 200
+        login_user(user)
+        if user.must_change_password:
+            flash("Đây là lần đăng nhập đầu tiên: vui lòng đổi mật khẩu.", "info")
+            return redirect(url_for("auth.change_password"))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth_service.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        cfg = current_app.config
+        message = auth_service.request_password_reset(
+            form.identifier.data, secret_key=cfg["SECRET_KEY"], base_url=cfg["BASE_URL"]
+        )
+        db.session.commit()
+        if message is not None:
+            # Try now; without SMTP (or if it fails) the scheduler's mail job sends it later.
+            mail.deliver([message.id], mail.smtp_settings(cfg))
+        flash("Nếu tài khoản tồn tại và có e-mail, một liên kết đặt lại mật khẩu đã được gửi.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    cfg = current_app.config
+    try:
+        user = auth_service.user_from_reset_token(token, cfg["SECRET_KEY"], cfg["PASSWORD_RESET_MAX_AGE"])
+    except DomainError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth_service.change_password(user, None, form.new_password.data)
+        except DomainError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Đã đặt mật khẩu mới. Vui lòng đăng nhập.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

@@ -1,0 +1,53 @@
+"""Command-line groups: `flask users`, `flask demo`, `flask plans` (wiring to the services)."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.services.errors import DomainError
+
+users_cli = AppGroup("users", help="Quản lý tài khoản người dùng.")
+demo_cli = AppGroup("demo", help="Dữ liệu minh hoạ.")
+
+
+@users_cli.command("create-admin")
+@click.option("--username", default="admin", show_default=True)
+@click.option("--full-name", default="Quản trị hệ thống", show_default=True)
+@click.option("--email", default=None)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(username, full_name, email, password):
+    """Create the first administrator of a fresh install (must change the password at first log-in)."""
+    from app.services import users
+
+    try:
+        user = users.create_first_admin(username=username, full_name=full_name, email=email,
+                                            password=password)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản quản trị '{user.username}'.")
+
+
+@demo_cli.command("seed")
+def seed_demo():
+    """Create a realistic Sở with units, groups, users and the Hải Phòng plan (never in production)."""
+    from app.services import demo
+
+    if not current_app.config.get("ALLOW_DEMO_SEED"):
+        raise click.ClickException("Cấu hình production không cho phép tạo dữ liệu demo.")
+    try:
+        summary = demo.seed(current_app.config["DEMO_PASSWORD"])
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(summary.report())
+
+
+def init_app(app):
+    from app.plans.cli import plans_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(plans_cli)

@@ -1,0 +1,45 @@
+"""Vietnamese error pages (and JSON errors for the API)."""
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ."),
+    401: ("Chưa đăng nhập", "Vui lòng đăng nhập để tiếp tục."),
+    403: ("Không có quyền truy cập", "Tài khoản của bạn không có quyền xem hoặc thực hiện thao tác này."),
+    404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã bị xoá."),
+    405: ("Thao tác không được hỗ trợ", "Phương thức này không được hỗ trợ cho địa chỉ này."),
+    409: ("Xung đột dữ liệu", "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang."),
+    413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
+    429: ("Quá nhiều yêu cầu", "Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau."),
+    500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Vui lòng thử lại sau hoặc liên hệ quản trị."),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error={"code": code, "message": detail or message}), code
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. "
+                            "Vui lòng tải lại trang và thử lại.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+            return _render(413, f"Tệp tải lên vượt quá dung lượng cho phép ({limit // (1024 * 1024)} MB).")
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("Unhandled error")
+        from app.extensions import db
+
+        db.session.rollback()
+        return _render(500)

@@ -1,0 +1,1 @@
+"""Exporters: data to .docx/.xlsx bytes, pure (no Flask)."""

@@ -1,0 +1,171 @@
+"""Word (.docx) reader: body paragraphs and tables with merged cells expanded, streamed with lxml."""
+from __future__ import annotations
+
+import zipfile
+
+from lxml import etree
+
+from app.importers.errors import MSG_BAD_DOCX, MSG_TOO_BIG_TABLE, ImportFileError
+from app.importers.tables import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    RawDocument,
+    RawTable,
+    check_part,
+    clean_line,
+    join_lines,
+    main_document_part,
+    rectangular,
+)
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_WRAPPERS = frozenset({W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"})
+_TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "sym", W + "noBreakHyphen", W + "ptab")
+_SKIPPED = (MC + "Fallback", W + "moveFrom", W + "del")
+# Symbol-font characters (w:sym) that matter in task tables, by their low byte.
+_SYMBOL_CHARS = {
+    0xB3: "≥", 0xA3: "≤", 0xB9: "≠", 0xB1: "±", 0xBB: "≈", 0xAE: "→", 0xB7: "•", 0xD7: "×",
+    0x2D: "-", 0x3C: "<", 0x3E: ">", 0x25: "%",
+}
+
+
+def read_docx(archive: zipfile.ZipFile) -> RawDocument:
+    """Stream the main document part: top-level paragraphs become lines, tables become grids."""
+    document = RawDocument("docx")
+    try:
+        part = main_document_part(archive)
+        check_part(archive, part)
+        with archive.open(part) as source:
+            events = etree.iterparse(
+                source,
+                events=("end",),
+                tag=(W + "p", W + "tbl"),
+                resolve_entities=False,
+                no_network=True,
+                huge_tree=False,
+                load_dtd=False,
+                remove_comments=True,
+                remove_pis=True,
+            )
+            for _event, element in events:
+                if not _is_top_level(element):
+                    continue
+                if element.tag == W + "tbl":
+                    rows = _table_grid(element)
+                    if rows:
+                        document.blocks.append(RawTable(rows))
+                else:
+                    for line in _paragraph_text(element).split("\n"):
+                        line = clean_line(line)
+                        if line:
+                            document.blocks.append(line)
+                _release(element)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # lxml, zlib, zipfile, KeyError...: all mean a broken file
+        raise ImportFileError(MSG_BAD_DOCX) from exc
+    return document
+
+
+def _is_top_level(element) -> bool:
+    """True for a paragraph or table directly in the body (through content-control wrappers)."""
+    parent = element.getparent()
+    while parent is not None and parent.tag in _WRAPPERS:
+        parent = parent.getparent()
+    return parent is not None and parent.tag == W + "body"
+
+
+def _release(element) -> None:
+    """Free what has been read so memory stays bounded by the largest table."""
+    element.clear(keep_tail=True)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def _paragraph_text(paragraph) -> str:
+    """Visible text of a paragraph: runs, tabs as spaces, breaks as newlines, no deleted text."""
+    for skipped in list(paragraph.iter(*_SKIPPED)):
+        parent = skipped.getparent()
+        if parent is not None:
+            parent.remove(skipped)
+    parts = []
+    for node in paragraph.iter(*_TEXT_TAGS):
+        tag = node.tag
+        if tag == W + "t":
+            parts.append(node.text or "")
+        elif tag in (W + "tab", W + "ptab"):
+            parts.append(" ")
+        elif tag in (W + "br", W + "cr"):
+            parts.append("\n")
+        elif tag == W + "noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append(_symbol(node))
+    return "".join(parts)
+
+
+def _symbol(node) -> str:
+    try:
+        code = int(node.get(W + "char", ""), 16)
+    except ValueError:
+        return ""
+    if code >= 0xF000:
+        return _SYMBOL_CHARS.get(code & 0xFF, "")
+    return chr(code) if 0x20 <= code < 0x110000 else ""
+
+
+def _children(element, tag):
+    """Direct children with this tag, looking through content-control wrappers."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _int_attr(parent, tag: str, default: int = 0) -> int:
+    if parent is None:
+        return default
+    node = parent.find(W + tag)
+    if node is None:
+        return default
+    try:
+        return int(node.get(W + "val", default))
+    except ValueError:
+        return default
+
+
+def _cell_text(cell) -> str:
+    return join_lines(_paragraph_text(p) for p in cell.iter(W + "p"))
+
+
+def _table_grid(table) -> list[list[str]]:
+    """The table as a grid: gridSpan repeats a cell across columns, vMerge continues the cell above."""
+    rows: list[list[str]] = []
+    for tr in _children(table, W + "tr"):
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=f"{MAX_ROWS:,}".replace(",", ".")))
+        above = rows[-1] if rows else []
+        row: list[str] = [""] * min(max(_int_attr(tr.find(W + "trPr"), "gridBefore"), 0), MAX_COLUMNS)
+        for tc in _children(tr, W + "tc"):
+            col = len(row)
+            if col >= MAX_COLUMNS:
+                break
+            props = tc.find(W + "tcPr")
+            span = min(max(_int_attr(props, "gridSpan", 1), 1), MAX_COLUMNS - col)
+            vmerge = props.find(W + "vMerge") if props is not None else None
+            hmerge = props.find(W + "hMerge") if props is not None else None
+            if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and above:
+                row.extend(above[c] if c < len(above) else "" for c in range(col, col + span))
+                continue
+            if hmerge is not None and hmerge.get(W + "val", "continue") == "continue" and row:
+                text = row[-1]
+            else:
+                text = _cell_text(tc)
+            row.extend([text] * span)
+        row.extend([""] * max(0, min(_int_attr(tr.find(W + "trPr"), "gridAfter"), MAX_COLUMNS - len(row))))
+        rows.append(row)
+    return rectangular(rows)

@@ -1,0 +1,148 @@
+"""Excel (.xlsx) reader: each visible sheet as one grid, merged ranges expanded, read in streaming mode."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from app.importers.errors import MSG_BAD_XLSX, MSG_TOO_BIG_TABLE, ImportFileError
+from app.importers.tables import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    RawDocument,
+    RawTable,
+    check_part,
+    join_lines,
+    rectangular,
+)
+
+# A run of blank rows this long ends a sheet: stray formatting far below must not cost time.
+MAX_BLANK_RUN = 500
+MAX_MERGES = 100_000
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
+_CHUNK = 1 << 20
+
+
+def read_xlsx(archive: zipfile.ZipFile, data: bytes) -> RawDocument:
+    """Read every visible worksheet. openpyxl's read-only mode streams the cells but cannot report
+    merged ranges, so those are scanned separately from the sheet XML."""
+    import openpyxl
+
+    document = RawDocument("xlsx")
+    try:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                check_part(archive, name)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                if getattr(sheet, "sheet_state", "visible") != "visible":
+                    continue
+                rows = _sheet_rows(sheet)
+                path = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+                if rows and path in archive.namelist():
+                    _expand_merges(rows, _merged_ranges(archive, path))
+                rows = rectangular(rows)
+                if rows:
+                    document.blocks.append(RawTable(rows, name=sheet.title))
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl, lxml, zipfile, KeyError...: all mean a broken file
+        raise ImportFileError(MSG_BAD_XLSX) from exc
+    return document
+
+
+def _sheet_rows(sheet) -> list[list[str]]:
+    rows: list[list[str]] = []
+    blank_run = 0
+    for cells in sheet.iter_rows(max_col=MAX_COLUMNS):
+        row = [cell_text(cell) for cell in cells]
+        if any(row):
+            blank_run = 0
+        else:
+            blank_run += 1
+            if blank_run > MAX_BLANK_RUN:
+                break
+        rows.append(row)
+        if len(rows) > MAX_ROWS + MAX_BLANK_RUN:
+            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=f"{MAX_ROWS:,}".replace(",", ".")))
+    return rows
+
+
+def cell_text(cell) -> str:
+    """A cell value as the text a reader sees (dates dd/mm/yyyy, percentages with a decimal comma)."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return join_lines([value])
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, int | float):
+        if "%" in str(getattr(cell, "number_format", "") or ""):
+            return format_number(value * 100).replace(".", ",") + "%"
+        return format_number(value)
+    return join_lines([str(value)])
+
+
+def format_number(value: float) -> str:
+    """Integers without a decimal part; other numbers without float noise."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[str]:
+    """The merged ranges of a sheet, scanned from its XML in chunks (no DOM for big sheets)."""
+    refs: set[str] = set()
+    tail = b""
+    with archive.open(path) as source:
+        while True:
+            chunk = source.read(_CHUNK)
+            if not chunk:
+                break
+            buffer = tail + chunk
+            for match in _MERGE_REF.finditer(buffer):
+                refs.add(match.group(1).decode("ascii"))
+                if len(refs) > MAX_MERGES:
+                    return refs
+            tail = buffer[-300:]
+    return refs
+
+
+def _expand_merges(rows: list[list[str]], refs: set[str]) -> None:
+    """Copy the top-left value of each merged range into every cell of the range (within the grid)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    for ref in refs:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except ValueError:
+            continue
+        if min_row > len(rows) or min_col > MAX_COLUMNS:
+            continue
+        max_row = min(max_row, len(rows))
+        max_col = min(max_col, MAX_COLUMNS)
+        origin = rows[min_row - 1]
+        value = origin[min_col - 1] if min_col - 1 < len(origin) else ""
+        if not value:
+            continue
+        for r in range(min_row - 1, max_row):
+            row = rows[r]
+            if len(row) < max_col:
+                row.extend([""] * (max_col - len(row)))
+            for c in range(min_col - 1, max_col):
+                row[c] = value

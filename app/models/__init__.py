@@ -1,0 +1,43 @@
+"""All models, imported here so Alembic and the app see every table."""
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.models.assignments import (
+    Assignment,
+    AssignmentUpdate,
+    EvidenceFile,
+    ExtensionRequest,
+)
+from app.models.audit import AuditLog
+from app.models.notifications import Notification, OutboxMessage
+from app.models.plans import Plan, Task
+from app.models.units import Unit, UnitAlias, UnitGroup
+from app.models.users import LoginAttempt, User
+
+__all__ = [
+    "Assignment",
+    "AssignmentUpdate",
+    "AuditLog",
+    "EvidenceFile",
+    "ExtensionRequest",
+    "LoginAttempt",
+    "Notification",
+    "OutboxMessage",
+    "Plan",
+    "Task",
+    "Unit",
+    "UnitAlias",
+    "UnitGroup",
+    "User",
+]
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_search_text(session, flush_context, instances):
+    """Keep the folded search column in step with the text it mirrors, whoever writes the row."""
+    from app.parsing.text import fold
+
+    for obj in list(session.new) + list(session.dirty):
+        sources = getattr(obj, "search_sources", None)
+        if sources is not None:
+            obj.search_text = fold(" ".join(s for s in sources() if s))

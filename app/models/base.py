@@ -1,0 +1,14 @@
+"""Shared column helpers for the models."""
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC; views convert to Asia/Ho_Chi_Minh."""
+    return datetime.now(UTC)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

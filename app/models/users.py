@@ -1,0 +1,86 @@
+"""Users, their role, and the log-in attempts used for throttling."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.base import TimestampMixin, utcnow
+from app.models.units import Unit
+
+ROLE_ADMIN = "admin"
+ROLE_OFFICE = "office"
+ROLE_DIRECTOR = "director"
+ROLE_UNIT_HEAD = "unit_head"
+ROLE_UNIT_STAFF = "unit_staff"
+
+ROLES = {
+    ROLE_ADMIN: "Quản trị hệ thống",
+    ROLE_OFFICE: "Văn phòng Sở",
+    ROLE_DIRECTOR: "Lãnh đạo Sở",
+    ROLE_UNIT_HEAD: "Thủ trưởng đơn vị",
+    ROLE_UNIT_STAFF: "Chuyên viên / cán bộ đầu mối",
+}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255), index=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    unit: Mapped[Unit | None] = relationship()
+
+    # Flask-Login reads is_active: a deactivated account cannot log in or keep a session.
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_permission(self, permission: str) -> bool:
+        from app.permissions import role_has_permission
+
+        return self.is_active and role_has_permission(self.role, permission)
+
+    def search_sources(self) -> tuple[str | None, ...]:
+        return (self.username, self.full_name, self.email)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class LoginAttempt(db.Model):
+    """One row per log-in try; recent failures by name or address throttle further tries."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    ip_address: Mapped[str | None] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

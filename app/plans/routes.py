@@ -1,0 +1,129 @@
+"""Plan views: list, upload, preview with unit resolution, confirm, plan page."""
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.importers.errors import ImportFileError
+from app.models.assignments import Assignment
+from app.models.plans import Plan, Task
+from app.models.units import Unit, UnitGroup
+from app.permissions import IMPORT_PLANS, VIEW_ALL, permission_required
+from app.plans import bp
+from app.plans.forms import ConfirmImportForm, UploadPlanForm
+from app.services import plan_import, uploads
+from app.services.errors import DomainError
+
+
+@bp.route("/")
+@permission_required(VIEW_ALL)
+def index():
+    page = request.args.get("page", 1, type=int)
+    stmt = select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())
+    pagination = db.paginate(stmt, page=page, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    ids = [plan.id for plan in pagination.items]
+    task_counts = dict(db.session.execute(
+        select(Task.plan_id, func.count(Task.id)).where(Task.plan_id.in_(ids)).group_by(Task.plan_id)
+    ).all())
+    return render_template("plans/index.html", pagination=pagination, task_counts=task_counts,
+                           form=UploadPlanForm())
+
+
+@bp.route("/import", methods=["POST"])
+@permission_required(IMPORT_PLANS)
+def upload():
+    form = UploadPlanForm()
+    if not form.validate_on_submit():
+        for error in form.file.errors:
+            flash(error, "danger")
+        return redirect(url_for("plans.index"))
+    storage = form.file.data
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    data = storage.stream.read(limit + 1)
+    if len(data) > limit:
+        flash(f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB.", "danger")
+        return redirect(url_for("plans.index"))
+    filename = (storage.filename or "phu-luc").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    try:
+        plan_import.build_preview(data, filename, max_bytes=limit)
+    except (ImportFileError, DomainError) as error:
+        flash(str(error), "danger")
+        return redirect(url_for("plans.index"))
+    digest = uploads.save_pending(current_app.config["UPLOAD_FOLDER"], data)
+    return redirect(url_for("plans.preview", digest=digest, name=filename))
+
+
+def _choices_from(form_data) -> dict[str, str]:
+    """Unknown names resolved on the preview page: pairs of fields unknown-N / choice-N."""
+    choices = {}
+    for key, name in form_data.items():
+        if key.startswith("unknown-"):
+            choice = form_data.get("choice-" + key.removeprefix("unknown-"), "")
+            if choice:
+                choices[name] = choice
+    return choices
+
+
+def _resolution_options():
+    groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name)).all()
+    units = db.session.execute(
+        select(Unit.id, Unit.name, Unit.kind).where(Unit.is_active.is_(True)).order_by(Unit.kind, Unit.name)
+    ).all()
+    return groups, units
+
+
+@bp.route("/import/<digest>", methods=["GET", "POST"])
+@permission_required(IMPORT_PLANS)
+def preview(digest):
+    folder = current_app.config["UPLOAD_FOLDER"]
+    form = ConfirmImportForm()
+    filename = request.args.get("name") or form.filename.data or "phu-luc.docx"
+    choices = _choices_from(request.form) if request.method == "POST" else {}
+    try:
+        data = uploads.load_pending(folder, digest)
+        result = plan_import.build_preview(data, filename, choices=choices,
+                                           max_bytes=current_app.config["IMPORT_MAX_BYTES"])
+    except (ImportFileError, DomainError) as error:
+        flash(str(error), "danger")
+        return redirect(url_for("plans.index"))
+    if request.method == "GET":
+        meta = result.parsed.meta
+        form.filename.data = filename
+        form.number.data = meta.get("number")
+        form.title.data = meta.get("title")
+        form.issued_on.data = date.fromisoformat(meta["date"]) if meta.get("date") else None
+        form.school_year.data = meta.get("school_year")
+        form.issuer.data = meta.get("issuer")
+    elif form.confirm.data and form.validate_on_submit():
+        try:
+            plan = plan_import.import_plan(
+                current_user, data, filename, choices=choices,
+                meta={"number": form.number.data, "title": form.title.data, "date": form.issued_on.data,
+                      "school_year": form.school_year.data, "issuer": form.issuer.data},
+                max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+            )
+            db.session.commit()
+        except (ImportFileError, DomainError) as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            uploads.discard_pending(folder, digest)
+            flash(f"Đã nhập kế hoạch với {len(plan.tasks)} nhiệm vụ.", "success")
+            return redirect(url_for("plans.detail", plan_id=plan.id))
+    groups, units = _resolution_options()
+    return render_template("plans/preview.html", form=form, preview=result, digest=digest,
+                           choices=choices, groups=groups, units=units)
+
+
+@bp.route("/<int:plan_id>")
+@permission_required(VIEW_ALL)
+def detail(plan_id):
+    plan = db.get_or_404(Plan, plan_id)
+    tasks = db.session.scalars(
+        select(Task).where(Task.plan_id == plan.id).order_by(Task.position)
+        .options(selectinload(Task.assignments).joinedload(Assignment.unit))
+    ).all()
+    return render_template("plans/detail.html", plan=plan, tasks=tasks)

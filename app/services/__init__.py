@@ -1,0 +1,1 @@
+"""The domain layer: plain functions over the session that raise DomainError."""

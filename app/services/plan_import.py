@@ -1,0 +1,177 @@
+"""Turning a parsed appendix into a plan, its tasks and their assignments, in one transaction."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.importers.plan import ParsedPlan, parse_plan
+from app.models.assignments import ROLE_COOPERATING, ROLE_LEAD, Assignment
+from app.models.plans import Plan, Task
+from app.models.units import Unit
+from app.parsing.text import fold
+from app.parsing.times import SchoolCalendar
+from app.parsing.units import resolve_unit_names
+from app.services import audit, directory
+from app.services.errors import DomainError
+
+
+@dataclass
+class ResolvedName:
+    name: str
+    key: str | None  # "unit:ID", "group:ID" or None when unknown
+    unit_ids: list[int] = field(default_factory=list)
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.unit_ids)
+
+
+@dataclass
+class PreviewRow:
+    task: dict
+    lead: list[ResolvedName]
+    cooperating: list[ResolvedName]
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.unit_ids())
+
+    def unit_ids(self) -> set[int]:
+        return {uid for r in self.lead + self.cooperating for uid in r.unit_ids}
+
+
+@dataclass
+class ImportPreview:
+    parsed: ParsedPlan
+    sha256: str
+    rows: list[PreviewRow]
+    unknown_names: list[str]
+    duplicate_of: Plan | None = None
+    assignment_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _calendar(plan_calendar: dict | None) -> SchoolCalendar:
+    if not plan_calendar:
+        return SchoolCalendar()
+    return SchoolCalendar(**{k: tuple(v) for k, v in plan_calendar.items()})
+
+
+class _Directory:
+    """The directory loaded once per import: names, labels and group members, no query per row."""
+
+    def __init__(self):
+        self.by_name = directory.name_directory()
+        self.known_names = directory.known_names()
+        self._units_cache: dict[str, list[Unit]] = {}
+
+    def units(self, key: str) -> list[Unit]:
+        if key not in self._units_cache:
+            self._units_cache[key] = directory.units_for_key(key)
+        return self._units_cache[key]
+
+    def resolve(self, names: list[str], choices: dict[str, str]) -> list[ResolvedName]:
+        result = []
+        for item in resolve_unit_names(names, self.by_name):
+            key = item.key or choices.get(fold(item.name))
+            resolved = ResolvedName(name=item.name, key=key)
+            if key:
+                resolved.unit_ids = [u.id for u in self.units(key)]
+            result.append(resolved)
+        return result
+
+
+def build_preview(data: bytes, filename: str, *, choices: dict[str, str] | None = None,
+                  max_bytes: int | None = None, calendar: dict | None = None) -> ImportPreview:
+    """Parse and resolve without writing anything; raises ImportFileError for bad files."""
+    directory_ = _Directory()
+    parsed = parse_plan(data, filename, known_unit_names=directory_.known_names or None,
+                        calendar=_calendar(calendar), **({"max_bytes": max_bytes} if max_bytes else {}))
+    choices = {fold(k): v for k, v in (choices or {}).items()}
+    rows, unknown = [], []
+    for task in parsed.tasks:
+        row = PreviewRow(task=task, lead=directory_.resolve(task["lead"], choices),
+                         cooperating=directory_.resolve(task["cooperating"], choices))
+        for item in row.lead + row.cooperating:
+            if item.key is None and item.name not in unknown:
+                unknown.append(item.name)
+        rows.append(row)
+    digest = file_digest(data)
+    duplicate = db.session.scalar(select(Plan).where(Plan.source_sha256 == digest).limit(1))
+    preview = ImportPreview(parsed=parsed, sha256=digest, rows=rows, unknown_names=unknown,
+                            duplicate_of=duplicate)
+    preview.assignment_count = sum(row.unit_count for row in rows)
+    return preview
+
+
+def _parse_iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
+                choices: dict[str, str] | None = None, save_choices: bool = True,
+                allow_duplicate: bool = False, max_bytes: int | None = None) -> Plan:
+    """Create the plan with its tasks and assignments; the caller commits (all or nothing).
+
+    Group names expand to their current members; a unit that is both lead and (through a group)
+    cooperating keeps the lead role. Unknown names stay on the task until the office resolves them.
+    """
+    preview = build_preview(data, filename, choices=choices, max_bytes=max_bytes)
+    if preview.duplicate_of is not None and not allow_duplicate:
+        raise DomainError(
+            f"Tệp này đã được nhập thành kế hoạch “{preview.duplicate_of.label}”. "
+            "Không nhập lại để tránh trùng nhiệm vụ."
+        )
+    if save_choices:
+        for spelling, key in (choices or {}).items():
+            if key:
+                directory.save_alias(actor, spelling, key)
+    info = {**preview.parsed.meta, **{k: v for k, v in (meta or {}).items() if v}}
+    title = (info.get("title") or filename).strip()
+    issued_on = info.get("date")
+    plan = Plan(
+        number=info.get("number"), title=title,
+        issued_on=issued_on if isinstance(issued_on, date) else _parse_iso(issued_on),
+        school_year=info.get("school_year"), issuer=info.get("issuer"), source_filename=filename,
+        source_sha256=preview.sha256, import_warnings=preview.parsed.warnings,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(plan)
+    for position, row in enumerate(preview.rows, 1):
+        plan.tasks.append(_task_from_row(position, row))
+    db.session.flush()
+    audit.record(actor, "plan_imported", plan, details={
+        "file": filename, "tasks": len(plan.tasks), "sha256": preview.sha256,
+    })
+    return plan
+
+
+def _task_from_row(position: int, row: PreviewRow) -> Task:
+    t = row.task
+    task = Task(
+        position=position, ref=t.get("ref"), group_name=t.get("group"), content=t["content"],
+        product=t.get("product"), time_text=t.get("time_text"), start_date=_parse_iso(t.get("start_date")),
+        due_date=_parse_iso(t.get("due_date")), recurrence=t.get("recurrence"), targets=t.get("targets") or [],
+        lead_text=", ".join(t.get("lead") or []), cooperating_text=", ".join(t.get("cooperating") or []),
+        unresolved_units=[r.name for r in row.lead + row.cooperating if r.key is None],
+        extra=t.get("extra") or {}, warnings=t.get("warnings") or [],
+    )
+    roles: dict[int, str] = {}
+    for resolved in row.cooperating:
+        for unit_id in resolved.unit_ids:
+            roles.setdefault(unit_id, ROLE_COOPERATING)
+    for resolved in row.lead:
+        for unit_id in resolved.unit_ids:
+            roles[unit_id] = ROLE_LEAD  # the lead role wins over a cooperating one
+    for unit_id, role in sorted(roles.items()):
+        task.assignments.append(Assignment(unit_id=unit_id, role=role, due_date=task.due_date,
+                                           original_due_date=task.due_date))
+    return task

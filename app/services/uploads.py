@@ -1,0 +1,39 @@
+"""Holding an uploaded plan file between the preview and the confirmation."""
+import re
+from pathlib import Path
+
+from app.services.errors import DomainError
+from app.services.plan_import import file_digest
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _pending_dir(upload_folder: str) -> Path:
+    path = Path(upload_folder) / "pending-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_pending(upload_folder: str, data: bytes) -> str:
+    """Store under the content hash: the same file twice is one file, and the name is unguessable."""
+    digest = file_digest(data)
+    target = _pending_dir(upload_folder) / f"{digest}.bin"
+    if not target.exists():
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return digest
+
+
+def load_pending(upload_folder: str, digest: str) -> bytes:
+    if not _DIGEST.match(digest or ""):
+        raise DomainError("Mã tệp tải lên không hợp lệ.")
+    path = _pending_dir(upload_folder) / f"{digest}.bin"
+    if not path.exists():
+        raise DomainError("Tệp tải lên đã hết hạn hoặc không tồn tại. Vui lòng tải lên lại.")
+    return path.read_bytes()
+
+
+def discard_pending(upload_folder: str, digest: str) -> None:
+    if _DIGEST.match(digest or ""):
+        (_pending_dir(upload_folder) / f"{digest}.bin").unlink(missing_ok=True)

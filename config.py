@@ -1,0 +1,108 @@
+"""Configuration classes that read the environment (Dev, Test, Production)."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'tdnv.sqlite3'}"
+
+
+class Config:
+    """Settings shared by every environment; each value may come from the environment."""
+
+    APP_NAME = "TDNV"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", default_sqlite_url())
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Whole-request ceiling; each upload kind also has its own, smaller limit.
+    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 25) * 1024 * 1024
+    EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
+
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_MINUTES", 480))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=0)
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_IP_MAX_FAILURES = _env_int("LOGIN_IP_MAX_FAILURES", 30)
+    LOGIN_WINDOW_MINUTES = _env_int("LOGIN_WINDOW_MINUTES", 15)
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MINUTES", 60) * 60
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "TDNV <tdnv@localhost>")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Absolute address used in e-mailed links (no request exists in the scheduler).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tdnv-demo")
+    ALLOW_DEMO_SEED = True
+    ITEMS_PER_PAGE = 25
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    MAIL_SERVER = ""
+    LOGIN_IP_MAX_FAILURES = 1000
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    ALLOW_DEMO_SEED = False
+
+    @classmethod
+    def validate(cls, settings: dict) -> None:
+        """Refuse to start with a default or short secret: sessions could be forged."""
+        key = settings.get("SECRET_KEY") or ""
+        if key == DEFAULT_SECRET_KEY or len(key) < 16:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("TDNV_CONFIG") or os.environ.get("FLASK_ENV") or "development"
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown configuration {name!r}; use one of {sorted(CONFIGS)}") from None
