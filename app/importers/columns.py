@@ -82,7 +82,13 @@ class ColumnMap:
 
     def is_header_repeat(self, row: list[str]) -> bool:
         """A header row repeated on a later page or at the top of a continuation table."""
+        if not row or header_key(row[0]) not in self._first_keys:
+            return False  # the cheap test settles every data row
         return tuple(header_key(cell) for cell in row) in self.header_rows
+
+    @property
+    def _first_keys(self) -> set[str]:
+        return {keys[0] for keys in self.header_rows if keys}
 
 
 def map_columns(header_rows: list[list[str]], first_row: int = 0) -> ColumnMap:
@@ -133,9 +139,15 @@ def detect_header(rows: list[list[str]]) -> tuple[ColumnMap, int] | None:
         if not any(rows[i]):
             continue
         one = map_columns(rows[i : i + 1], i)
-        if i + 1 < len(rows):
+        if i + 1 < len(rows) and one.score:
             two = map_columns(rows[i : i + 2], i)
-            if two.qualifies and two.score > one.score and _is_sub_header(rows[i + 1], rows[i], two):
+            # The second row must complete the first one, not be a header of its own under a title.
+            if (
+                two.qualifies
+                and two.score > one.score
+                and _is_sub_header(rows[i + 1], rows[i], two)
+                and map_columns(rows[i + 1 : i + 2], i + 1).score <= two.score
+            ):
                 return two, i + 2
         if one.qualifies:
             return one, i + 1

@@ -31,8 +31,13 @@ _SYMBOL_CHARS = {
 
 
 def read_docx(archive: zipfile.ZipFile) -> RawDocument:
-    """Stream the main document part: top-level paragraphs become lines, tables become grids."""
+    """Stream the main document part: top-level paragraphs become lines, tables become grids.
+
+    Rows of a top-level table are turned into text as soon as they end and then freed, so memory
+    follows the size of the grid, not of the XML.
+    """
     document = RawDocument("docx")
+    rows: list[list[str]] = []  # rows of the open top-level table
     try:
         part = main_document_part(archive)
         check_part(archive, part)
@@ -40,7 +45,7 @@ def read_docx(archive: zipfile.ZipFile) -> RawDocument:
             events = etree.iterparse(
                 source,
                 events=("end",),
-                tag=(W + "p", W + "tbl"),
+                tag=(W + "p", W + "tbl", W + "tr"),
                 resolve_entities=False,
                 no_network=True,
                 huge_tree=False,
@@ -49,12 +54,19 @@ def read_docx(archive: zipfile.ZipFile) -> RawDocument:
                 remove_pis=True,
             )
             for _event, element in events:
+                if element.tag == W + "tr":
+                    if _in_top_level_table(element):
+                        if len(rows) >= MAX_ROWS:
+                            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=f"{MAX_ROWS:,}".replace(",", ".")))
+                        rows.append(_row_cells(element, rows[-1] if rows else []))
+                        _release(element)
+                    continue
                 if not _is_top_level(element):
                     continue
                 if element.tag == W + "tbl":
-                    rows = _table_grid(element)
-                    if rows:
-                        document.blocks.append(RawTable(rows))
+                    grid, rows = rectangular(rows), []
+                    if grid:
+                        document.blocks.append(RawTable(grid))
                 else:
                     for line in _paragraph_text(element).split("\n"):
                         line = clean_line(line)
@@ -66,6 +78,13 @@ def read_docx(archive: zipfile.ZipFile) -> RawDocument:
     except Exception as exc:  # lxml, zlib, zipfile, KeyError...: all mean a broken file
         raise ImportFileError(MSG_BAD_DOCX) from exc
     return document
+
+
+def _in_top_level_table(row) -> bool:
+    parent = row.getparent()
+    while parent is not None and parent.tag in _WRAPPERS:
+        parent = parent.getparent()
+    return parent is not None and parent.tag == W + "tbl" and _is_top_level(parent)
 
 
 def _is_top_level(element) -> bool:
@@ -142,30 +161,25 @@ def _cell_text(cell) -> str:
     return join_lines(_paragraph_text(p) for p in cell.iter(W + "p"))
 
 
-def _table_grid(table) -> list[list[str]]:
-    """The table as a grid: gridSpan repeats a cell across columns, vMerge continues the cell above."""
-    rows: list[list[str]] = []
-    for tr in _children(table, W + "tr"):
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=f"{MAX_ROWS:,}".replace(",", ".")))
-        above = rows[-1] if rows else []
-        row: list[str] = [""] * min(max(_int_attr(tr.find(W + "trPr"), "gridBefore"), 0), MAX_COLUMNS)
-        for tc in _children(tr, W + "tc"):
-            col = len(row)
-            if col >= MAX_COLUMNS:
-                break
-            props = tc.find(W + "tcPr")
-            span = min(max(_int_attr(props, "gridSpan", 1), 1), MAX_COLUMNS - col)
-            vmerge = props.find(W + "vMerge") if props is not None else None
-            hmerge = props.find(W + "hMerge") if props is not None else None
-            if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and above:
-                row.extend(above[c] if c < len(above) else "" for c in range(col, col + span))
-                continue
-            if hmerge is not None and hmerge.get(W + "val", "continue") == "continue" and row:
-                text = row[-1]
-            else:
-                text = _cell_text(tc)
-            row.extend([text] * span)
-        row.extend([""] * max(0, min(_int_attr(tr.find(W + "trPr"), "gridAfter"), MAX_COLUMNS - len(row))))
-        rows.append(row)
-    return rectangular(rows)
+def _row_cells(tr, above: list[str]) -> list[str]:
+    """One row of the grid: gridSpan repeats a cell across columns, vMerge continues the cell above."""
+    props = tr.find(W + "trPr")
+    row: list[str] = [""] * min(max(_int_attr(props, "gridBefore"), 0), MAX_COLUMNS)
+    for tc in _children(tr, W + "tc"):
+        col = len(row)
+        if col >= MAX_COLUMNS:
+            break
+        cell_props = tc.find(W + "tcPr")
+        span = min(max(_int_attr(cell_props, "gridSpan", 1), 1), MAX_COLUMNS - col)
+        vmerge = cell_props.find(W + "vMerge") if cell_props is not None else None
+        hmerge = cell_props.find(W + "hMerge") if cell_props is not None else None
+        if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and above:
+            row.extend(above[c] if c < len(above) else "" for c in range(col, col + span))
+            continue
+        if hmerge is not None and hmerge.get(W + "val", "continue") == "continue" and row:
+            text = row[-1]
+        else:
+            text = _cell_text(tc)
+        row.extend([text] * span)
+    row.extend([""] * max(0, min(_int_attr(props, "gridAfter"), MAX_COLUMNS - len(row))))
+    return row

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from app.importers.errors import MSG_NO_ROWS, MSG_NO_TABLE, MSG_TOO_LARGE, ImportFileError
 from app.importers.plan_meta import extract_meta
@@ -14,6 +15,7 @@ from app.parsing.times import SchoolCalendar, TimeParse, content_deadline_warnin
 from app.parsing.units import COMMON_UNIT_NAMES, split_unit_names
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_LEGACY_SAMPLE_WORDS = 20000
 TASK_KEYS = (
     "ref", "group", "content", "product", "time_text", "start_date", "due_date", "recurrence",
     "lead", "cooperating", "targets", "warnings", "extra",
@@ -53,12 +55,13 @@ def parse_plan(
     calendar: SchoolCalendar | None = None,
 ) -> ParsedPlan:
     """Read a .docx/.xlsx/.csv plan appendix; raise ImportFileError for a file it cannot read."""
+    data = bytes(data)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             MSG_TOO_LARGE.format(size=len(data) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
         )
     document = read_document(data, filename)
-    plan = ParsedPlan(source=re.split(r"[\\/]", filename or "")[-1])
+    plan = ParsedPlan(source=re.split(r"[\\/]", str(filename or ""))[-1])
     plan.warnings.extend(document.warnings)
     encoding = fix_legacy_encoding(document)
     if encoding:
@@ -75,7 +78,7 @@ def parse_plan(
         plan.warnings.append(MSG_NO_LEAD_COLUMN)
     if any("time" in cells.missing for cells in scan.tasks):
         plan.warnings.append(MSG_NO_TIME_COLUMN)
-    known = known_unit_names if known_unit_names is not None else COMMON_UNIT_NAMES
+    known = tuple(known_unit_names) if known_unit_names is not None else COMMON_UNIT_NAMES
     calendar = calendar or SchoolCalendar()
     default_year = _default_year(plan.meta)
     for cells in scan.tasks:
@@ -120,7 +123,10 @@ def fix_legacy_encoding(document: RawDocument) -> str | None:
     texts = [b for b in document.blocks if isinstance(b, str)]
     for table in document.tables:
         texts.extend(cell for row in table.rows for cell in row if cell)
-    _, encoding = fix_legacy_text("\n".join(texts))
+    # Each distinct non-ASCII word once: the same judgement as over the whole text, at a fraction
+    # of the cost on long, repetitive appendices (ASCII words never count either way).
+    words = dict.fromkeys(w for text in dict.fromkeys(texts) for w in text.split() if not w.isascii())
+    _, encoding = fix_legacy_text(" ".join(islice(words, MAX_LEGACY_SAMPLE_WORDS)))
     if encoding is None:
         return None
     convert = _converter(encoding)

@@ -8,10 +8,10 @@ from datetime import date
 from app.parsing.text import fold, normalize_text
 
 _NUMBER = re.compile(r"^\s*Số\s*(?:hiệu)?\s*[:.]\s*(\d{1,6}\s*/\s*[^\s,;()]+)", re.I)
-_PLACE_DATE = re.compile(
-    r"^[^\W\d_][^,]{1,60},\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.I
-)
-_PLACE_DATE_SLASH = re.compile(r"^[^\W\d_][^,]{1,60},\s*ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", re.I)
+# "Hải Phòng, ngày 20 tháng 10 năm 2025": a place of one to six words (no digits), then the date.
+_PLACE = r"^[^\W\d_]+(?:[ .\-]+[^\W\d_]+){0,5}\s*,\s*ngày\s*"
+_PLACE_DATE = re.compile(_PLACE + r"(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.I)
+_PLACE_DATE_SLASH = re.compile(_PLACE + r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", re.I)
 _HEADING = re.compile(
     r"^(ke hoach|phu luc|cong van|huong dan|bao cao|quyet dinh|chuong trinh|thong bao|de an)"
     r"(\s+(so\s+)?[0-9ivx][0-9ivx.]*)?\s*:?$"

@@ -31,7 +31,8 @@ MAX_COLUMNS = 64
 MAX_ROWS = 20000
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# U+00AD is kept: in TCVN3 text it is the letter "ư".
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 @dataclass
@@ -119,6 +120,8 @@ def open_zip(data: bytes, filename: str = "") -> zipfile.ZipFile:
         raise ImportFileError(MSG_ZIP_BOMB)
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1):
+        raise ImportFileError(MSG_ZIP_BOMB)
+    if any(info.file_size > MAX_PART_BYTES for info in infos):
         raise ImportFileError(MSG_ZIP_BOMB)
     return archive
 

@@ -88,7 +88,7 @@ def parse_targets(text: str) -> list[dict]:
         if re.match(r"-[^\W\d_]", folded[end:]) or (folded[m.start() - 1:m.start()] == "("
                                                     and folded[end:end + 1] == ")"):
             continue  # "57-NQ/TW", "(1)"
-        before = folded[:m.start()]
+        before = folded[max(0, m.start() - 40):m.start()]  # operators and names are short
         op_match = _OPERATOR_RE.search(before)
         op = _OPERATOR_OF[op_match.group(0).strip()] if op_match else ">="
         percent = _PERCENT.match(folded, end)

@@ -1,8 +1,10 @@
 """Forms of the plan import flow."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.fields import VnDateField
 
 
 class UploadPlanForm(FlaskForm):
@@ -15,8 +17,7 @@ class ConfirmImportForm(FlaskForm):
     number = StringField("Số hiệu", validators=[Optional(), Length(max=80)])
     title = StringField("Trích yếu / tên kế hoạch",
                         validators=[DataRequired("Vui lòng nhập tên kế hoạch."), Length(max=2000)])
-    issued_on = DateField("Ngày ban hành", format=["%d/%m/%Y", "%Y-%m-%d"], validators=[Optional()],
-                          render_kw={"placeholder": "dd/mm/yyyy"})
+    issued_on = VnDateField("Ngày ban hành", validators=[Optional()])
     school_year = StringField("Năm học", validators=[
         Optional(), Regexp(r"^\d{4}-\d{4}$", message="Năm học dạng 2025-2026.")])
     issuer = StringField("Cơ quan ban hành", validators=[Optional(), Length(max=255)])

@@ -48,7 +48,7 @@ def upload():
         return redirect(url_for("plans.index"))
     filename = (storage.filename or "phu-luc").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     try:
-        plan_import.build_preview(data, filename, max_bytes=limit)
+        plan_import.build_preview(data, filename)
     except (ImportFileError, DomainError) as error:
         flash(str(error), "danger")
         return redirect(url_for("plans.index"))
@@ -84,8 +84,7 @@ def preview(digest):
     choices = _choices_from(request.form) if request.method == "POST" else {}
     try:
         data = uploads.load_pending(folder, digest)
-        result = plan_import.build_preview(data, filename, choices=choices,
-                                           max_bytes=current_app.config["IMPORT_MAX_BYTES"])
+        result = plan_import.build_preview(data, filename, choices=choices)
     except (ImportFileError, DomainError) as error:
         flash(str(error), "danger")
         return redirect(url_for("plans.index"))
@@ -103,7 +102,6 @@ def preview(digest):
                 current_user, data, filename, choices=choices,
                 meta={"number": form.number.data, "title": form.title.data, "date": form.issued_on.data,
                       "school_year": form.school_year.data, "issuer": form.issuer.data},
-                max_bytes=current_app.config["IMPORT_MAX_BYTES"],
             )
             db.session.commit()
         except (ImportFileError, DomainError) as error:

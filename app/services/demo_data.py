@@ -3,7 +3,6 @@ from app.models.units import (
     KIND_CENTRE,
     KIND_COMMUNE,
     KIND_DIVISION,
-    KIND_EXTERNAL,
     KIND_OFFICE,
     KIND_SCHOOL,
 )

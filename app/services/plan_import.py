@@ -90,11 +90,11 @@ class _Directory:
 
 
 def build_preview(data: bytes, filename: str, *, choices: dict[str, str] | None = None,
-                  max_bytes: int | None = None, calendar: dict | None = None) -> ImportPreview:
+                  calendar: dict | None = None) -> ImportPreview:
     """Parse and resolve without writing anything; raises ImportFileError for bad files."""
     directory_ = _Directory()
     parsed = parse_plan(data, filename, known_unit_names=directory_.known_names or None,
-                        calendar=_calendar(calendar), **({"max_bytes": max_bytes} if max_bytes else {}))
+                        calendar=_calendar(calendar))
     choices = {fold(k): v for k, v in (choices or {}).items()}
     rows, unknown = [], []
     for task in parsed.tasks:
@@ -118,13 +118,13 @@ def _parse_iso(value: str | None) -> date | None:
 
 def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
                 choices: dict[str, str] | None = None, save_choices: bool = True,
-                allow_duplicate: bool = False, max_bytes: int | None = None) -> Plan:
+                allow_duplicate: bool = False) -> Plan:
     """Create the plan with its tasks and assignments; the caller commits (all or nothing).
 
     Group names expand to their current members; a unit that is both lead and (through a group)
     cooperating keeps the lead role. Unknown names stay on the task until the office resolves them.
     """
-    preview = build_preview(data, filename, choices=choices, max_bytes=max_bytes)
+    preview = build_preview(data, filename, choices=choices)
     if preview.duplicate_of is not None and not allow_duplicate:
         raise DomainError(
             f"Tệp này đã được nhập thành kế hoạch “{preview.duplicate_of.label}”. "

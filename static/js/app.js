@@ -6,12 +6,20 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
     return;
   }
-  // Long work (imports): disable the button and show progress so nobody submits twice.
-  var busy = form.querySelector("[data-busy-text]");
-  if (busy) {
-    busy.disabled = true;
-    busy.textContent = busy.getAttribute("data-busy-text");
-    var bar = form.querySelector(".busy-indicator");
-    if (bar) { bar.classList.remove("d-none"); }
+  // Long work (imports): show progress and ignore a second click. The button is only styled as
+  // disabled: a really disabled submitter would drop its name/value from the submitted form.
+  var busy = event.submitter && event.submitter.hasAttribute("data-busy-text") ? event.submitter
+    : form.querySelector("[data-busy-text]");
+  if (!busy) { return; }
+  if (form.dataset.submitted === "1") {
+    event.preventDefault();
+    return;
   }
+  form.dataset.submitted = "1";
+  busy.classList.add("disabled");
+  busy.setAttribute("aria-disabled", "true");
+  if (busy.tagName === "INPUT") { busy.value = busy.getAttribute("data-busy-text"); }
+  else { busy.textContent = busy.getAttribute("data-busy-text"); }
+  var bar = form.querySelector(".busy-indicator");
+  if (bar) { bar.classList.remove("d-none"); }
 });

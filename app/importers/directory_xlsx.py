@@ -1,0 +1,408 @@
+"""Units and users from one .xlsx workbook: bytes in, rows with their row-level errors out (no DB)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from app.importers.errors import (
+    MSG_BAD_XLSX,
+    MSG_EMPTY,
+    MSG_TOO_LARGE,
+    MSG_XLS,
+    MSG_ZIP_BOMB,
+    ImportFileError,
+)
+from app.models.units import UNIT_KINDS
+from app.models.users import ROLES
+from app.parsing.text import fold, normalize_text
+
+MAX_ROWS = 20_000
+MAX_ZIP_MEMBERS = 500
+MAX_UNCOMPRESSED_BYTES = 150 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_COLUMNS = 40
+HEADER_SCAN_ROWS = 10
+MIN_PASSWORD_LENGTH = 8
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
+EMAIL_RE = re.compile(r"^[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]{2,}$")
+
+UNIT_SHEET, USER_SHEET = "Đơn vị", "Người dùng"
+# field -> (header written in the template, other accepted headers); matched on folded text.
+UNIT_COLUMNS = {
+    "code": ("Mã đơn vị", ("ma", "ma dv")),
+    "name": ("Tên đơn vị", ("ten", "ten dv")),
+    "short_name": ("Tên viết tắt", ("ten ngan", "viet tat")),
+    "kind": ("Loại", ("loai don vi", "loai dv")),
+    "parent_code": ("Mã đơn vị cấp trên", ("don vi cap tren", "ma cap tren")),
+    "email": ("E-mail", ("email", "thu dien tu")),
+    "aliases": ("Tên gọi khác", ("ten khac",)),
+}
+USER_COLUMNS = {
+    "username": ("Tên đăng nhập", ("tai khoan",)),
+    "full_name": ("Họ và tên", ("ho ten",)),
+    "email": ("E-mail", ("email", "thu dien tu")),
+    "phone": ("Điện thoại", ("so dien thoai", "sdt", "dt")),
+    "role": ("Vai trò", ("quyen",)),
+    "unit_code": ("Mã đơn vị", ("ma dv", "don vi")),
+    "password": ("Mật khẩu ban đầu", ("mat khau",)),
+}
+UNIT_REQUIRED = ("code", "name", "kind")
+USER_REQUIRED = ("username", "full_name", "role", "unit_code")
+
+# Extra spellings people type in the Loại / Vai trò columns, besides the codes and the labels.
+KIND_SYNONYMS = {"so": "so", "so gd": "so", "van phong": "office", "phong": "division",
+                 "truong": "school", "truong hoc": "school", "trung tam": "centre",
+                 "xa": "commune", "ubnd xa": "commune", "phuong": "commune", "ngoai nganh": "external"}
+ROLE_SYNONYMS = {"quan tri": "admin", "van phong": "office", "lanh dao": "director",
+                 "giam doc": "director", "thu truong": "unit_head", "truong phong": "unit_head",
+                 "chuyen vien": "unit_staff", "can bo dau moi": "unit_staff", "can bo": "unit_staff"}
+
+
+def _key(text: str) -> str:
+    """Header/label key: folded, notes in brackets and stars dropped, punctuation as spaces."""
+    text = re.sub(r"\([^)]*\)", " ", fold(text))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _lookup(table: dict[str, str], synonyms: dict[str, str]) -> dict[str, str]:
+    keys = {_key(code): code for code in table}
+    keys.update({_key(label): code for code, label in table.items()})
+    keys.update(synonyms)
+    return keys
+
+
+KIND_KEYS = _lookup(UNIT_KINDS, KIND_SYNONYMS)
+ROLE_KEYS = _lookup(ROLES, ROLE_SYNONYMS)
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    short_name: str
+    kind: str | None
+    kind_text: str
+    parent_code: str
+    email: str
+    aliases: list[str]
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UserRow:
+    row: int
+    username: str
+    full_name: str
+    email: str
+    phone: str
+    role: str | None
+    role_text: str
+    unit_code: str
+    password: str = field(repr=False)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DirectoryFile:
+    units: list[UnitRow] = field(default_factory=list)
+    users: list[UserRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for r in (*self.units, *self.users) if r.errors)
+
+
+def is_valid_email(value: str) -> bool:
+    return bool(EMAIL_RE.match(value or "")) and len(value) <= 255
+
+
+def split_aliases(text: str) -> list[str]:
+    """"Sở KHCN; Sở KH&CN" -> two aliases; blanks and repeats (by folded form) dropped."""
+    seen, out = set(), []
+    for part in re.split(r"[;\n]", text or ""):
+        alias = normalize_text(part)
+        if alias and fold(alias) not in seen:
+            seen.add(fold(alias))
+            out.append(alias)
+    return out
+
+
+def cell_text(value) -> str:
+    """A cell as text: integral numbers without ".0" (codes and phones typed as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d/%m/%Y")
+    return normalize_text(str(value))
+
+
+def _open_checked(data: bytes, max_bytes: int | None) -> zipfile.ZipFile:
+    """Size, format and zip-bomb checks before openpyxl sees the bytes."""
+    if not data or not data.strip():
+        raise ImportFileError(MSG_EMPTY)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ImportFileError(MSG_TOO_LARGE.format(size=len(data) / 1048576, limit=max_bytes // 1048576))
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ImportFileError(MSG_XLS)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+        raise ImportFileError(MSG_BAD_XLSX) from exc
+    total = sum(info.file_size for info in infos)
+    if (len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_BYTES
+            or total > MAX_COMPRESSION_RATIO * len(data)):
+        raise ImportFileError(MSG_ZIP_BOMB)
+    if "xl/workbook.xml" not in archive.namelist():
+        raise ImportFileError(MSG_BAD_XLSX)
+    return archive
+
+
+def _find_header(rows: list[list[str]], columns: dict, required: tuple[str, ...]):
+    """The first of the top rows naming every required column: (row index, field -> column)."""
+    accepted = {field: {_key(header), *aliases} for field, (header, aliases) in columns.items()}
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found: dict[str, int] = {}
+        for col, text in enumerate(row):
+            key = _key(text)
+            for name, keys in accepted.items():
+                if key in keys and name not in found:
+                    found[name] = col
+                    break
+        if all(name in found for name in required):
+            return index, found
+    return None, {}
+
+
+def _sheet_kind(title: str) -> str | None:
+    key = _key(title)
+    if key.startswith("don vi") or key == "units":
+        return "units"
+    if key.startswith("nguoi dung") or key in {"users", "tai khoan"}:
+        return "users"
+    return None
+
+
+def _kind_from_header(sheet) -> str | None:
+    """A sheet named otherwise is still recognised by the headers in its first rows."""
+    top = [[cell_text(v) for v in values]
+           for values in sheet.iter_rows(max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS, values_only=True)]
+    if _find_header(top, USER_COLUMNS, USER_REQUIRED)[0] is not None:
+        return "users"
+    if _find_header(top, UNIT_COLUMNS, UNIT_REQUIRED)[0] is not None:
+        return "units"
+    return None
+
+
+def _read_rows(sheet, budget: list[int]) -> list[list[str]]:
+    """Cell texts of a sheet, blank rows kept (row numbers matter); counts against the row budget."""
+    rows: list[list[str]] = []
+    blank_run = 0
+    for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+        row = [cell_text(v) for v in values]
+        if any(row):
+            blank_run = 0
+            budget[0] += 1
+            if budget[0] > MAX_ROWS + HEADER_SCAN_ROWS * 2:
+                raise ImportFileError(f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng.".replace(",", "."))
+        else:
+            blank_run += 1
+            if blank_run > 1000:  # stray formatting far below the data
+                break
+        rows.append(row)
+    return rows
+
+
+def parse_directory_xlsx(data: bytes, *, max_bytes: int | None = None) -> DirectoryFile:
+    """Read the "Đơn vị" and "Người dùng" sheets; every problem of a row is listed on that row."""
+    import openpyxl
+
+    _open_checked(data, max_bytes)
+    sheets: dict[str, list[list[str]]] = {}
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            budget = [0]
+            for sheet in workbook.worksheets:
+                kind = _sheet_kind(sheet.title) or _kind_from_header(sheet)
+                if kind and kind not in sheets:
+                    sheets[kind] = _read_rows(sheet, budget)
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl, lxml, zipfile: all mean a broken file
+        raise ImportFileError(MSG_BAD_XLSX) from exc
+    if not sheets:
+        raise ImportFileError(f'Không tìm thấy trang tính "{UNIT_SHEET}" hoặc "{USER_SHEET}" trong tệp. '
+                              "Hãy dùng tệp mẫu.")
+    result = DirectoryFile()
+    if "units" in sheets:
+        result.units = _parse_units(_data_rows(sheets["units"], UNIT_COLUMNS, UNIT_REQUIRED, UNIT_SHEET))
+    if "users" in sheets:
+        result.users = _parse_users(_data_rows(sheets["users"], USER_COLUMNS, USER_REQUIRED, USER_SHEET))
+    if len(result.units) + len(result.users) > MAX_ROWS:
+        raise ImportFileError(f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng.".replace(",", "."))
+    if not result.units and not result.users:
+        raise ImportFileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+    return result
+
+
+def _data_rows(rows, columns, required, sheet_name):
+    """(Excel row number, field -> text) for each non-blank row under the header."""
+    header_index, found = _find_header(rows, columns, required)
+    if header_index is None:
+        names = ", ".join(columns[name][0] for name in required)
+        raise ImportFileError(f'Trang tính "{sheet_name}" thiếu dòng tiêu đề với các cột: {names}.')
+    out = []
+    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+        values = {name: (row[col] if col < len(row) else "") for name, col in found.items()}
+        if any(values.values()):
+            out.append((offset, values))
+    return out
+
+
+def _parse_units(rows) -> list[UnitRow]:
+    result: list[UnitRow] = []
+    first_row_of_code: dict[str, int] = {}
+    alias_rows: dict[str, int] = {}
+    for number, v in rows:
+        kind_text = v.get("kind", "")
+        unit = UnitRow(row=number, code=v.get("code", "").strip(), name=v.get("name", ""),
+                       short_name=v.get("short_name", ""), kind=KIND_KEYS.get(_key(kind_text)),
+                       kind_text=kind_text, parent_code=v.get("parent_code", "").strip(),
+                       email=v.get("email", ""), aliases=split_aliases(v.get("aliases", "")))
+        errors = unit.errors
+        if not unit.code:
+            errors.append("Thiếu mã đơn vị.")
+        elif len(unit.code) > 40 or " " in unit.code:
+            errors.append("Mã đơn vị tối đa 40 ký tự, không có dấu cách.")
+        elif unit.code.upper() in first_row_of_code:
+            errors.append(f"Mã đơn vị {unit.code} trùng với dòng {first_row_of_code[unit.code.upper()]}.")
+        else:
+            first_row_of_code[unit.code.upper()] = number
+        if not unit.name:
+            errors.append("Thiếu tên đơn vị.")
+        elif len(unit.name) > 255:
+            errors.append("Tên đơn vị dài quá 255 ký tự.")
+        if len(unit.short_name) > 100:
+            errors.append("Tên viết tắt dài quá 100 ký tự.")
+        if not kind_text:
+            errors.append("Thiếu loại đơn vị.")
+        elif unit.kind is None:
+            errors.append(f"Loại đơn vị không hợp lệ: {kind_text}.")
+        if unit.email and not is_valid_email(unit.email):
+            errors.append(f"E-mail không hợp lệ: {unit.email}.")
+        if unit.parent_code and unit.code and unit.parent_code.upper() == unit.code.upper():
+            errors.append("Đơn vị không thể là cấp trên của chính nó.")
+        for alias in unit.aliases:
+            key = fold(alias)
+            if len(alias) > 255:
+                errors.append("Tên gọi khác dài quá 255 ký tự.")
+            elif key in alias_rows:
+                errors.append(f"Tên gọi khác “{alias}” trùng với dòng {alias_rows[key]}.")
+            else:
+                alias_rows[key] = number
+        result.append(unit)
+    return result
+
+
+def _parse_users(rows) -> list[UserRow]:
+    result: list[UserRow] = []
+    first_row_of: dict[str, int] = {}
+    for number, v in rows:
+        role_text = v.get("role", "")
+        user = UserRow(row=number, username=v.get("username", "").strip().lower(),
+                       full_name=v.get("full_name", ""), email=v.get("email", ""),
+                       phone=v.get("phone", ""), role=ROLE_KEYS.get(_key(role_text)), role_text=role_text,
+                       unit_code=v.get("unit_code", "").strip(), password=v.get("password", ""))
+        errors = user.errors
+        if not user.username:
+            errors.append("Thiếu tên đăng nhập.")
+        elif not USERNAME_RE.match(user.username):
+            errors.append("Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - @ (2-80 ký tự).")
+        elif user.username in first_row_of:
+            errors.append(f"Tên đăng nhập {user.username} trùng với dòng {first_row_of[user.username]}.")
+        else:
+            first_row_of[user.username] = number
+        if not user.full_name:
+            errors.append("Thiếu họ và tên.")
+        elif len(user.full_name) > 255:
+            errors.append("Họ và tên dài quá 255 ký tự.")
+        if not role_text:
+            errors.append("Thiếu vai trò.")
+        elif user.role is None:
+            errors.append(f"Vai trò không hợp lệ: {role_text}.")
+        if user.email and not is_valid_email(user.email):
+            errors.append(f"E-mail không hợp lệ: {user.email}.")
+        if len(user.phone) > 30:
+            errors.append("Số điện thoại dài quá 30 ký tự.")
+        if user.password and len(user.password) < MIN_PASSWORD_LENGTH:
+            errors.append(f"Mật khẩu ban đầu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+        result.append(user)
+    return result
+
+
+EXAMPLE_UNITS = [
+    ("SGDDT", "Sở Giáo dục và Đào tạo", "Sở GDĐT", UNIT_KINDS["so"], "", "sgddt@example.edu.vn", ""),
+    ("QLCL", "Phòng Quản lý chất lượng", "Phòng QLCL", UNIT_KINDS["division"], "SGDDT", "",
+     "QLCL - CĐS; Phòng Quản lý chất lượng - Chuyển đổi số"),
+    ("THPT-NQ", "Trường THPT Ngô Quyền", "THPT Ngô Quyền", UNIT_KINDS["school"], "SGDDT",
+     "c3ngoquyen@example.edu.vn", "Trường Ngô Quyền"),
+]
+EXAMPLE_USERS = [
+    ("qlcl.truongphong", "Nguyễn Văn An", "an.nv@example.edu.vn", "0912345678", ROLES["unit_head"],
+     "QLCL", "DoiMatKhau@2025"),
+    ("thptnq.daumoi", "Trần Thị Bình", "", "", ROLES["unit_staff"], "THPT-NQ", "DoiMatKhau@2025"),
+]
+
+
+def directory_template() -> bytes:
+    """The template offered for download: both sheets with their headers, examples and a guide."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    bold = Font(bold=True)
+    sheets = ((UNIT_SHEET, UNIT_COLUMNS, EXAMPLE_UNITS), (USER_SHEET, USER_COLUMNS, EXAMPLE_USERS))
+    for index, (title, columns, examples) in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = title
+        sheet.append([header for header, _ in columns.values()])
+        for cell in sheet[1]:
+            cell.font = bold
+        for example in examples:
+            sheet.append(list(example))
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 24
+        sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Hướng dẫn")
+    for heading, table in (("Loại đơn vị (cột Loại: ghi tên hoặc mã)", UNIT_KINDS),
+                           ("Vai trò (cột Vai trò: ghi tên hoặc mã)", ROLES)):
+        guide.append([heading, "Mã"])
+        guide.cell(row=guide.max_row, column=1).font = bold
+        for code, label in table.items():
+            guide.append([label, code])
+        guide.append([])
+    for line in (
+        "Mã đơn vị đã có trong hệ thống: dòng đó cập nhật đơn vị (tên, loại, cấp trên...).",
+        "Ở dòng cập nhật, ô để trống (tên viết tắt, cấp trên, e-mail, điện thoại, đơn vị) giữ nguyên giá trị cũ.",
+        "Tên gọi khác: cách nhau bởi dấu chấm phẩy (;); được thêm vào các tên gọi đã có.",
+        "Tên đăng nhập đã có: dòng đó cập nhật tài khoản, giữ nguyên mật khẩu hiện tại.",
+        f"Mật khẩu ban đầu: ít nhất {MIN_PASSWORD_LENGTH} ký tự; người dùng phải đổi khi đăng nhập lần đầu.",
+        "Tệp chỉ được nhập khi không còn dòng lỗi; có lỗi thì không dòng nào được ghi.",
+    ):
+        guide.append([line])
+    guide.column_dimensions["A"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
