@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from app.importers.errors import MSG_NO_ROWS, MSG_NO_TABLE, MSG_TOO_LARGE, ImportFileError
@@ -55,11 +55,11 @@ def parse_plan(
     calendar: SchoolCalendar | None = None,
 ) -> ParsedPlan:
     """Read a .docx/.xlsx/.csv plan appendix; raise ImportFileError for a file it cannot read."""
-    data = bytes(data)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             MSG_TOO_LARGE.format(size=len(data) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
         )
+    data = bytes(data)
     document = read_document(data, filename)
     plan = ParsedPlan(source=re.split(r"[\\/]", str(filename or ""))[-1])
     plan.warnings.extend(document.warnings)
@@ -80,6 +80,8 @@ def parse_plan(
         plan.warnings.append(MSG_NO_TIME_COLUMN)
     known = tuple(known_unit_names) if known_unit_names is not None else COMMON_UNIT_NAMES
     calendar = calendar or SchoolCalendar()
+    if calendar.first_year is None and plan.meta.get("school_year"):
+        calendar = replace(calendar, first_year=int(plan.meta["school_year"][:4]))
     default_year = _default_year(plan.meta)
     for cells in scan.tasks:
         plan.tasks.append(build_task(cells, known, calendar, default_year))

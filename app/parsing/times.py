@@ -19,6 +19,14 @@ class SchoolCalendar:
     year_start: tuple[int, int] = (9, 5)
     semester1_end: tuple[int, int] = (1, 18)
     year_end: tuple[int, int] = (5, 31)
+    # The school year a plan covers (2025 for 2025-2026): a month named without its year belongs
+    # to the first calendar year from the opening month on, to the second before it.
+    first_year: int | None = None
+
+    def year_of_month(self, month: int) -> int | None:
+        if self.first_year is None:
+            return None
+        return self.first_year if month >= self.year_start[0] else self.first_year + 1
 
 
 DEFAULT_CALENDAR = SchoolCalendar()
@@ -160,12 +168,13 @@ def _build_item(kind: str, m: re.Match, cell: str, cal: SchoolCalendar, default_
             return _Item(kind, date(y, 1, 1), date(y, 6, 30), span)
         return _Item(kind, date(y, 7, 1), date(y, 12, 31), span)
     if kind in ("quarter", "quarter_bare"):
-        y = int(g[1]) if kind == "quarter" else _need_year(default_year, raw)
         qs = [_ROMAN.get(q) or int(q) for q in _numbers(g[0])]
+        y = int(g[1]) if kind == "quarter" else _need_year(
+            cal.year_of_month(3 * min(qs) - 2) or default_year, raw)
         return _Item(kind, date(y, 3 * min(qs) - 2, 1), _last_day(y, 3 * max(qs)), span)
     if kind in ("month", "month_bare"):
-        y = int(g[1]) if kind == "month" else _need_year(default_year, raw)
         months = [_month(int(n), raw) for n in _numbers(g[0])]
+        y = int(g[1]) if kind == "month" else _need_year(cal.year_of_month(min(months)) or default_year, raw)
         return _Item(kind, date(y, min(months), 1), _last_day(y, max(months)), span)
     if kind in ("daymonth", "daymonth_words"):
         month, day = _month(int(g[1]), raw), int(g[0])

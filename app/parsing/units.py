@@ -12,6 +12,7 @@ from app.parsing.text import fold, fold_aligned
 
 # Common spellings from DOMAIN.md: used when no directory is given (a bare dry-run).
 COMMON_UNIT_NAMES: tuple[str, ...] = (
+    "Sở Giáo dục và Đào tạo", "Sở GDĐT", "Bộ Giáo dục và Đào tạo", "Bộ GDĐT",
     "Lãnh đạo Sở", "Văn phòng Sở", "Văn phòng",
     "Phòng Giáo dục phổ thông", "Phòng GDPT", "Phòng Giáo dục trung học", "Phòng GDTrH",
     "Phòng Giáo dục mầm non", "Phòng GDMN",

@@ -62,7 +62,7 @@ def file_digest(data: bytes) -> str:
 def _calendar(plan_calendar: dict | None) -> SchoolCalendar:
     if not plan_calendar:
         return SchoolCalendar()
-    return SchoolCalendar(**{k: tuple(v) for k, v in plan_calendar.items()})
+    return SchoolCalendar(**{k: tuple(v) if isinstance(v, list) else v for k, v in plan_calendar.items()})
 
 
 class _Directory:

@@ -1,6 +1,7 @@
 """Files the importer must refuse quickly, with one line of Vietnamese and no traceback."""
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import random
@@ -143,3 +144,19 @@ def test_broken_xlsx():
 
 def test_binary_garbage_with_text_extension():
     assert "Không nhận ra định dạng" in refuse(os.urandom(4096) + b"\x00", "a.csv")
+
+
+def test_damaged_files_raise_only_import_file_error():
+    """Random byte flips and cuts in real files: either a result or ImportFileError, nothing else."""
+    rng = random.Random(7)
+    sources = [("a.docx", FIXTURE.read_bytes()),
+               ("a.xlsx", xlsx_bytes({"S": [["STT", "Nội dung", "Thời gian", "Chủ trì"], [1, "Việc", "2025", "VP"]]}))]
+    for _ in range(150):
+        name, data = rng.choice(sources)
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            damaged = damaged[: rng.randrange(len(damaged))]
+        with contextlib.suppress(ImportFileError):
+            parse_plan(bytes(damaged), name)

@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 
 from app.importers import ImportFileError, parse_plan, read_document
+from app.importers.plan import MSG_NO_LEAD_COLUMN
 
 CSV_TEXT = (
     "STT,Nhóm nhiệm vụ,Nội dung công việc,Sản phẩm/Chỉ tiêu,Thời gian,Đơn vị chủ trì,Đơn vị phối hợp\r\n"
@@ -50,3 +51,18 @@ def test_legacy_8bit_csv_is_refused_with_advice():
 def test_csv_without_task_table():
     with pytest.raises(ImportFileError, match="Không tìm thấy bảng nhiệm vụ"):
         parse_plan("Họ tên,Ngày sinh\nNguyễn Văn A,01/01/1990\n".encode(), "a.csv")
+
+
+def test_semicolon_csv_with_commas_inside_cells():
+    text = ("STT;Nội dung;Thời gian;Đơn vị chủ trì;Đơn vị phối hợp\n"
+            "1;Rà soát, cập nhật dữ liệu, báo cáo;10/2025;Văn phòng Sở;Các phòng, CSGD\n"
+            "2;Tập huấn;11/2025;Phòng TCCB;CSGD, Các trường\n")
+    plan = parse_plan(text.encode("utf-8"), "a.csv")
+    assert plan.tasks[0]["content"] == "Rà soát, cập nhật dữ liệu, báo cáo"
+    assert plan.tasks[1]["cooperating"] == ["CSGD", "Các trường"]
+
+
+def test_table_without_lead_column_warns_once():
+    plan = parse_plan("STT,Nội dung,Thời gian\n1,Việc một,10/2025\n2,Việc hai,11/2025\n".encode(), "a.csv")
+    assert plan.warnings == [MSG_NO_LEAD_COLUMN]
+    assert all(t["warnings"] == [] and t["lead"] == [] for t in plan.tasks)

@@ -233,3 +233,14 @@ def test_haiphong_appendix_rows(row):
 
 def test_appendix_has_all_rows():
     assert len(ROWS) == 25
+
+
+@pytest.mark.parametrize("text,start,due", [
+    ("Tháng 3", date(2026, 3, 1), date(2026, 3, 31)),
+    ("tháng 10", date(2025, 10, 1), date(2025, 10, 31)),
+    ("Quý I", date(2026, 1, 1), date(2026, 3, 31)),
+    ("Quý IV", date(2025, 10, 1), date(2025, 12, 31)),
+])
+def test_month_without_year_follows_the_plan_school_year(text, start, due):
+    parsed = parse_time(text, SchoolCalendar(first_year=2025))
+    assert (parsed.start, parsed.due) == (start, due)
