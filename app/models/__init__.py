@@ -9,21 +9,32 @@ from app.models.assignments import (
     ExtensionRequest,
 )
 from app.models.audit import AuditLog
+from app.models.checkins import CheckIn
+from app.models.comments import Comment
 from app.models.notifications import Notification, OutboxMessage
+from app.models.oversight import OversightArea
 from app.models.plans import Plan, Task
+from app.models.scheduler import MatrixSnapshot, SchedulerLock
+from app.models.tokens import ApiToken
 from app.models.units import Unit, UnitAlias, UnitGroup
 from app.models.users import LoginAttempt, User
 
 __all__ = [
+    "ApiToken",
     "Assignment",
     "AssignmentUpdate",
     "AuditLog",
+    "CheckIn",
+    "Comment",
     "EvidenceFile",
     "ExtensionRequest",
     "LoginAttempt",
+    "MatrixSnapshot",
     "Notification",
     "OutboxMessage",
+    "OversightArea",
     "Plan",
+    "SchedulerLock",
     "Task",
     "Unit",
     "UnitAlias",

@@ -121,6 +121,7 @@ class EvidenceFile(TimestampMixin, db.Model):
         ForeignKey("assignments.id", ondelete="CASCADE"), index=True
     )
     update_id: Mapped[int | None] = mapped_column(ForeignKey("assignment_updates.id", ondelete="SET NULL"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     original_name: Mapped[str] = mapped_column(String(255))
     content_sha256: Mapped[str] = mapped_column(String(64), index=True)

@@ -43,6 +43,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # secret part of the personal iCal feed URL; None until the user asks for a feed
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     unit: Mapped[Unit | None] = relationship()
 
