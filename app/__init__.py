@@ -37,12 +37,19 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     cli.init_app(app)
 
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
     from app.plans import bp as plans_bp
+    from app.workflow import bp as workflow_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(plans_bp, url_prefix="/plans")
+    app.register_blueprint(workflow_bp)
+    app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     return app

@@ -46,8 +46,12 @@ def seed_demo():
 
 
 def init_app(app):
+    from app.dashboard.cli import reports_cli
+    from app.jobs.cli import scheduler_cli
     from app.plans.cli import plans_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(plans_cli)

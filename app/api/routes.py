@@ -1,0 +1,2 @@
+"""Routes of the api blueprint."""
+from app.api import bp  # noqa: F401

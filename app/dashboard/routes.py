@@ -1,0 +1,2 @@
+"""Routes of the dashboard blueprint."""
+from app.dashboard import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""Scheduler jobs as plain functions, plus the JOBS registry (run only by `flask scheduler run`)."""

@@ -1,0 +1,6 @@
+"""Daily work on assignments: my unit's list, task and assignment pages, updates, sign-off, extensions."""
+from flask import Blueprint
+
+bp = Blueprint("workflow", __name__)
+
+from app.workflow import routes  # noqa: E402,F401

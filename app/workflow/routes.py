@@ -1,0 +1,2 @@
+"""Routes of the workflow blueprint."""
+from app.workflow import bp  # noqa: F401
