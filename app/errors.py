@@ -1,5 +1,5 @@
 """Vietnamese error pages (and JSON errors for the API)."""
-from flask import jsonify, render_template, request
+from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -19,7 +19,9 @@ MESSAGES = {
 def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error={"code": code, "message": detail or message}), code
+        from app.api.auth import error_response
+
+        return error_response(code, detail or message)
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 

@@ -1,2 +1,166 @@
-"""Routes of the api blueprint."""
-from app.api import bp  # noqa: F401
+"""API endpoints: /api/v1/tokens, plans, tasks, assignments (+ updates and evidence)."""
+from flask import current_app, g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.api import bp
+from app.api.auth import ApiError, error_response, require_token_user
+from app.api.serializers import assignment_dict, plan_dict, task_dict
+from app.extensions import db
+from app.models.assignments import Assignment
+from app.models.plans import Plan, Task
+from app.parsing.text import fold
+from app.permissions import VIEW_ALL, can_view_assignment
+from app.services import auth as auth_service
+from app.services import tokens
+from app.services.clock import today_local
+from app.services.errors import DomainError
+
+MAX_PER_PAGE = 100
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    return error_response(error.status, error.message, error.code, **error.details)
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint == "api.create_token":
+        return None
+    require_token_user()
+    return None
+
+
+def _today():
+    return today_local(current_app.config["TIMEZONE"])
+
+
+def _page_args() -> tuple[int, int]:
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 50))
+    except ValueError:
+        raise ApiError(400, "page và per_page phải là số nguyên.") from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ApiError(400, f"page ≥ 1 và 1 ≤ per_page ≤ {MAX_PER_PAGE}.")
+    return page, per_page
+
+
+def _paginated(stmt, serialize):
+    page, per_page = _page_args()
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return jsonify(items=[serialize(item) for item in pagination.items], page=page, per_page=per_page,
+                   total=pagination.total, pages=pagination.pages)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit():
+        raise ApiError(400, f"Tham số {name} phải là số nguyên.")
+    return int(value)
+
+
+@bp.post("/tokens")
+def create_token():
+    """Exchange HTTP Basic credentials for a personal access token (shown once)."""
+    credentials = request.authorization
+    if credentials is None or credentials.type != "basic":
+        raise ApiError(401, "Cần thông tin đăng nhập HTTP Basic để tạo khoá truy cập.")
+    cfg = current_app.config
+    try:
+        user = auth_service.authenticate(
+            credentials.username or "", credentials.password or "", ip_address=request.remote_addr,
+            max_failures=cfg["LOGIN_MAX_FAILURES"], ip_max_failures=cfg["LOGIN_IP_MAX_FAILURES"],
+            window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+        )
+    except auth_service.LoginThrottled as error:
+        raise ApiError(429, str(error)) from None
+    except DomainError as error:
+        raise ApiError(401, str(error)) from None
+    body = request.get_json(silent=True) or {}
+    try:
+        token, secret = tokens.create_token(user, body.get("name") or "API")
+    except DomainError as error:
+        raise ApiError(422, str(error)) from None
+    db.session.commit()
+    return jsonify(id=token.id, name=token.name, token=secret, prefix=token.prefix), 201
+
+
+@bp.get("/plans")
+def list_plans():
+    stmt = select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())
+    if request.args.get("status"):
+        stmt = stmt.where(Plan.status == request.args["status"])
+    if request.args.get("school_year"):
+        stmt = stmt.where(Plan.school_year == request.args["school_year"])
+    return _paginated(stmt, plan_dict)
+
+
+@bp.get("/tasks")
+def list_tasks():
+    stmt = select(Task).order_by(Task.plan_id, Task.position)
+    if (plan_id := _int_arg("plan")) is not None:
+        stmt = stmt.where(Task.plan_id == plan_id)
+    if request.args.get("group"):
+        stmt = stmt.where(Task.group_name == request.args["group"])
+    if request.args.get("q"):
+        stmt = stmt.where(Task.search_text.contains(fold(request.args["q"])))
+    return _paginated(stmt, task_dict)
+
+
+@bp.get("/tasks/<int:task_id>")
+def get_task(task_id: int):
+    task = db.session.scalar(
+        select(Task).where(Task.id == task_id)
+        .options(selectinload(Task.assignments).joinedload(Assignment.unit))
+    )
+    if task is None:
+        raise ApiError(404, "Không tìm thấy nhiệm vụ.")
+    return jsonify(task_dict(task, with_assignments=True, today=_today()))
+
+
+def visible_assignments(user):
+    """Office and directors see every assignment; unit users their own unit's."""
+    stmt = select(Assignment).join(Assignment.task).options(
+        joinedload(Assignment.task), joinedload(Assignment.unit)
+    )
+    if not user.has_permission(VIEW_ALL):
+        stmt = stmt.where(Assignment.unit_id == (user.unit_id or -1))
+    return stmt
+
+
+@bp.get("/assignments")
+def list_assignments():
+    today = _today()
+    stmt = visible_assignments(g.api_user).order_by(Assignment.due_date.is_(None), Assignment.due_date,
+                                                     Assignment.id)
+    if (unit_id := _int_arg("unit")) is not None:
+        stmt = stmt.where(Assignment.unit_id == unit_id)
+    if (plan_id := _int_arg("plan")) is not None:
+        stmt = stmt.where(Task.plan_id == plan_id)
+    if request.args.get("status"):
+        stmt = stmt.where(Assignment.status == request.args["status"])
+    overdue = request.args.get("overdue")
+    if overdue in ("1", "true"):
+        from app.models.assignments import CLOSED_STATUSES
+
+        stmt = stmt.where(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES))
+    return _paginated(stmt, lambda a: assignment_dict(a, today=today))
+
+
+def load_assignment(assignment_id: int) -> Assignment:
+    """The assignment if the token's user may see it: 404 when missing, 403 for another unit's."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise ApiError(404, "Không tìm thấy việc được giao.")
+    if not can_view_assignment(g.api_user, assignment):
+        raise ApiError(403, "Việc này thuộc đơn vị khác.")
+    return assignment
+
+
+@bp.get("/assignments/<int:assignment_id>")
+def get_assignment(assignment_id: int):
+    return jsonify(assignment_dict(load_assignment(assignment_id), today=_today(), detail=True))

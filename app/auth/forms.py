@@ -46,3 +46,12 @@ class ResetPasswordForm(FlaskForm):
         validators=[EqualTo("new_password", message="Hai mật khẩu không khớp.")],
     )
     submit = SubmitField("Đặt mật khẩu mới")
+
+
+class CreateTokenForm(FlaskForm):
+    name = StringField("Tên khoá", validators=[DataRequired(REQUIRED.format("tên khoá")), Length(max=100)])
+    submit = SubmitField("Tạo khoá truy cập")
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField("Thu hồi")

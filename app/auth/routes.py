@@ -5,10 +5,17 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from app.auth.forms import (
+    ChangePasswordForm,
+    CreateTokenForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    RevokeTokenForm,
+)
 from app.extensions import db
 from app.services import auth as auth_service
-from app.services import mail
+from app.services import mail, tokens
 from app.services.errors import DomainError
 
 
@@ -108,3 +115,35 @@ def reset_password(token):
             flash("Đã đặt mật khẩu mới. Vui lòng đăng nhập.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """The user's personal access tokens for the JSON API; a new secret is shown once."""
+    form = CreateTokenForm()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            _, secret = tokens.create_token(current_user, form.name.data)
+        except DomainError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            form = CreateTokenForm(formdata=None)
+    return render_template("auth/tokens.html", form=form, secret=secret,
+                           tokens=tokens.user_tokens(current_user), revoke_form=RevokeTokenForm())
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_api_token(token_id):
+    if RevokeTokenForm().validate_on_submit():
+        try:
+            tokens.revoke_token(current_user, token_id)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash("Đã thu hồi khoá truy cập.", "success")
+    return redirect(url_for("auth.api_tokens"))
