@@ -10,6 +10,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -44,6 +46,15 @@ def database_url(tmp_path_factory):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+class FreshUserClient(FlaskClient):
+    """Tests hold an app context open, which Flask reuses for each request; forget the cached
+    user so that every request loads it from its own session cookie, as in production."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
@@ -53,6 +64,7 @@ def app(database_url, tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
     )
+    application.test_client_class = FreshUserClient
     with application.app_context():
         upgrade()
     yield application

@@ -16,6 +16,7 @@ from app.admin.forms import (
     UnitForm,
     UserFilterForm,
     UserForm,
+    choices,
 )
 from app.extensions import db
 from app.importers.directory_xlsx import MAX_ROWS, directory_template
@@ -160,7 +161,7 @@ def group_aliases(group_id):
 
 def _user_filters():
     form = UserFilterForm(request.args)
-    form.unit.choices = [("", "Tất cả đơn vị")] + [(u.id, u.name) for u in user_service.units_with_users()]
+    form.unit.choices = choices([("", "Tất cả đơn vị"), *((u.id, u.name) for u in user_service.units_with_users())])
     return form, {"q": form.q.data, "role": form.role.data, "unit_id": form.unit.data,
                   "status": form.status.data}
 

@@ -23,6 +23,15 @@ def sheet_title(title: str) -> str:
     return cleaned[:31].strip() or "Sheet1"
 
 
+def local_date(value: dt.datetime | None) -> dt.date | None:
+    """A stored (UTC) timestamp as the calendar day in Vietnam, for "Ngày …" columns."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(LOCAL_TZ).date()
+
+
 def _cell_value(value):
     """Turn a Python value into (value, number_format or None) as Excel should store it."""
     if value is None:

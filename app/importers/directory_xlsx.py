@@ -7,14 +7,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from app.importers.errors import (
-    MSG_BAD_XLSX,
-    MSG_EMPTY,
-    MSG_TOO_LARGE,
-    MSG_XLS,
-    MSG_ZIP_BOMB,
-    ImportFileError,
-)
+from app.importers import errors as messages
+from app.importers.errors import ImportFileError
 from app.models.units import UNIT_KINDS
 from app.models.users import ROLES
 from app.parsing.text import fold, normalize_text
@@ -148,22 +142,22 @@ def cell_text(value) -> str:
 def _open_checked(data: bytes, max_bytes: int | None) -> zipfile.ZipFile:
     """Size, format and zip-bomb checks before openpyxl sees the bytes."""
     if not data or not data.strip():
-        raise ImportFileError(MSG_EMPTY)
+        raise ImportFileError(messages.MSG_EMPTY)
     if max_bytes is not None and len(data) > max_bytes:
-        raise ImportFileError(MSG_TOO_LARGE.format(size=len(data) / 1048576, limit=max_bytes // 1048576))
+        raise ImportFileError(messages.MSG_TOO_LARGE.format(size=len(data) / 1048576, limit=max_bytes // 1048576))
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ImportFileError(MSG_XLS)
+        raise ImportFileError(messages.MSG_XLS)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
-        raise ImportFileError(MSG_BAD_XLSX) from exc
+        raise ImportFileError(messages.MSG_BAD_XLSX) from exc
     total = sum(info.file_size for info in infos)
     if (len(infos) > MAX_ZIP_MEMBERS or total > MAX_UNCOMPRESSED_BYTES
             or total > MAX_COMPRESSION_RATIO * len(data)):
-        raise ImportFileError(MSG_ZIP_BOMB)
+        raise ImportFileError(messages.MSG_ZIP_BOMB)
     if "xl/workbook.xml" not in archive.namelist():
-        raise ImportFileError(MSG_BAD_XLSX)
+        raise ImportFileError(messages.MSG_BAD_XLSX)
     return archive
 
 
@@ -241,7 +235,7 @@ def parse_directory_xlsx(data: bytes, *, max_bytes: int | None = None) -> Direct
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl, lxml, zipfile: all mean a broken file
-        raise ImportFileError(MSG_BAD_XLSX) from exc
+        raise ImportFileError(messages.MSG_BAD_XLSX) from exc
     if not sheets:
         raise ImportFileError(f'Không tìm thấy trang tính "{UNIT_SHEET}" hoặc "{USER_SHEET}" trong tệp. '
                               "Hãy dùng tệp mẫu.")

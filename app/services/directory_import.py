@@ -19,6 +19,8 @@ from app.services.units import spelling_owners
 from app.services.users import ROLES_NEEDING_UNIT
 
 MAX_PARENT_DEPTH = 50
+# Each distinct initial password costs one deliberately slow hash (~0.1 s): warn above this many.
+SLOW_PASSWORD_COUNT = 100
 
 
 @dataclass
@@ -134,6 +136,12 @@ def _check_users(actor, preview: DirectoryPreview, db_units: dict) -> None:
             row.errors.append(f"Vai trò {ROLES[row.role]} phải có mã đơn vị.")
         if row.username and row.username == actor_name and row.role and row.role != existing_role:
             row.errors.append("Không thể thay đổi vai trò của chính bạn qua tệp nhập.")
+    distinct = {row.password for row in preview.users if row.password and row.username not in db_users}
+    if len(distinct) > SLOW_PASSWORD_COUNT:
+        preview.parsed.warnings.append(
+            f"Tệp có {len(distinct)} mật khẩu ban đầu khác nhau: mỗi mật khẩu được mã hoá riêng nên việc nhập "
+            "có thể mất vài phút. Nên dùng chung một mật khẩu ban đầu (người dùng phải đổi khi đăng nhập lần "
+            "đầu) hoặc chia nhỏ tệp.")
 
 
 @dataclass

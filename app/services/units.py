@@ -233,12 +233,12 @@ UNIT_EXPORT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt",
 
 def export_units(q: str | None = None, kind: str | None = None, status: str | None = None) -> bytes:
     """The filtered list as .xlsx, laid out like the import sheet "Đơn vị" so it can be re-imported."""
-    from app.exporters.xlsx_table import table_to_xlsx
+    from app.exporters.xlsx_table import local_date, table_to_xlsx
 
     rows = (
         [u.code, u.name, u.short_name, u.kind_label, u.parent.code if u.parent else None, u.email,
          "; ".join(a.alias for a in u.aliases), STATUSES[STATUS_ACTIVE if u.is_active else STATUS_INACTIVE],
-         u.created_at]
+         local_date(u.created_at)]
         for u in db.session.scalars(units_query(q, kind, status)).unique()
     )
     return table_to_xlsx(UNIT_SHEET, UNIT_EXPORT_HEADERS, rows, widths=[14, 45, 22, 20, 14, 28, 40, 16, 12])

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.importers.directory_xlsx import USER_SHEET, USERNAME_RE, is_valid_email
 from app.models.units import Unit
 from app.models.users import ROLE_ADMIN, ROLE_UNIT_HEAD, ROLE_UNIT_STAFF, ROLES, User
-from app.parsing.text import fold, normalize_text
+from app.parsing.text import normalize_text
 from app.services import audit
 from app.services.auth import MIN_PASSWORD_LENGTH
 from app.services.errors import DomainError
@@ -126,11 +126,13 @@ def reset_password(actor, user: User, password: str) -> User:
 
 def users_query(q: str | None = None, role: str | None = None, unit_id: int | None = None,
                 status: str | None = None):
-    """The filtered account list, ordered by folded name."""
+    """The filtered account list, ordered by folded user name."""
+    from app.services.units import search_condition
+
     stmt = select(User).options(joinedload(User.unit))
-    words = fold(q or "").split()
+    words = search_condition(User.search_text, q)
     if words:
-        stmt = stmt.where(and_(*[User.search_text.contains(w, autoescape=True) for w in words]))
+        stmt = stmt.where(and_(*words))
     if role:
         stmt = stmt.where(User.role == role)
     if unit_id:
@@ -155,12 +157,12 @@ USER_EXPORT_HEADERS = ["Tên đăng nhập", "Họ và tên", "E-mail", "Điện
 def export_users(q: str | None = None, role: str | None = None, unit_id: int | None = None,
                  status: str | None = None) -> bytes:
     """The filtered list as .xlsx, laid out like the import sheet "Người dùng" (no passwords)."""
-    from app.exporters.xlsx_table import table_to_xlsx
+    from app.exporters.xlsx_table import local_date, table_to_xlsx
 
     rows = (
         [u.username, u.full_name, u.email, u.phone, u.role_label, u.unit.code if u.unit else None,
          u.unit.name if u.unit else None, STATUSES[STATUS_ACTIVE if u.is_active_account else STATUS_INACTIVE],
-         u.last_login_at, u.created_at]
+         u.last_login_at, local_date(u.created_at)]
         for u in db.session.scalars(users_query(q, role, unit_id, status))
     )
     return table_to_xlsx(USER_SHEET, USER_EXPORT_HEADERS, rows, widths=[20, 28, 28, 14, 26, 14, 40, 16, 18, 12])
