@@ -1,0 +1,88 @@
+"""API endpoints that change an assignment: updates, submission and evidence uploads."""
+from flask import current_app, g, jsonify, request
+
+from app.api import bp
+from app.api.auth import ApiError
+from app.api.routes import _today, load_assignment
+from app.api.serializers import assignment_dict
+from app.extensions import db
+from app.services import evidence, workflow
+from app.services.errors import ConflictError, DomainError, PermissionDenied
+
+
+def _domain_to_api(error: DomainError) -> ApiError:
+    """Map domain refusals to stable HTTP statuses and codes."""
+    if isinstance(error, PermissionDenied):
+        return ApiError(403, str(error))
+    if isinstance(error, ConflictError):
+        return ApiError(409, str(error))
+    if isinstance(error, evidence.FileTooLarge):
+        return ApiError(413, str(error))
+    if isinstance(error, evidence.UnsupportedFileType):
+        return ApiError(415, str(error))
+    return ApiError(422, str(error))
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "Nội dung yêu cầu phải là một đối tượng JSON.")
+    return body
+
+
+@bp.post("/assignments/<int:assignment_id>/updates")
+def post_update(assignment_id: int):
+    """Report status, progress, a note and target actuals, against the version last read."""
+    assignment = load_assignment(assignment_id)
+    body = _json_body()
+    if "expected_version" not in body:
+        raise ApiError(422, "Thiếu expected_version (phiên bản đã đọc của việc được giao).")
+    try:
+        workflow.record_update(
+            g.api_user, assignment, expected_version=body.get("expected_version"),
+            status=body.get("status") or assignment.status, progress=body.get("progress", assignment.progress),
+            note=body.get("note"), target_actuals=body.get("target_actuals"),
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise _domain_to_api(error) from None
+    return jsonify(assignment_dict(assignment, today=_today(), detail=True)), 201
+
+
+@bp.post("/assignments/<int:assignment_id>/submit")
+def post_submit(assignment_id: int):
+    """Send the unit's work for sign-off (unit heads only)."""
+    assignment = load_assignment(assignment_id)
+    body = _json_body()
+    try:
+        workflow.submit(g.api_user, assignment, expected_version=body.get("expected_version"),
+                        note=body.get("note"))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise _domain_to_api(error) from None
+    return jsonify(assignment_dict(assignment, today=_today(), detail=True))
+
+
+@bp.post("/assignments/<int:assignment_id>/evidence")
+def post_evidence(assignment_id: int):
+    """Upload evidence files (multipart field "files"); checked by content, all or nothing."""
+    assignment = load_assignment(assignment_id)
+    files = [f for f in request.files.getlist("files") + request.files.getlist("file") if f.filename]
+    if not files:
+        raise ApiError(400, "Không có tệp nào trong trường 'files' (multipart/form-data).")
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    uploads = []
+    for storage in files:
+        data = storage.stream.read(limit + 1)
+        uploads.append(evidence.Upload(storage.filename, data))
+    try:
+        rows = evidence.store(g.api_user, assignment, uploads,
+                              upload_folder=current_app.config["UPLOAD_FOLDER"], max_bytes=limit)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise _domain_to_api(error) from None
+    return jsonify(items=[{"id": r.id, "name": r.original_name, "size": r.size_bytes, "mime_type": r.mime_type,
+                           "sha256": r.content_sha256} for r in rows]), 201
