@@ -1,7 +1,7 @@
 """Plan views: list, upload, preview with unit resolution, confirm, plan page."""
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -30,6 +30,24 @@ def index():
     ).all())
     return render_template("plans/index.html", pagination=pagination, task_counts=task_counts,
                            form=UploadPlanForm())
+
+
+@bp.route("/export.xlsx")
+@permission_required(VIEW_ALL)
+def export():
+    """Every plan as an Excel sheet (the list page shows them a page at a time)."""
+    from io import BytesIO
+
+    from app.exporters.xlsx_table import table_to_xlsx
+
+    counts = dict(db.session.execute(select(Task.plan_id, func.count(Task.id)).group_by(Task.plan_id)).all())
+    plans = db.session.scalars(select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())).all()
+    rows = [(p.number, p.title, p.school_year, p.issued_on, p.issuer, counts.get(p.id, 0),
+             "Lưu trữ" if p.status == "archived" else "Đang theo dõi", p.created_at) for p in plans]
+    data = table_to_xlsx("Kế hoạch", ["Số hiệu", "Tên kế hoạch", "Năm học", "Ngày ban hành", "Cơ quan ban hành",
+                                      "Số nhiệm vụ", "Trạng thái", "Ngày nhập"], rows)
+    return send_file(BytesIO(data), download_name="ke-hoach.xlsx", as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/import", methods=["POST"])

@@ -183,3 +183,21 @@ def test_web_import_needs_csrf_and_permission(client, directory, db):
                          content_type="multipart/form-data")
     assert forged.status_code == 400
     assert _count(db, Plan) == 0
+
+
+def test_plans_list_exports_to_excel(client, directory, db, runner):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    runner.invoke(args=["plans", "import", str(FIXTURE), "--plan-number", "1295/KH-SGDĐT",
+                        "--date", "20/10/2025"])
+    login(client, "giamdoc", "tdnv-demo")
+    assert "Xuất Excel" in client.get("/plans/").get_data(as_text=True)
+    response = client.get("/plans/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data)).active
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["Số hiệu"] == "1295/KH-SGDĐT" and row["Số nhiệm vụ"] == 25
+    assert row["Ngày ban hành"].strftime("%d/%m/%Y") == "20/10/2025"
