@@ -1,0 +1,164 @@
+"""Deadline calendar and iCal feed, the assignment matrix page, and the directors' areas (admin)."""
+from __future__ import annotations
+
+import io
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.dashboard import bp
+from app.dashboard.forms import AreaForm, CalendarTokenForm
+from app.dashboard.routes import DOCX, XLSX
+from app.extensions import db
+from app.models.assignments import STATUSES
+from app.models.plans import Plan
+from app.models.units import UNIT_KINDS, Unit
+from app.models.users import ROLE_DIRECTOR, User
+from app.permissions import MANAGE_DIRECTORY, VIEW_ALL, VIEW_DASHBOARD, permission_required
+from app.services import calendar_feed
+from app.services import dashboard_areas as areas
+from app.services import dashboard_lists as lists
+from app.services.clock import today_local
+from app.services.errors import DomainError
+
+MATRIX_UNITS_PER_PAGE = 50
+
+
+@bp.route("/calendar")
+@login_required
+def calendar():
+    """Month view of deadlines: every unit's for the office and directors, one's own otherwise."""
+    today = today_local(current_app.config["TIMEZONE"])
+    year = request.args.get("year", today.year, type=int)
+    month = request.args.get("month", today.month, type=int)
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        abort(404)
+    feed_url = (url_for("dashboard.ical_feed", token=current_user.calendar_token, _external=True)
+                if current_user.calendar_token else None)
+    return render_template(
+        "dashboard/calendar.html", weeks=calendar_feed.month_grid(current_user, year, month), year=year,
+        month=month, month_name=calendar_feed.MONTHS[month - 1], weekdays=calendar_feed.WEEKDAYS, today=today,
+        prev=calendar_feed.shift_month(year, month, -1), next=calendar_feed.shift_month(year, month, 1),
+        feed_url=feed_url, form=CalendarTokenForm(), sees_all=current_user.has_permission(VIEW_ALL),
+        can_list=current_user.has_permission(VIEW_DASHBOARD),
+    )
+
+
+@bp.route("/calendar/token", methods=["POST"])
+@login_required
+def calendar_token():
+    """Create or regenerate the secret URL of the user's iCal feed (the old URL stops working)."""
+    form = CalendarTokenForm()
+    if form.validate_on_submit():
+        calendar_feed.regenerate_token(current_user)
+        db.session.commit()
+        flash("Đã tạo địa chỉ lịch mới. Địa chỉ cũ (nếu có) không còn dùng được.", "success")
+    return redirect(url_for("dashboard.calendar"))
+
+
+@bp.route("/ical/<token>.ics")
+def ical_feed(token):
+    """No log-in (calendar apps cannot): the unguessable token is the credential."""
+    user = calendar_feed.user_for_token(token)
+    if user is None:
+        abort(404)
+    body = calendar_feed.ical(user, today=today_local(current_app.config["TIMEZONE"]), host=request.host,
+                              base_url=url_for("dashboard.calendar", _external=True),
+                              name=f"TDNV - {user.full_name}")
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, max-age=900"
+    response.headers["Content-Disposition"] = "inline; filename=tdnv.ics"
+    return response
+
+
+def _matrix_exports_available() -> bool:
+    try:
+        from app.services.matrices import export_matrix  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@bp.route("/plans/<int:plan_id>/matrix")
+@permission_required(VIEW_DASHBOARD)
+def matrix(plan_id):
+    """Tasks × units (C/P with status colour), 50 units per page so 1,700 units never freeze a browser."""
+    plan = db.get_or_404(Plan, plan_id)
+    kind = request.args.get("kind") if request.args.get("kind") in UNIT_KINDS else None
+    tasks, pagination, cells = lists.matrix_page(plan.id, unit_kind=kind,
+                                                 page=max(request.args.get("page", 1, type=int), 1),
+                                                 per_page=MATRIX_UNITS_PER_PAGE)
+    snapshots = []
+    if _matrix_exports_available():
+        from app.services.matrices import list_snapshots
+
+        snapshots = list_snapshots(plan)[:20]
+    return render_template("dashboard/matrix.html", plan=plan, tasks=tasks, pagination=pagination, cells=cells,
+                           kind=kind, kinds=UNIT_KINDS, statuses=STATUSES, today=today_local(
+                               current_app.config["TIMEZONE"]), exports=_matrix_exports_available(),
+                           snapshots=snapshots)
+
+
+@bp.route("/plans/<int:plan_id>/matrix.<fmt>")
+@permission_required(VIEW_DASHBOARD)
+def matrix_download(plan_id, fmt):
+    """Today's matrix, built by the scheduler engineer's exporter (the same one the nightly job uses)."""
+    if fmt not in ("xlsx", "docx") or not _matrix_exports_available():
+        abort(404)
+    from app.services.matrices import export_matrix
+
+    plan = db.get_or_404(Plan, plan_id)
+    today = today_local(current_app.config["TIMEZONE"])
+    return send_file(io.BytesIO(export_matrix(plan, fmt, today)), mimetype=XLSX if fmt == "xlsx" else DOCX,
+                     as_attachment=True, download_name=f"ma-tran-ke-hoach-{plan.id}-{today:%Y%m%d}.{fmt}")
+
+
+@bp.route("/plans/<int:plan_id>/matrix/snapshots/<int:snapshot_id>")
+@permission_required(VIEW_DASHBOARD)
+def matrix_snapshot(plan_id, snapshot_id):
+    """A dated snapshot file kept by the nightly job."""
+    if not _matrix_exports_available():
+        abort(404)
+    from app.models.scheduler import MatrixSnapshot
+    from app.services.matrices import snapshot_path
+
+    snapshot = db.get_or_404(MatrixSnapshot, snapshot_id)
+    path = snapshot_path(current_app.config["UPLOAD_FOLDER"], snapshot)
+    if snapshot.plan_id != plan_id or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=XLSX if snapshot.file_format == "xlsx" else DOCX, as_attachment=True,
+                     download_name=snapshot.filename)
+
+
+@bp.route("/areas")
+@permission_required(MANAGE_DIRECTORY)
+def areas_index():
+    return render_template("dashboard/areas.html", rows=areas.directors_with_areas())
+
+
+@bp.route("/areas/<int:user_id>", methods=["GET", "POST"])
+@permission_required(MANAGE_DIRECTORY)
+def area_edit(user_id):
+    director = db.get_or_404(User, user_id)
+    if director.role != ROLE_DIRECTOR:
+        abort(404)
+    form = AreaForm()
+    units = db.session.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.is_active.is_(True))
+                               .order_by(Unit.kind, Unit.name)).all()
+    form.units.choices = [(u.id, f"{u.name} ({UNIT_KINDS.get(u.kind, u.kind)})") for u in units]
+    form.groups.choices = [(g, g) for g in areas.task_groups()]
+    if request.method == "GET":
+        form.units.data, form.groups.data = (list(x) for x in areas.area_of(director.id))
+    elif form.validate_on_submit():
+        try:
+            areas.set_area(current_user, director.id, form.units.data or [], form.groups.data or [])
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(f"Đã lưu lĩnh vực theo dõi của {director.full_name}.", "success")
+            return redirect(url_for("dashboard.areas_index"))
+    return render_template("dashboard/area_form.html", form=form, director=director)

@@ -1,0 +1,306 @@
+"""The administrative format of Nghị định 30/2020/NĐ-CP shared by every .docx TDNV writes.
+
+A4, Times New Roman, margins 20/20/30/15 mm, the header table (issuing body left, national motto
+right), the place and date line, the signature block and "Nơi nhận"; landscape sections for wide
+tables whose header row repeats on every page. Pure: data in, python-docx objects out.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+FONT = "Times New Roman"
+BODY_PT = 13
+TABLE_PT = 12
+ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+         (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+@dataclass
+class Letterhead:
+    """Who issues the document and who signs it."""
+
+    parent_body: str = "UBND THÀNH PHỐ HẢI PHÒNG"
+    body: str = "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    number: str = "Số:       /BC-SGDĐT"
+    place: str = "Hải Phòng"
+    issued_on: date | None = None
+    signer_titles: tuple[str, ...] = ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=lambda: [
+        "Như trên;", "Giám đốc, các Phó Giám đốc Sở;", "Lưu: VT, VP."])
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def place_and_date(place: str, day: date | None) -> str:
+    """ "Hải Phòng, ngày 20 tháng 10 năm 2025"; days < 10 and months < 3 take a leading zero (NĐ 30)."""
+    if day is None:
+        return f"{place}, ngày      tháng      năm       "
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def number_vn(value, decimals: int = 2) -> str:
+    """1700 -> "1.700", 85.714 -> "85,71", 75.0 -> "75" (decimal comma, dot for thousands)."""
+    if value is None:
+        return ""
+    rounded = round(float(value), decimals)
+    text = f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{rounded:,.0f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(part: int, whole: int) -> str:
+    return number_vn(100 * part / whole if whole else 0) + "%"
+
+
+def ratio(part: int, whole: int) -> str:
+    """ "09/12" as the evaluation tables write it."""
+    return f"{part:02d}/{whole:02d}"
+
+
+def new_document(*, landscape: bool = False) -> Document:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(BODY_PT)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.space_before = Pt(0)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.PORTRAIT
+    _margins(section)
+    if landscape:
+        _landscape(section)
+    return document
+
+
+def _margins(section) -> None:
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+
+
+def landscape_section(document):
+    """Start a landscape A4 section (for a wide table) on a new page."""
+    return _landscape(document.add_section(WD_SECTION.NEW_PAGE))
+
+
+def _landscape(section):
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(15)
+    section.left_margin, section.right_margin = Mm(20), Mm(15)
+    return section
+
+
+def portrait_section(document):
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    _margins(section)
+    return section
+
+
+def paragraph(container, text: str = "", *, bold=False, italic=False, size=None, align=None,
+              indent_first=False, space_after=0, underline=False):
+    para = container.add_paragraph()
+    if text:
+        run = para.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+    if align == "center":
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif align == "right":
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    elif align == "justify":
+        para.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if indent_first:
+        para.paragraph_format.first_line_indent = Mm(12.7)
+    para.paragraph_format.space_after = Pt(space_after)
+    return para
+
+
+def placeholder(container, text: str = "[Đơn vị bổ sung nội dung]"):
+    """A clearly marked gap for the writer (the document is a draft)."""
+    para = paragraph(container, text, italic=True, indent_first=True, space_after=6)
+    para.runs[0].font.highlight_color = 7  # yellow
+    return para
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def _cell_lines(cell, lines, *, size=BODY_PT, align="center") -> None:
+    """Fill a cell with (text, bold, italic, underline) lines."""
+    first = True
+    for text, bold, italic, underline in lines:
+        para = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        run = para.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        run.font.size = Pt(size)
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.LEFT
+
+
+def header_block(document, head: Letterhead) -> None:
+    """Issuing body (left) and national motto (right), then number and the place and date line."""
+    table = document.add_table(rows=2, cols=2)
+    _no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    section = document.sections[-1]
+    usable = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+    widths = (round(usable * 0.42), round(usable * 0.58))
+    _grid(table, widths)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+    _cell_lines(table.cell(0, 0), [(head.parent_body, False, False, False)], size=12)
+    body = table.cell(0, 0).add_paragraph()
+    body.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = body.add_run(head.body)
+    run.bold, run.underline, run.font.size = True, True, Pt(12)
+    _cell_lines(table.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, False)], size=12)
+    motto = table.cell(0, 1).add_paragraph()
+    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = motto.add_run("Độc lập - Tự do - Hạnh phúc")
+    run.bold, run.underline, run.font.size = True, True, Pt(BODY_PT + 1)
+    _cell_lines(table.cell(1, 0), [(head.number, False, False, False)], size=BODY_PT)
+    _cell_lines(table.cell(1, 1), [(place_and_date(head.place, head.issued_on), False, True, False)],
+                size=BODY_PT)
+    paragraph(document, "", space_after=6)
+
+
+def title_block(document, title: str, subtitle_lines: list[str] = ()) -> None:
+    paragraph(document, title, bold=True, align="center", size=14)
+    for line in subtitle_lines:
+        paragraph(document, line, bold=True, align="center", size=14)
+    paragraph(document, "", space_after=6)
+
+
+def signature_block(document, head: Letterhead) -> None:
+    """ "Nơi nhận" on the left, the signer's titles and name on the right."""
+    paragraph(document, "", space_after=6)
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    table.autofit = False
+    _grid(table, (85, 80))
+    left, right = table.cell(0, 0), table.cell(0, 1)
+    left.width, right.width = Mm(85), Mm(80)
+    _cell_lines(left, [("Nơi nhận:", True, True, False)], size=12, align="left")
+    for recipient in head.recipients:
+        para = left.add_paragraph()
+        run = para.add_run(f"- {recipient}")
+        run.font.size = Pt(11)
+    _cell_lines(right, [(t, True, False, False) for t in head.signer_titles], size=BODY_PT)
+    for _ in range(4):
+        right.add_paragraph()
+    if head.signer_name:
+        para = right.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.add_run(head.signer_name).bold = True
+
+
+def repeat_header(row) -> None:
+    """Mark a table row as a header row repeated at the top of every page (w:tblHeader)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def _keep_row_together(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _write(cell, text, *, bold=False, italic=False, size=TABLE_PT, align=None) -> None:
+    para = cell.paragraphs[0]
+    run = para.add_run("" if text is None else str(text))
+    run.bold, run.italic = bold, italic
+    run.font.size = Pt(size)
+    if align == "center":
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif align == "right":
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _grid(table, widths_mm) -> None:
+    """Column widths in the table grid too: LibreOffice and Word lay out by w:gridCol."""
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+
+
+def data_table(document, headers: list[str], widths_mm: list[float], rows, *, size=TABLE_PT,
+               centered_columns=(0,), keep_rows=True):
+    """A bordered table with a repeating header row. Rows are lists of cells, or
+    ("group", text) for a bold full-width group row (e.g. "I  Nhóm nhiệm vụ …")."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _grid(table, widths_mm)
+    header = table.rows[0]
+    repeat_header(header)
+    for cell, text, width in zip(header.cells, headers, widths_mm, strict=True):
+        cell.width = Mm(width)
+        _write(cell, text, bold=True, size=size, align="center")
+        _shade(cell, "E7E6E6")
+    for values in rows:
+        row = table.add_row()
+        if keep_rows:
+            _keep_row_together(row)
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+        if values and values[0] == "group":
+            _, label, text = values
+            _write(row.cells[0], label, bold=True, size=size, align="center")
+            merged = row.cells[1].merge(row.cells[-1])
+            _write(merged, text, bold=True, size=size)
+            for cell in (row.cells[0], merged):  # a group row never ends a page alone
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+            _keep_row_together(row)
+            continue
+        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            _write(cell, value, size=size, align="center" if index in centered_columns else None)
+    return table
+
+
+def to_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,108 @@
+"""The evaluation table (Phụ lục 01/02 of the Sở's year-end reports) as .docx bytes.
+
+TT, Nội dung/Mục tiêu, Chủ trì, Phối hợp, Thời gian, Kết quả, Đánh giá, Ghi chú under group rows
+numbered with Roman numerals, preceded by summary lines computed from the rows
+("- Có 09/12 nhiệm vụ hoàn thành, đạt 75%;").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.exporters.docx_admin import (
+    Letterhead,
+    data_table,
+    header_block,
+    new_document,
+    paragraph,
+    percent,
+    ratio,
+    roman,
+    signature_block,
+    title_block,
+    to_bytes,
+)
+
+DONE = "Hoàn thành"
+MOSTLY_DONE = "Cơ bản hoàn thành"
+IN_PROGRESS = "Đang thực hiện"
+NOT_DONE = "Chưa hoàn thành"
+CONTINUING = "Tiếp tục thực hiện"
+STOPPED = "Dừng triển khai"
+
+HEADERS = ["TT", "Nội dung/Mục tiêu", "Chủ trì", "Phối hợp", "Thời gian", "Kết quả", "Đánh giá", "Ghi chú"]
+WIDTHS = [10, 74, 32, 36, 22, 40, 24, 24]  # 262 mm: a landscape A4 page inside its margins
+
+
+@dataclass
+class EvaluationRow:
+    ref: str
+    content: str
+    lead: str = ""
+    cooperating: str = ""
+    time: str = ""
+    result: str = ""
+    assessment: str = IN_PROGRESS
+    note: str = ""
+
+
+@dataclass
+class EvaluationGroup:
+    name: str
+    rows: list[EvaluationRow] = field(default_factory=list)
+
+
+@dataclass
+class Evaluation:
+    title: str
+    groups: list[EvaluationGroup]
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    appendix_label: str = "Phụ lục"
+    reference: str = ""  # "(Kèm theo Báo cáo số … ngày … của Sở GDĐT)"
+    intro: str = ""
+    noun: str = "nhiệm vụ"
+
+
+def summary_lines(groups: list[EvaluationGroup], noun: str = "nhiệm vụ") -> list[str]:
+    """The lines above the table, computed from the assessments."""
+    rows = [row for group in groups for row in group.rows]
+    total = len(rows)
+    if not total:
+        return [f"- Chưa có {noun} nào để đánh giá."]
+    done = sum(row.assessment == DONE for row in rows)
+    mostly = sum(row.assessment == MOSTLY_DONE for row in rows)
+    stopped = sum(row.assessment == STOPPED for row in rows)
+    ongoing = total - done - mostly - stopped
+    lines = [f"- Có {ratio(done, total)} {noun} hoàn thành, đạt {percent(done, total)};"]
+    if mostly:
+        lines.append(f"- Có {ratio(mostly, total)} {noun} cơ bản hoàn thành, chiếm {percent(mostly, total)};")
+    lines.append(f"- Có {ratio(ongoing, total)} {noun} đang thực hiện, chưa hoàn thành, "
+                 f"chiếm {percent(ongoing, total)};")
+    lines.append(f"- Có {ratio(stopped, total)} {noun} dừng triển khai, chiếm {percent(stopped, total)}.")
+    return lines
+
+
+def _table_rows(groups: list[EvaluationGroup], noun: str):
+    for index, group in enumerate(groups, 1):
+        yield ("group", roman(index), f"{group.name} ({len(group.rows):02d} {noun})")
+        for row in group.rows:
+            yield [row.ref, row.content, row.lead, row.cooperating, row.time, row.result,
+                   row.assessment, row.note]
+
+
+def evaluation_docx(evaluation: Evaluation) -> bytes:
+    """The whole document on landscape A4 pages (the table is wide)."""
+    document = new_document(landscape=True)
+    header_block(document, evaluation.letterhead)
+    paragraph(document, evaluation.appendix_label, bold=True, align="center")
+    title_block(document, evaluation.title.upper(), [])
+    if evaluation.reference:
+        paragraph(document, evaluation.reference, italic=True, align="center", space_after=6)
+    if evaluation.intro:
+        paragraph(document, evaluation.intro, indent_first=True, align="justify")
+    for line in summary_lines(evaluation.groups, evaluation.noun):
+        paragraph(document, line, indent_first=True)
+    paragraph(document, "", space_after=6)
+    data_table(document, HEADERS, WIDTHS, _table_rows(evaluation.groups, evaluation.noun),
+               centered_columns=(0, 4, 6))
+    signature_block(document, evaluation.letterhead)
+    return to_bytes(document)

@@ -1,0 +1,186 @@
+"""Data for the documents TDNV writes (evaluation table, sơ kết/tổng kết report, overdue list).
+
+Reads the database through the dashboard statistics and hands plain data to the pure exporters.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from app.exporters.docx_admin import Letterhead, number_vn, percent
+from app.exporters.evaluation_docx import (
+    CONTINUING,
+    DONE,
+    IN_PROGRESS,
+    MOSTLY_DONE,
+    NOT_DONE,
+    STOPPED,
+    Evaluation,
+    EvaluationGroup,
+    EvaluationRow,
+)
+from app.exporters.overdue_docx import OverdueLine, OverdueReport
+from app.exporters.report_docx import CountRow, ReportData
+from app.exporters.xlsx_table import local_date
+from app.extensions import db
+from app.models.assignments import CLOSED_STATUSES, Assignment
+from app.models.plans import Plan, Task
+from app.models.units import KIND_DEPARTMENT_OF_EDUCATION, Unit
+from app.services.dashboard import Counts, Scope, apply_scope, checkin_counts, joined, statistics
+from app.services.dashboard_lists import overdue_all
+from app.services.errors import DomainError
+
+MOSTLY_DONE_RATE = 80  # % of the units done: "cơ bản hoàn thành"
+CITIES = {"Hà Nội", "Hải Phòng", "Hồ Chí Minh", "Đà Nẵng", "Cần Thơ", "Huế"}
+
+
+def find_plan(ref: str | int) -> Plan:
+    """A plan by id or by số hiệu (e.g. "1295/KH-SGDĐT"), for the CLI."""
+    text = str(ref).strip()
+    plan = db.session.get(Plan, int(text)) if text.isdigit() else None
+    if plan is None:
+        plan = db.session.scalar(select(Plan).where(Plan.number == text).order_by(Plan.id.desc()))
+    if plan is None:
+        raise DomainError(f"Không tìm thấy kế hoạch '{text}' (nhập mã số hoặc số hiệu kế hoạch).")
+    return plan
+
+
+def letterhead(issued_on: date | None, *, overrides: dict | None = None) -> Letterhead:
+    """The Sở's header from the directory's root unit ("Sở Giáo dục và Đào tạo Hải Phòng")."""
+    root = db.session.scalar(select(Unit).where(Unit.kind == KIND_DEPARTMENT_OF_EDUCATION).order_by(Unit.id))
+    name = root.name if root else "Sở Giáo dục và Đào tạo"
+    place = name.split("Đào tạo", 1)[1].strip() if "Đào tạo" in name else ""
+    head = Letterhead(issued_on=issued_on, place=place or "……………")
+    if place:
+        head.parent_body = ("UBND THÀNH PHỐ " if place in CITIES else "UBND TỈNH ") + place.upper()
+    for key, value in (overrides or {}).items():
+        if value:
+            setattr(head, key, value)
+    return head
+
+
+def _assessment(c: Counts, ongoing_task: bool) -> tuple[str, str]:
+    if ongoing_task:
+        return CONTINUING, ""
+    if not c.total:
+        return (STOPPED, "Các đơn vị không thực hiện") if c.not_done else (IN_PROGRESS, "Chưa giao đơn vị")
+    rate = 100 * c.done / c.total
+    note = f"{c.done_late} đơn vị hoàn thành quá hạn" if c.done_late else ""
+    if c.open == 0:
+        return DONE, note
+    if rate >= MOSTLY_DONE_RATE:
+        return MOSTLY_DONE, note
+    return (NOT_DONE if c.open_overdue else IN_PROGRESS), note
+
+
+def _result(c: Counts, ongoing_task: bool) -> str:
+    if ongoing_task:
+        checkins = c.total
+        return (f"{number_vn(c.done)}/{number_vn(checkins)} kỳ báo cáo đã hoàn thành" if checkins
+                else "Chưa đến kỳ báo cáo")
+    parts = [f"{number_vn(c.done)}/{number_vn(c.total)} đơn vị hoàn thành"
+             + (f" ({percent(c.done, c.total)})" if c.total else "")]
+    if c.open_overdue:
+        parts.append(f"{number_vn(c.open_overdue)} đơn vị quá hạn")
+    targeted = c.targets_met + c.targets_not_met + c.targets_unreported
+    if targeted:
+        parts.append(f"đạt chỉ tiêu {number_vn(c.targets_met)}/{number_vn(targeted)}")
+    return "; ".join(parts)
+
+
+def evaluation(plan: Plan, *, today: date, timezone: str, letterhead_overrides=None) -> Evaluation:
+    """One row per task of the plan, grouped by Nhóm nhiệm vụ, assessed from its assignments."""
+    by_task = {row.key: row.counts for row in
+               statistics(Scope(plan_id=plan.id), today=today, timezone=timezone, dimension="task")}
+    groups: list[EvaluationGroup] = []
+    tasks = db.session.scalars(select(Task).where(Task.plan_id == plan.id, Task.status == "active")
+                               .order_by(Task.position)).all()
+    for task in tasks:
+        if not groups or groups[-1].name != (task.group_name or "Nhiệm vụ chung"):
+            groups.append(EvaluationGroup(task.group_name or "Nhiệm vụ chung"))
+        counts = by_task.get(task.id, Counts())
+        ongoing_task = task.recurrence is not None and task.due_date is None
+        assessment, note = _assessment(counts, ongoing_task)
+        groups[-1].rows.append(EvaluationRow(
+            ref=task.ref or str(task.position), content=task.content, lead=task.lead_text or "",
+            cooperating=task.cooperating_text or "",
+            time=task.time_text or (task.due_date.strftime("%d/%m/%Y") if task.due_date else ""),
+            result=_result(counts, ongoing_task), assessment=assessment, note=note))
+    issued = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+    label = f"Kế hoạch số {plan.number}{issued}" if plan.number else plan.title
+    total = sum(len(g.rows) for g in groups)
+    return Evaluation(
+        title="Đánh giá tình hình thực hiện các nhiệm vụ" + (f" năm học {plan.school_year}" if plan.school_year else ""),
+        groups=groups, letterhead=letterhead(today, overrides=letterhead_overrides),
+        reference=f"(Kèm theo báo cáo đánh giá {label}; số liệu đến ngày {today:%d/%m/%Y})",
+        intro=f"{label} đặt ra {number_vn(total)} nhiệm vụ. Kết quả thực hiện cụ thể như sau:",
+    )
+
+
+def _count_row(label: str, c: Counts) -> CountRow:
+    return CountRow(label, c.done_on_time, c.done_late, c.open_in_time, c.open_overdue)
+
+
+def report(plan: Plan, *, kind: str, today: date, timezone: str, letterhead_overrides=None) -> ReportData:
+    """Figures of the sơ kết (semester) or tổng kết (year) report of a plan."""
+    scope = Scope(plan_id=plan.id)
+    totals = statistics(scope, today=today, timezone=timezone)
+    total = totals[0].counts if totals else Counts()
+    by_group = statistics(scope, today=today, timezone=timezone, dimension="group")
+    by_unit = statistics(scope, today=today, timezone=timezone, dimension="unit")
+    year = f" năm học {plan.school_year}" if plan.school_year else ""
+    title = "Sơ kết học kỳ I" + year if kind == "so_ket" else "Tổng kết" + year
+    issued = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+    subject = f"thực hiện Kế hoạch số {plan.number}{issued}" if plan.number else f"thực hiện {plan.title}"
+    tasks = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id, Task.status == "active"))
+    groups = db.session.scalar(select(func.count(func.distinct(Task.group_name)))
+                               .where(Task.plan_id == plan.id, Task.status == "active"))
+    upcoming = db.session.execute(
+        apply_scope(joined(func.min(Assignment.due_date), Task.content, func.count(Assignment.id)), scope)
+        .where(Assignment.status.not_in(CLOSED_STATUSES), Assignment.due_date >= today,
+               Assignment.due_date <= today + timedelta(days=90))
+        .group_by(Task.id, Task.content).order_by(func.min(Assignment.due_date)).limit(10)).all()
+    overdue_units = sorted(((r.label, r.counts.open_overdue) for r in by_unit if r.counts.open_overdue),
+                           key=lambda item: (-item[1], item[0]))[:10]
+    return ReportData(
+        kind=title, subject=subject, as_of=today, totals=_count_row("Tổng", total), tasks=tasks or 0,
+        groups=groups or 0, units=len(by_unit), ongoing=total.ongoing, not_done=total.not_done,
+        checkins=_count_row("Kỳ báo cáo", checkin_counts(scope, today=today, timezone=timezone)),
+        targets_met=total.targets_met, targets_not_met=total.targets_not_met,
+        targets_unreported=total.targets_unreported,
+        by_group=[_count_row(r.label, r.counts) for r in by_group],
+        by_unit=[_count_row(r.extra.get("name", r.label), r.counts) for r in by_unit if r.counts.total],
+        overdue_units=overdue_units, upcoming=[(due, content, n) for due, content, n in upcoming],
+        letterhead=letterhead(today, overrides=letterhead_overrides),
+    )
+
+
+def overdue_report(scope: Scope, *, today: date, scope_label: str = "", letterhead_overrides=None,
+                   sort: str = "days") -> OverdueReport:
+    lines = [
+        OverdueLine(plan=item.assignment.task.plan.number or item.assignment.task.plan.title,
+                    ref=item.assignment.task.ref or "", content=item.assignment.task.content,
+                    unit=item.assignment.unit.display_name, lead_units=", ".join(item.lead_units),
+                    due_date=item.assignment.due_date, original_due_date=item.assignment.original_due_date,
+                    days_overdue=item.days_overdue, last_update=local_date(item.last_update),
+                    requested_due_date=item.requested_due_date)
+        for item in overdue_all(scope, today=today, sort=sort)
+    ]
+    return OverdueReport(as_of=today, lines=lines, scope_label=scope_label,
+                         letterhead=letterhead(today, overrides=letterhead_overrides))
+
+
+def overdue_rows(scope: Scope, *, today: date, sort: str = "days", descending: bool = True):
+    """Headers and rows of the overdue list for the Excel export."""
+    headers = ["Kế hoạch", "STT", "Nhiệm vụ", "Nhóm nhiệm vụ", "Đơn vị thực hiện", "Loại đơn vị", "Vai trò",
+               "Đơn vị chủ trì", "Thời hạn", "Hạn ban đầu", "Số ngày quá hạn", "Trạng thái", "Tiến độ (%)",
+               "Cập nhật gần nhất", "Đề nghị gia hạn đến"]
+    rows = [[i.assignment.task.plan.number or i.assignment.task.plan.title, i.assignment.task.ref,
+             i.assignment.task.content, i.assignment.task.group_name, i.assignment.unit.name,
+             i.assignment.unit.kind_label, i.assignment.role_label, ", ".join(i.lead_units),
+             i.assignment.due_date, i.assignment.original_due_date, i.days_overdue, i.assignment.status_label,
+             i.assignment.progress, i.last_update, i.requested_due_date]
+            for i in overdue_all(scope, today=today, sort=sort, descending=descending)]
+    return headers, rows
+

@@ -1,0 +1,261 @@
+"""The lists behind the dashboard's numbers: a bucket's assignments and check-ins, the overdue list,
+and the series the charts draw. Each list is one paginated query plus one query per page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from math import ceil
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import contains_eager
+
+from app.extensions import db
+from app.models.assignments import (
+    CLOSED_STATUSES,
+    EXTENSION_PENDING,
+    ROLE_LEAD,
+    Assignment,
+    AssignmentUpdate,
+    ExtensionRequest,
+)
+from app.models.checkins import CheckIn
+from app.models.plans import Plan, Task
+from app.models.units import Unit
+from app.services.dashboard import (
+    BASIS_IN_FORCE,
+    TARGETS_MET,
+    TARGETS_NOT_MET,
+    Scope,
+    _ongoing,
+    apply_scope,
+    assignment_bucket,
+    checkin_bucket,
+    joined,
+    local_day,
+    statistics,
+    target_assignment_ids,
+)
+
+
+@dataclass
+class Page:
+    """A page of an id list judged in Python (targets), shaped like Flask-SQLAlchemy's pagination."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page)) if self.total else 0
+
+    has_prev = property(lambda self: self.page > 1)
+    has_next = property(lambda self: self.page < self.pages)
+    prev_num = property(lambda self: self.page - 1 if self.page > 1 else None)
+    next_num = property(lambda self: self.page + 1 if self.page < self.pages else None)
+
+    def iter_pages(self, left_edge=1, right_edge=1, left_current=2, right_current=2):
+        last = 0
+        for num in range(1, self.pages + 1):
+            if (num <= left_edge or num > self.pages - right_edge
+                    or self.page - left_current - 1 < num < self.page + right_current + 1):
+                if last + 1 != num:
+                    yield None
+                yield num
+                last = num
+
+
+def _with_task_plan_unit(stmt):
+    return stmt.options(contains_eager(Assignment.task).contains_eager(Task.plan),
+                        contains_eager(Assignment.unit))
+
+
+def _order(stmt):
+    return stmt.order_by(Plan.id, Task.position, Unit.kind, Unit.name, Assignment.id)
+
+
+def bucket_assignments(scope: Scope, bucket: str, *, today: date, timezone: str,
+                       basis: str = BASIS_IN_FORCE, page: int = 1, per_page: int = 25):
+    """The assignments behind one number of the dashboard."""
+    stmt = apply_scope(joined(Assignment, Task, Plan, Unit), scope)
+    if scope.due_on is not None:
+        stmt = stmt.where(Assignment.due_date == scope.due_on)
+    if bucket in (TARGETS_MET, TARGETS_NOT_MET):
+        ids = target_assignment_ids(scope, "met" if bucket == TARGETS_MET else "not_met")
+        page_ids = ids[(page - 1) * per_page: page * per_page]
+        items = db.session.scalars(_order(_with_task_plan_unit(stmt.where(Assignment.id.in_(page_ids)))))
+        return Page(list(items.unique()), page, per_page, len(ids))
+    if bucket:
+        stmt = stmt.where(assignment_bucket(today, timezone, basis) == bucket)
+    return db.paginate(_order(_with_task_plan_unit(stmt)), page=page, per_page=per_page, error_out=False)
+
+
+def bucket_checkins(scope: Scope, bucket: str, *, today: date, timezone: str, page: int = 1,
+                    per_page: int = 25):
+    """The check-ins of ongoing tasks behind one number of the 2 × 2."""
+    stmt = apply_scope(joined(CheckIn).join(CheckIn, CheckIn.assignment_id == Assignment.id)
+                       .where(_ongoing()), scope)
+    if scope.due_on is not None:
+        stmt = stmt.where(CheckIn.due_date == scope.due_on)
+    if bucket:
+        stmt = stmt.where(checkin_bucket(today, timezone) == bucket)
+    stmt = stmt.options(contains_eager(CheckIn.assignment).contains_eager(Assignment.task)
+                        .contains_eager(Task.plan),
+                        contains_eager(CheckIn.assignment).contains_eager(Assignment.unit))
+    stmt = stmt.order_by(CheckIn.due_date, Unit.name, CheckIn.id)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def _last_update():
+    return (select(AssignmentUpdate.assignment_id, func.max(AssignmentUpdate.created_at).label("last_update"))
+            .group_by(AssignmentUpdate.assignment_id).subquery("last_updates"))
+
+
+def _pending_extension():
+    return (select(ExtensionRequest.assignment_id,
+                   func.max(ExtensionRequest.requested_due_date).label("requested_due_date"))
+            .where(ExtensionRequest.status == EXTENSION_PENDING)
+            .group_by(ExtensionRequest.assignment_id).subquery("pending_extensions"))
+
+
+@dataclass
+class OverdueItem:
+    assignment: Assignment
+    days_overdue: int
+    last_update: object
+    requested_due_date: date | None
+    lead_units: list[str]
+
+
+def _overdue_statement(scope: Scope, today: date, sort: str, descending: bool):
+    last, pending = _last_update(), _pending_extension()
+    stmt = apply_scope(
+        joined(Assignment, Task, Plan, Unit, last.c.last_update, pending.c.requested_due_date)
+        .outerjoin(last, last.c.assignment_id == Assignment.id)
+        .outerjoin(pending, pending.c.assignment_id == Assignment.id)
+        .where(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES)),
+        scope,
+    )
+    key = {"days": Assignment.due_date, "unit": Unit.name, "plan": Plan.number, "task": Task.position,
+           "update": last.c.last_update}.get(sort, Assignment.due_date)
+    # "days" ascending by due date = most overdue first; flip so the arrow means "more days".
+    if sort in ("days", "", None):
+        descending = not descending
+    key = key.desc() if descending else key.asc()
+    return _with_task_plan_unit(stmt).order_by(key, Unit.name, Task.position, Assignment.id)
+
+
+def _lead_units(task_ids) -> dict[int, list[str]]:
+    leads: dict[int, list[str]] = {}
+    if not task_ids:
+        return leads
+    rows = db.session.execute(
+        select(Assignment.task_id, func.coalesce(Unit.short_name, Unit.name))
+        .join(Unit, Assignment.unit_id == Unit.id)
+        .where(Assignment.task_id.in_(set(task_ids)), Assignment.role == ROLE_LEAD)
+        .order_by(Assignment.task_id, Unit.name)
+    )
+    for task_id, name in rows:
+        leads.setdefault(task_id, []).append(name)
+    return leads
+
+
+def _overdue_items(rows, today: date) -> list[OverdueItem]:
+    rows = list(rows)
+    leads = _lead_units([row[0].task_id for row in rows])
+    return [OverdueItem(a, (today - a.due_date).days, last, requested, leads.get(a.task_id, []))
+            for a, _task, _plan, _unit, last, requested in rows]
+
+
+def overdue_page(scope: Scope, *, today: date, sort: str = "days", descending: bool = True,
+                 page: int = 1, per_page: int = 25) -> Page:
+    """Every open assignment past its deadline in force, with lead units, last update, extension."""
+    stmt = _overdue_statement(scope, today, sort, descending)
+    total = db.session.scalar(select(func.count()).select_from(
+        apply_scope(joined(Assignment.id).where(Assignment.due_date < today,
+                                                Assignment.status.not_in(CLOSED_STATUSES)), scope).subquery()))
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique()
+    return Page(_overdue_items(rows, today), page, per_page, total or 0)
+
+
+def overdue_all(scope: Scope, *, today: date, sort: str = "days", descending: bool = True,
+                limit: int = 20000) -> list[OverdueItem]:
+    """The whole overdue list (exports), capped so a runaway export cannot exhaust memory."""
+    rows = db.session.execute(_overdue_statement(scope, today, sort, descending).limit(limit)).unique()
+    return _overdue_items(rows, today)
+
+
+def completions_over_time(scope: Scope, *, today: date, timezone: str, period: str = "month",
+                          months: int = 12) -> list[tuple[str, str, int]]:
+    """Completions per week or month from completed_at: (key, label, count), oldest first."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    start = date(index // 12, index % 12 + 1, 1)
+    day = local_day(Assignment.completed_at, timezone).label("day")
+    stmt = apply_scope(joined(day, func.count(Assignment.id))
+                       .where(Assignment.completed_at.is_not(None), Assignment.status == "done"), scope)
+    counts: dict[str, int] = {}
+    for value, count in db.session.execute(stmt.group_by(day)):
+        value = date.fromisoformat(value) if isinstance(value, str) else value
+        if value is None or value < start:
+            continue
+        counts[_period_key(value, period)] = counts.get(_period_key(value, period), 0) + count
+    series, cursor = [], start if period == "month" else start - timedelta(days=start.weekday())
+    while cursor <= today:
+        key = _period_key(cursor, period)
+        label = f"{cursor.month:02d}/{cursor.year}" if period == "month" else f"Tuần {cursor:%d/%m}"
+        series.append((key, label, counts.get(key, 0)))
+        cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1) if period == "month" \
+            else cursor + timedelta(days=7)
+    return series
+
+
+def _period_key(value: date, period: str) -> str:
+    if period == "month":
+        return f"{value.year}-{value.month:02d}"
+    monday = value - timedelta(days=value.weekday())
+    return monday.isoformat()
+
+
+def period_bounds(key: str) -> tuple[date, date]:
+    """First and last day of a chart period key ("2025-11" or a Monday "2025-11-03")."""
+    if len(key) == 7:
+        first = date.fromisoformat(key + "-01")
+        return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    monday = date.fromisoformat(key)
+    return monday, monday + timedelta(days=6)
+
+
+def completed_between(scope: Scope, first: date, last: date, *, timezone: str, page: int = 1,
+                      per_page: int = 25):
+    """Assignments completed in a period (the bars of the "over time" chart)."""
+    day = local_day(Assignment.completed_at, timezone)
+    stmt = apply_scope(joined(Assignment, Task, Plan, Unit), scope).where(
+        Assignment.status == "done", and_(day >= first, day <= last))
+    return db.paginate(_order(_with_task_plan_unit(stmt)), page=page, per_page=per_page, error_out=False)
+
+
+def overdue_ranking(scope: Scope, *, today: date, timezone: str, limit: int = 15):
+    """Units with the most overdue items (assignments and check-ins), most first."""
+    rows = statistics(scope, today=today, timezone=timezone, dimension="unit")
+    ranked = sorted((r for r in rows if r.counts.open_overdue), key=lambda r: (-r.counts.open_overdue, r.label))
+    return ranked[:limit]
+
+
+def matrix_page(plan_id: int, *, unit_kind: str | None = None, page: int = 1, per_page: int = 50):
+    """Tasks × units of a plan, one page of units at a time: (tasks, units page, {(task, unit): a})."""
+    tasks = db.session.scalars(select(Task).where(Task.plan_id == plan_id, Task.status == "active")
+                               .order_by(Task.position)).all()
+    units = (select(Unit).where(Unit.id.in_(select(Assignment.unit_id).join(Task, Assignment.task_id == Task.id)
+                                            .where(Task.plan_id == plan_id)))
+             .order_by(Unit.kind, Unit.name))
+    if unit_kind:
+        units = units.where(Unit.kind == unit_kind)
+    pagination = db.paginate(units, page=page, per_page=per_page, error_out=False)
+    cells = {}
+    unit_ids = [unit.id for unit in pagination.items]
+    if unit_ids:
+        rows = db.session.scalars(select(Assignment).join(Task, Assignment.task_id == Task.id)
+                                  .where(Task.plan_id == plan_id, Assignment.unit_id.in_(unit_ids)))
+        cells = {(a.task_id, a.unit_id): a for a in rows}
+    return tasks, pagination, cells
