@@ -14,6 +14,7 @@ from app.models.units import (
     UnitAlias,
     UnitGroup,
 )
+from app.models.oversight import OversightArea
 from app.models.users import User
 from app.parsing.text import fold
 from app.services import demo_data as data
@@ -80,6 +81,12 @@ def seed_users(units: dict[str, Unit], password: str) -> list[User]:
         db.session.add(user)
         users.append(user)
     db.session.flush()
+    by_name = {u.username: u for u in users}
+    for username, area in data.DIRECTOR_AREAS.items():
+        for code in area["units"]:
+            db.session.add(OversightArea(user=by_name[username], unit=units[code]))
+        for group_name in area["groups"]:
+            db.session.add(OversightArea(user=by_name[username], group_name=group_name))
     return users
 
 

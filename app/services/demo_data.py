@@ -81,3 +81,8 @@ USERS = [
     ("thpt.ngoquyen.hieutruong", "Đinh Công Thành", "unit_head", "THPT-002"),
     ("ubnd.hongbang", "Cao Thị Huyền", "unit_head", "XA-001"),
 ]
+
+# The Phó Giám đốc's area: the units and task groups their dashboard opens on.
+DIRECTOR_AREAS = {
+    "phogiamdoc": {"units": ["VP", "QLCL"], "groups": ["Hạ tầng số, CSDL", "Quản lý - điều hành"]},
+}
