@@ -60,6 +60,23 @@ class Config:
     # Absolute address used in e-mailed links (no request exists in the scheduler).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Scheduler (`flask scheduler run`, docs/scheduler.md): reminders, follow-up, check-ins, mail
+    SCHEDULER_REMINDER_OFFSETS = os.environ.get("SCHEDULER_REMINDER_OFFSETS", "7,3,1,0")  # days before
+    # dd/mm/yyyy list; empty = the built-in Vietnamese holidays 2025-2027 (app/services/holidays.py)
+    PUBLIC_HOLIDAYS = os.environ.get("PUBLIC_HOLIDAYS", "")
+    ESCALATION_DAYS = _env_int("ESCALATION_DAYS", 3)
+    SCHEDULER_WEEKLY_DIGEST_WEEKDAY = _env_int("SCHEDULER_WEEKLY_DIGEST_WEEKDAY", 0)  # 0 = Monday
+    SCHEDULER_ONGOING_PERIOD = os.environ.get("SCHEDULER_ONGOING_PERIOD", "monthly")
+    SCHEDULER_LOCK_EXPIRY_SECONDS = _env_int("SCHEDULER_LOCK_EXPIRY_SECONDS", 90)
+    SCHEDULER_HEARTBEAT_SECONDS = _env_int("SCHEDULER_HEARTBEAT_SECONDS", 20)
+    SCHEDULER_MISFIRE_GRACE_SECONDS = _env_int("SCHEDULER_MISFIRE_GRACE_SECONDS", 3600)
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_RETRY_BASE_SECONDS = _env_int("MAIL_RETRY_BASE_SECONDS", 300)
+    MAIL_RETRY_MAX_SECONDS = _env_int("MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+    MAIL_SENDING_TIMEOUT_SECONDS = _env_int("MAIL_SENDING_TIMEOUT_SECONDS", 900)
+    MAIL_BATCH_SIZE = _env_int("MAIL_BATCH_SIZE", 200)
+    MATRIX_SNAPSHOTS_KEEP = _env_int("MATRIX_SNAPSHOTS_KEEP", 30)
+
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tdnv-demo")
     ALLOW_DEMO_SEED = True
     ITEMS_PER_PAGE = 25

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models.oversight import OversightArea
 from app.models.units import (
     KIND_CENTRE,
     KIND_COMMUNE,
@@ -14,7 +15,6 @@ from app.models.units import (
     UnitAlias,
     UnitGroup,
 )
-from app.models.oversight import OversightArea
 from app.models.users import User
 from app.parsing.text import fold
 from app.services import demo_data as data

@@ -1,12 +1,21 @@
-"""The e-mail outbox: queue a message in the transaction, deliver it over SMTP later or now."""
+"""The e-mail outbox: queue a message in the transaction, deliver it over SMTP later or now.
+
+Delivery protocol (the one crash window): a message is marked `sending` (with a lease in
+next_attempt_at) and committed before the SMTP call, then `sent` after it. A crash in between leaves
+it `sending`; once the lease expires the next run retries it, so at worst one message goes twice,
+with the same Message-ID, which mail clients recognise. Failures back off exponentially; after
+MAIL_MAX_ATTEMPTS the message is `failed` and listed by failed_messages() for the admins.
+"""
 from __future__ import annotations
 
+import logging
 import smtplib
 import uuid
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -18,7 +27,8 @@ from app.models.notifications import (
     OutboxMessage,
 )
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
+log = logging.getLogger(__name__)
 
 
 def queue_email(to_address: str, subject: str, body_text: str, *, body_html=None, user=None) -> OutboxMessage:
@@ -27,11 +37,12 @@ def queue_email(to_address: str, subject: str, body_text: str, *, body_html=None
     message = OutboxMessage(
         to_address=to_address,
         user_id=getattr(user, "id", None),
-        subject=subject,
+        subject=subject[:255],
         body_text=body_text,
         body_html=body_html,
         message_id=f"<{uuid.uuid4().hex}@tdnv.{domain}>",
         status=OUTBOX_PENDING,
+        attempts=0,
     )
     db.session.add(message)
     return message
@@ -54,49 +65,297 @@ def smtp_settings(config) -> dict:
         key: config.get(key)
         for key in (
             "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME",
-            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_TIMEOUT",
+            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS",
+            "MAIL_RETRY_BASE_SECONDS", "MAIL_RETRY_MAX_SECONDS", "MAIL_SENDING_TIMEOUT_SECONDS",
+            "MAIL_BATCH_SIZE",
         )
     }
 
 
-def deliver(message_ids: list[int], settings: dict) -> int:
-    """Send the given pending messages; mark each sending, then sent or back to pending/failed.
+def as_utc(moment: datetime | None) -> datetime:
+    """Stored timestamps are UTC (SQLite keeps no offset): convert before writing or comparing."""
+    moment = moment or utcnow()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def backoff_seconds(attempts: int, settings: dict) -> int:
+    """Wait after the n-th failed attempt: base, 2 × base, 4 × base… capped."""
+    base = int(settings.get("MAIL_RETRY_BASE_SECONDS") or 300)
+    cap = int(settings.get("MAIL_RETRY_MAX_SECONDS") or 6 * 3600)
+    return min(cap, base * 2 ** max(0, attempts - 1))
+
+
+def _max_attempts(settings: dict) -> int:
+    return int(settings.get("MAIL_MAX_ATTEMPTS") or MAX_ATTEMPTS)
+
+
+class _Connection:
+    """One SMTP session per run, opened on first use and reopened after an error."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.smtp = None
+        name, address = parseaddr(settings.get("MAIL_DEFAULT_SENDER") or "tdnv@localhost")
+        self.sender, self.address = formataddr((name, address)), address
+
+    def open(self):
+        if self.smtp is None:
+            s = self.settings
+            smtp_class = smtplib.SMTP_SSL if s.get("MAIL_USE_SSL") else smtplib.SMTP
+            smtp = smtp_class(s["MAIL_SERVER"], int(s.get("MAIL_PORT") or 25), timeout=s.get("MAIL_TIMEOUT") or 10)
+            try:
+                if s.get("MAIL_USE_TLS"):
+                    smtp.starttls()
+                if s.get("MAIL_USERNAME"):
+                    smtp.login(s["MAIL_USERNAME"], s.get("MAIL_PASSWORD") or "")
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp = smtp
+        return self.smtp
+
+    def send(self, message: OutboxMessage) -> None:
+        self.smtp.send_message(build_email(message, self.sender), from_addr=self.address,
+                               to_addrs=[message.to_address])
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+
+def _record_failure(message: OutboxMessage, error: BaseException | str, settings: dict, now: datetime,
+                    *, permanent: bool = False) -> None:
+    message.last_error = (error if isinstance(error, str) else f"{type(error).__name__}: {error}")[:1000]
+    if permanent or message.attempts >= _max_attempts(settings):
+        message.status = OUTBOX_FAILED
+        message.next_attempt_at = None
+        log.warning("mail %s to %s failed for good: %s", message.id, message.to_address, message.last_error)
+    else:
+        message.status = OUTBOX_PENDING
+        message.next_attempt_at = now + timedelta(seconds=backoff_seconds(message.attempts, settings))
+
+
+def _is_permanent(error: BaseException) -> bool:
+    """The recipient refused with a 5xx code (unknown mailbox): retrying cannot help. Other errors
+    (server down, sender or authentication refused) are retried: fixing the settings fixes them."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
+    return False
+
+
+def _claim(message: OutboxMessage, lease_until: datetime) -> bool:
+    """Mark the message sending and commit, before the SMTP call; compare-and-set on attempts so
+    two senders cannot both claim it. If we die after this, it is retried once the lease is over."""
+    expected = message.attempts
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.attempts == expected,
+               OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)))
+        .values(status=OUTBOX_SENDING, attempts=expected + 1, next_attempt_at=lease_until)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()  # expires the object: its fields are read back from the row
+    return claimed == 1
+
+
+def _deliver_messages(messages: list[OutboxMessage], settings: dict, now: datetime) -> dict:
+    lease = timedelta(seconds=int(settings.get("MAIL_SENDING_TIMEOUT_SECONDS") or 900))
+    connection = _Connection(settings)
+    summary = {"sent": 0, "retry": 0, "failed": 0, "connect_error": None}
+    try:
+        for index, message in enumerate(messages):
+            try:
+                connection.open()
+            except (OSError, smtplib.SMTPException) as error:
+                # SMTP unreachable: nothing was in flight; every remaining message counts one attempt
+                summary["connect_error"] = f"{type(error).__name__}: {error}"
+                for waiting in messages[index:]:
+                    waiting.attempts += 1
+                    _record_failure(waiting, error, settings, now)
+                    summary["failed" if waiting.status == OUTBOX_FAILED else "retry"] += 1
+                db.session.commit()
+                break
+            if not _claim(message, now + lease):
+                continue  # another sender (the web's immediate delivery, a manual run) has it
+            try:
+                connection.send(message)
+            except (OSError, smtplib.SMTPException) as error:
+                connection.close()
+                _record_failure(message, error, settings, now, permanent=_is_permanent(error))
+                summary["failed" if message.status == OUTBOX_FAILED else "retry"] += 1
+            else:
+                message.status = OUTBOX_SENT
+                message.sent_at = utcnow()
+                message.next_attempt_at = None
+                message.last_error = None
+                summary["sent"] += 1
+            db.session.commit()
+    finally:
+        connection.close()
+    return summary
+
+
+def deliver(message_ids: list[int], settings: dict, *, now: datetime | None = None) -> int:
+    """Send the given pending messages now (e.g. a password reset); returns how many were sent.
 
     Without MAIL_SERVER nothing is sent: the messages stay in the outbox for the scheduler.
     """
     if not settings.get("MAIL_SERVER") or not message_ids:
         return 0
-    messages = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.id.in_(message_ids), OutboxMessage.status == OUTBOX_PENDING
-        )
+    messages = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OUTBOX_PENDING)
+        .order_by(OutboxMessage.id)
+    ))
+    return _deliver_messages(messages, settings, as_utc(now))["sent"]
+
+
+def _due_filter(now: datetime, settings: dict):
+    lease = timedelta(seconds=int(settings.get("MAIL_SENDING_TIMEOUT_SECONDS") or 900))
+    pending = and_(OutboxMessage.status == OUTBOX_PENDING,
+                   or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+    stuck = and_(OutboxMessage.status == OUTBOX_SENDING,
+                 or_(OutboxMessage.next_attempt_at <= now,
+                     and_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.created_at <= now - lease)))
+    return or_(pending, stuck)
+
+
+def deliver_due(settings: dict, now: datetime | None = None) -> dict:
+    """The mail job's delivery step: pending messages whose time has come, and `sending` ones whose
+    lease expired (the process died mid-send), oldest first, MAIL_BATCH_SIZE at a time."""
+    now = as_utc(now)
+    if not settings.get("MAIL_SERVER"):
+        return {"sent": 0, "retry": 0, "failed": 0, "skipped": "MAIL_SERVER chưa cấu hình"}
+    messages = list(db.session.scalars(
+        select(OutboxMessage).where(_due_filter(now, settings)).order_by(OutboxMessage.id)
+        .limit(int(settings.get("MAIL_BATCH_SIZE") or 200))
+    ))
+    stuck = [m for m in messages if m.status == OUTBOX_SENDING]
+    for message in stuck:
+        log.warning("mail %s was left sending (crash?): retrying with the same Message-ID", message.id)
+        if message.attempts >= _max_attempts(settings):
+            _record_failure(message, "interrupted while sending", settings, now)
+    db.session.commit()
+    summary = _deliver_messages([m for m in messages if m.status != OUTBOX_FAILED], settings, now)
+    summary["stuck_retried"] = len(stuck)
+    return summary
+
+
+def failed_messages(limit: int = 100) -> list[OutboxMessage]:
+    """Messages given up on (for the admins' page), newest first."""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == OUTBOX_FAILED)
+        .order_by(OutboxMessage.id.desc()).limit(limit)
+    ))
+
+
+def requeue(message: OutboxMessage) -> OutboxMessage:
+    """Give a failed message a fresh set of attempts (an admin action once SMTP is fixed)."""
+    message.status = OUTBOX_PENDING
+    message.attempts = 0
+    message.next_attempt_at = None
+    return message
+
+
+def outbox_counts() -> dict:
+    """Messages per status, for health pages and `flask scheduler list`."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {status: count for status, count in rows}
+
+
+# Alerts that need action come first in a digest.
+KIND_ORDER = ("overdue_escalation", "overdue_digest", "weekly_digest", "deadline_reminder", "checkin_reminder")
+DIGEST_DETAIL_LIMIT = 40
+
+
+def _absolute(base_url: str, link: str | None) -> str:
+    base = (base_url or "").rstrip("/")
+    if not link:
+        return base + "/"
+    return link if link.startswith(("http://", "https://")) else f"{base}/{link.lstrip('/')}"
+
+
+def compose_digest(user, notifications: list, base_url: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of one person's digest (Vietnamese, links into TDNV)."""
+    from markupsafe import escape
+
+    count = len(notifications)
+    first = notifications[0].title
+    subject = f"[TDNV] {first}" if count == 1 else f"[TDNV] {count} thông báo mới: {first}"
+    home = _absolute(base_url, "/")
+    text = [f"Kính gửi {user.full_name},", "",
+            f"Hệ thống theo dõi nhiệm vụ TDNV có {count} thông báo mới cho anh/chị:", ""]
+    html = [f"<p>Kính gửi {escape(user.full_name)},</p>",
+            f"<p>Hệ thống theo dõi nhiệm vụ TDNV có <strong>{count}</strong> thông báo mới cho anh/chị:</p>",
+            "<ol>"]
+    for index, note in enumerate(notifications, 1):
+        url = _absolute(base_url, note.link)
+        text.append(f"{index}. {note.title}")
+        html.append(f'<li><p><a href="{escape(url)}"><strong>{escape(note.title)}</strong></a></p>')
+        if note.body and index <= DIGEST_DETAIL_LIMIT:
+            text += [f"   {line}" for line in note.body.splitlines()]
+            html.append("<p>" + "<br>".join(str(escape(line)) for line in note.body.splitlines()) + "</p>")
+        text += [f"   Xem: {url}", ""]
+        html.append("</li>")
+    html.append("</ol>")
+    footer = ("Thư này do TDNV gửi tự động, mỗi lần chạy gộp mọi thông báo mới thành một thư. "
+              f"Mọi thông báo cũng có trong TDNV: {home}")
+    text += ["--", footer]
+    html.append(f'<hr><p style="color:#666">{escape(footer.rsplit(": ", 1)[0])}: '
+                f'<a href="{escape(home)}">{escape(home)}</a></p>')
+    return subject, "\n".join(text), "\n".join(html)
+
+
+def _kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def queue_digests(base_url: str) -> dict:
+    """Turn each person's pending notifications into ONE outbox message.
+
+    The outbox row and the notifications' emailed_outbox_id are committed together, per person; the
+    update only claims notifications still unclaimed, so a concurrent run cannot e-mail them twice.
+    Users without an e-mail (or deactivated) are skipped: they still see every alert in the app.
+    """
+    from app.models.notifications import Notification
+    from app.models.users import User
+
+    rows = db.session.execute(
+        select(Notification, User).join(User, Notification.user_id == User.id)
+        .where(Notification.emailed_outbox_id.is_(None), Notification.read_at.is_(None),
+               User.email.is_not(None), User.email != "", User.is_active_account.is_(True))
+        .order_by(Notification.user_id, Notification.id)
     ).all()
-    sent = 0
-    for message in messages:
-        message.status = OUTBOX_SENDING
-        message.attempts += 1
+    by_user: dict[int, tuple] = {}
+    for note, user in rows:
+        by_user.setdefault(user.id, (user, []))[1].append(note)
+    queued = 0
+    for user, notes in by_user.values():
+        notes.sort(key=lambda n: (_kind_rank(n.kind), n.id))
+        subject, text, html = compose_digest(user, notes, base_url)
+        ids = [n.id for n in notes]
+        with db.session.begin_nested() as savepoint:
+            message = queue_email(user.email, subject, text, body_html=html, user=user)
+            db.session.flush()
+            claimed = db.session.execute(
+                update(Notification).where(Notification.id.in_(ids), Notification.emailed_outbox_id.is_(None))
+                .values(emailed_outbox_id=message.id).execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed != len(ids):
+                savepoint.rollback()  # someone else claimed some of them: leave it to the next run
+                continue
         db.session.commit()
-        try:
-            _send_one(message, settings)
-        except (OSError, smtplib.SMTPException) as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-            message.status = OUTBOX_FAILED if message.attempts >= MAX_ATTEMPTS else OUTBOX_PENDING
-        else:
-            message.status = OUTBOX_SENT
-            message.sent_at = utcnow()
-            sent += 1
-        db.session.commit()
-    return sent
+        queued += 1
+    return {"digests": queued, "notifications": sum(len(n) for _, n in by_user.values())}
 
 
-def _send_one(message: OutboxMessage, settings: dict) -> None:
-    name, address = parseaddr(settings.get("MAIL_DEFAULT_SENDER") or "tdnv@localhost")
-    email = build_email(message, formataddr((name, address)))
-    smtp_class = smtplib.SMTP_SSL if settings.get("MAIL_USE_SSL") else smtplib.SMTP
-    with smtp_class(settings["MAIL_SERVER"], int(settings.get("MAIL_PORT") or 25),
-                    timeout=settings.get("MAIL_TIMEOUT") or 10) as smtp:
-        if settings.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if settings.get("MAIL_USERNAME"):
-            smtp.login(settings["MAIL_USERNAME"], settings.get("MAIL_PASSWORD") or "")
-        smtp.send_message(email, from_addr=address, to_addrs=[message.to_address])
+__all__ = [
+    "OUTBOX_FAILED", "OUTBOX_PENDING", "OUTBOX_SENDING", "OUTBOX_SENT", "MAX_ATTEMPTS",
+    "queue_email", "build_email", "smtp_settings", "deliver", "deliver_due", "failed_messages",
+    "requeue", "backoff_seconds", "outbox_counts", "queue_digests", "compose_digest",
+]

@@ -14,6 +14,8 @@ FIXTURE = DATA_DIR / "haiphong_phuluc_2025-2026.docx"
 def test_director_logs_in_and_sees_vietnamese_home(page, live_server, demo_directory):
     browser_login(page, live_server, "giamdoc")
     assert page.locator("h1").inner_text() == "Sở Giáo dục và Đào tạo Hải Phòng"
+    assert "Bảng điều hành" in page.inner_text("nav")
+    page.get_by_role("button", name="Nguyễn Văn Hải").or_(page.get_by_role("link", name="Nguyễn Văn Hải")).click()
     assert "Lãnh đạo Sở" in page.inner_text("nav")
     page.get_by_role("link", name="Kế hoạch").click()
     assert "Chưa có kế hoạch nào." in page.inner_text("main")

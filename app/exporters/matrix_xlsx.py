@@ -1,0 +1,94 @@
+"""The assignment matrix as .xlsx: tasks as rows, units as columns (C/P coloured by status)."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from app.exporters.matrix_data import ROLE_LEGEND, STATUS_CODES, STATUS_COLOURS, STATUS_LEGEND, MatrixData
+
+FONT = "Times New Roman"
+FIRST_UNIT_COLUMN = 4  # STT, Nội dung, Thời gian, then one column per unit
+HEADER_ROW = 4
+
+
+def export_matrix_xlsx(data: MatrixData) -> bytes:
+    """Sheet "Ma trận" (frozen headers, printed landscape A4 with the header row repeated) and a
+    "Chi tiết" sheet with one filterable row per assignment."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Ma trận"
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    bold = Font(name=FONT, bold=True)
+    normal = Font(name=FONT)
+    fills = {key: PatternFill("solid", fgColor=colour) for key, colour in STATUS_COLOURS.items()}
+    centre = Alignment(horizontal="center", vertical="center")
+
+    sheet["A1"] = "MA TRẬN PHÂN CÔNG NHIỆM VỤ"
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
+    sheet["A2"] = data.plan_label
+    sheet["A2"].font = normal
+    if data.built_on:
+        sheet["A3"] = f"Cập nhật ngày {data.built_on:%d/%m/%Y}"
+        sheet["A3"].font = Font(name=FONT, italic=True)
+    headers = ["STT", "Nội dung nhiệm vụ", "Thời gian"] + [u.label for u in data.units]
+    for column, title in enumerate(headers, 1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
+        cell.font, cell.border = bold, border
+        rotate = 90 if column >= FIRST_UNIT_COLUMN else 0
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True, text_rotation=rotate)
+    sheet.row_dimensions[HEADER_ROW].height = 150 if data.units else 30
+    for offset, task in enumerate(data.tasks, 1):
+        row = HEADER_ROW + offset
+        for column, value in enumerate((task.ref, task.content, task.time_text), 1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.font, cell.border = normal, border
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        for index, unit in enumerate(data.units):
+            found = data.cell(task.id, unit.id)
+            cell = sheet.cell(row=row, column=FIRST_UNIT_COLUMN + index, value=found.role if found else None)
+            cell.border, cell.alignment = border, centre
+            if found:
+                cell.font = bold
+                cell.fill = fills.get(found.colour_key, fills["not_started"])
+    sheet.column_dimensions["A"].width = 6
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["C"].width = 16
+    for index in range(len(data.units)):
+        sheet.column_dimensions[get_column_letter(FIRST_UNIT_COLUMN + index)].width = 4.5
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=FIRST_UNIT_COLUMN)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_title_cols = "A:B"
+
+    legend_row = HEADER_ROW + len(data.tasks) + 2
+    sheet.cell(row=legend_row, column=2, value="Ghi chú: " + "; ".join(
+        f"{code}: {label}" for code, label in ROLE_LEGEND.items())).font = normal
+    for offset, (key, _colour) in enumerate(STATUS_COLOURS.items(), 1):
+        label = STATUS_LEGEND[STATUS_CODES[key]]
+        cell = sheet.cell(row=legend_row + offset, column=2, value=f"Màu ô: {label}")
+        cell.fill, cell.font = fills[key], normal
+
+    detail = book.create_sheet("Chi tiết")
+    detail.append(["STT", "Nội dung nhiệm vụ", "Đơn vị", "Vai trò", "Trạng thái", "Quá hạn"])
+    for cell in detail[1]:
+        cell.font = bold
+    units = {u.id: u for u in data.units}
+    for task in data.tasks:
+        for unit in data.units:
+            found = data.cell(task.id, unit.id)
+            if found:
+                detail.append([task.ref, task.content, units[unit.id].name, ROLE_LEGEND.get(found.role, found.role),
+                               found.status_label, "Có" if found.overdue else ""])
+    detail.auto_filter.ref = f"A1:F{max(1, detail.max_row)}"
+    detail.freeze_panes = "A2"
+    for letter, width in zip("ABCDEF", (6, 60, 40, 10, 16, 8), strict=True):
+        detail.column_dimensions[letter].width = width
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,230 @@
+"""Overdue follow-up: the daily digest per unit, escalation to the office and directors, and the
+directors' weekly digest with the 2 × 2 statistics. Every alert is an idempotent notification."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from app.extensions import db
+from app.models.assignments import (
+    CLOSED_STATUSES,
+    STATUS_PAUSED,
+    STATUS_SUBMITTED,
+    STATUSES,
+    Assignment,
+)
+from app.models.checkins import CheckIn
+from app.models.notifications import Notification
+from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
+from app.models.units import UNIT_KINDS
+from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, User
+from app.services.holidays import is_working_day
+from app.services.reminders import (
+    ASSIGNMENT_LINK,
+    HOME_LINK,
+    Alert,
+    assignment_recipients,
+    create_notifications,
+    task_label,
+    unit_heads,
+    users_by_id,
+)
+from app.services.statistics import LABELS, two_by_two
+
+KIND_OVERDUE = "overdue_digest"
+KIND_ESCALATION = "overdue_escalation"
+KIND_WEEKLY = "weekly_digest"
+DASHBOARD_LINK = "/dashboard/"
+TASK_LINK = "/tasks/{id}"
+LIST_LIMIT = 30
+# The unit cannot act on these until someone else does: left out of its own digest, not of escalation.
+WAITING_STATUSES = {STATUS_SUBMITTED, STATUS_PAUSED}
+
+
+@dataclass
+class OverdueItem:
+    """An overdue assignment, or an overdue check-in of one (period set)."""
+
+    assignment: Assignment
+    due: date
+    status: str
+    period: str | None = None
+
+    def days_overdue(self, today: date) -> int:
+        return (today - self.due).days
+
+    def line(self, today: date) -> str:
+        what = task_label(self.assignment.task, 110)
+        if self.period:
+            what = f"Báo cáo kỳ {self.period} – {what}"
+        return f"- {what} (hạn {self.due:%d/%m/%Y}, quá {self.days_overdue(today)} ngày)"
+
+
+def _active(stmt):
+    return stmt.where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE)
+
+
+def overdue_items(today: date) -> list[OverdueItem]:
+    """Every open assignment and check-in whose deadline (a whole local day) has passed."""
+    assignments = db.session.scalars(_active(
+        select(Assignment).join(Assignment.task).join(Task.plan).join(Assignment.unit)
+        .where(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES))
+        .options(contains_eager(Assignment.task).contains_eager(Task.plan),
+                 contains_eager(Assignment.unit))
+        .order_by(Assignment.due_date, Assignment.id)
+    )).unique()
+    items = [OverdueItem(a, a.due_date, a.status) for a in assignments]
+    checkins = db.session.scalars(_active(
+        select(CheckIn).join(CheckIn.assignment).join(Assignment.task).join(Task.plan).join(Assignment.unit)
+        .where(CheckIn.due_date < today, CheckIn.status.not_in(CLOSED_STATUSES),
+               Assignment.status.not_in(CLOSED_STATUSES))
+        .options(contains_eager(CheckIn.assignment).contains_eager(Assignment.task).contains_eager(Task.plan),
+                 contains_eager(CheckIn.assignment).contains_eager(Assignment.unit))
+        .order_by(CheckIn.due_date, CheckIn.id)
+    )).unique()
+    items += [OverdueItem(c.assignment, c.due_date, c.status, c.period_key) for c in checkins]
+    return items
+
+
+def _listing(lines: list[str]) -> str:
+    shown = lines[:LIST_LIMIT]
+    if len(lines) > LIST_LIMIT:
+        shown.append(f"… và {len(lines) - LIST_LIMIT} việc khác.")
+    return "\n".join(shown)
+
+
+def unit_digest_alerts(items: list[OverdueItem], today: date) -> list[Alert]:
+    """One digest a day per unit, to its head(s) and the focal persons of the overdue items."""
+    by_unit: dict[int, list[OverdueItem]] = defaultdict(list)
+    for item in items:
+        if item.status not in WAITING_STATUSES:
+            by_unit[item.assignment.unit_id].append(item)
+    heads = unit_heads(by_unit)
+    focal = users_by_id(i.assignment.focal_user_id for i in items)
+    alerts = []
+    for unit_id, unit_items in by_unit.items():
+        unit = unit_items[0].assignment.unit
+        people: dict[int, User] = {}
+        for item in unit_items:
+            for user in assignment_recipients(item.assignment, heads, focal):
+                people[user.id] = user
+        title = f"{unit.name}: {len(unit_items)} việc quá hạn"
+        body = (f"Ngày {today:%d/%m/%Y}, {unit.name} có {len(unit_items)} việc quá hạn:\n"
+                + _listing([i.line(today) for i in unit_items]))
+        for user_id in people:
+            alerts.append(Alert(user_id=user_id, key=f"overdue:u{user_id}:unit{unit_id}:{today.isoformat()}",
+                                kind=KIND_OVERDUE, title=title, body=body, link=HOME_LINK))
+    return alerts
+
+
+def _office_and_directors() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.role.in_((ROLE_OFFICE, ROLE_DIRECTOR)), User.is_active_account.is_(True))
+        .order_by(User.id)
+    ))
+
+
+def escalation_alerts(items: list[OverdueItem], today: date, escalation_days: int,
+                      people: list[User]) -> list[Alert]:
+    """Items overdue for `escalation_days` or more go to the office and directors, grouped by task
+    and deadline (one alert per task, not one per school), once per deadline."""
+    groups: dict[tuple, list[OverdueItem]] = defaultdict(list)
+    for item in items:
+        if item.days_overdue(today) >= escalation_days:
+            marker = f"p{item.period}" if item.period else item.due.isoformat()
+            groups[(item.assignment.task_id, marker)].append(item)
+    alerts = []
+    for (task_id, marker), group in groups.items():
+        task = group[0].assignment.task
+        what = f"báo cáo kỳ {group[0].period}" if group[0].period else f"hạn {group[0].due:%d/%m/%Y}"
+        title = f"Quá hạn từ {escalation_days} ngày ({what}): {task_label(task, 100)} – {len(group)} đơn vị"
+        body = (f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\n"
+                f"Các đơn vị chưa hoàn thành ({len(group)}):\n"
+                + _listing([f"- {i.assignment.unit.name} (quá {i.days_overdue(today)} ngày, "
+                            f"{STATUSES.get(i.status, i.status).lower()})" for i in group]))
+        link = ASSIGNMENT_LINK.format(id=group[0].assignment.id) if len(group) == 1 \
+            else TASK_LINK.format(id=task.id)
+        for user in people:
+            alerts.append(Alert(user_id=user.id, key=f"escalation:u{user.id}:t{task_id}:{marker}",
+                                kind=KIND_ESCALATION, title=title, body=body, link=link,
+                                assignment_id=group[0].assignment.id if len(group) == 1 else None))
+    return alerts
+
+
+def _number(value) -> str:
+    """Vietnamese number format: decimal comma."""
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def weekly_digest_text(items: list[OverdueItem], today: date, timezone: str) -> tuple[str, str]:
+    """Title and body of the directors' weekly digest: the 2 × 2 and the overdue by unit and group."""
+    stats = two_by_two(_active(select(Assignment).join(Assignment.task).join(Task.plan)), today,
+                       timezone=timezone)
+    lines = [f"Tình hình thực hiện nhiệm vụ đến ngày {today:%d/%m/%Y} (các kế hoạch đang thực hiện):", ""]
+    for key in ("done_on_time", "done_late", "open_on_time", "open_overdue"):
+        lines.append(f"- {LABELS[key]}: {stats[key]}")
+    lines += [
+        f"- Tỷ lệ hoàn thành: {_number(stats['completion_rate'])}% trên {stats['total']} lượt giao có hạn "
+        f"và báo cáo định kỳ",
+        f"- {LABELS['ongoing']} (tính riêng): {stats['ongoing']} lượt giao; báo cáo định kỳ: "
+        f"{stats['checkins']['total']} ({stats['checkins']['open_overdue']} quá hạn)",
+        "",
+    ]
+    by_unit = Counter(i.assignment.unit.name for i in items)
+    by_kind = Counter(UNIT_KINDS.get(i.assignment.unit.kind, i.assignment.unit.kind) for i in items)
+    by_group = Counter(i.assignment.task.group_name or "(không có nhóm)" for i in items)
+    lines.append(f"Việc quá hạn: {len(items)}")
+    for title, counter in (("Theo đơn vị", by_unit), ("Theo nhóm đơn vị", by_kind),
+                           ("Theo nhóm nhiệm vụ", by_group)):
+        lines.append(f"{title}:")
+        lines += [f"- {name}: {count}" for name, count in counter.most_common(15)] or ["- (không có)"]
+        if len(counter) > 15:
+            lines.append(f"- … và {len(counter) - 15} mục khác")
+    week = today.isocalendar()
+    title = (f"Tổng hợp tuần {week.week}/{week.year}: {stats['open_overdue']} việc chưa hoàn thành quá hạn, "
+             f"hoàn thành {_number(stats['completion_rate'])}%")
+    return title, "\n".join(lines)
+
+
+def _weekly_key(user_id: int, today: date) -> str:
+    week = today.isocalendar()
+    return f"weekly:u{user_id}:{week.year}-W{week.week:02d}"
+
+
+def weekly_alerts(items: list[OverdueItem], today: date, timezone: str, directors: list[User]) -> list[Alert]:
+    if not directors:
+        return []
+    title, body = weekly_digest_text(items, today, timezone)
+    return [Alert(user_id=u.id, key=_weekly_key(u.id, today), kind=KIND_WEEKLY,
+                  title=title, body=body, link=DASHBOARD_LINK) for u in directors]
+
+
+def overdue_followup(today: date, *, holidays, escalation_days: int = 3, weekly_weekday: int = 0,
+                     timezone: str = "Asia/Ho_Chi_Minh") -> dict:
+    """The daily follow-up (working days only); the weekly digest goes out on the first run of the
+    week on or after `weekly_weekday`, so a holiday Monday moves it to Tuesday."""
+    if not is_working_day(today, holidays):
+        return {"today": today.isoformat(), "working_day": False, "created": 0}
+    items = overdue_items(today)
+    people = _office_and_directors()
+    alerts = unit_digest_alerts(items, today)
+    alerts += escalation_alerts(items, today, escalation_days, people)
+    weekly = 0
+    if today.weekday() >= weekly_weekday:
+        directors = [u for u in people if u.role == ROLE_DIRECTOR]
+        keys = {_weekly_key(u.id, today) for u in directors}
+        known = set(db.session.scalars(select(Notification.key).where(Notification.key.in_(keys))))
+        # the statistics are computed only while some director still lacks this week's digest
+        weekly_list = weekly_alerts(items, today, timezone,
+                                    [u for u in directors if _weekly_key(u.id, today) not in known])
+        weekly = len(weekly_list)
+        alerts += weekly_list
+    created = create_notifications(alerts)
+    return {"today": today.isoformat(), "working_day": True, "overdue": len(items),
+            "units": len({i.assignment.unit_id for i in items}), "alerts": len(alerts),
+            "weekly": weekly, "created": created}
+

@@ -1,0 +1,263 @@
+"""Idempotent alerts: the unique notification key, recipients of a unit, and deadline reminders.
+
+A reminder is data: one Notification row per (user, assignment or check-in, deadline, offset). The
+daily job computes which rows should exist by today and inserts the missing ones, so a re-run, a
+restart or a second scheduler never alerts twice, and a missed day is caught up on the next run.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.extensions import db
+from app.models.assignments import (
+    CLOSED_STATUSES,
+    STATUS_PAUSED,
+    STATUS_SUBMITTED,
+    Assignment,
+)
+from app.models.checkins import CheckIn
+from app.models.notifications import Notification
+from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
+from app.models.users import ROLE_UNIT_HEAD, User
+from app.services.holidays import is_working_day, previous_working_day
+
+# Nothing left for the unit to do before the deadline: no reminder (closed, on hold, or submitted).
+NO_REMINDER_STATUSES = CLOSED_STATUSES | {STATUS_PAUSED, STATUS_SUBMITTED}
+# Links stored on notifications are paths; e-mails prefix them with BASE_URL.
+ASSIGNMENT_LINK = "/assignments/{id}"
+HOME_LINK = "/work"
+KIND_REMINDER = "deadline_reminder"
+KIND_CHECKIN_REMINDER = "checkin_reminder"
+# Longest run of days off (Tết with its weekends) that can move a send day before the offset window.
+SHIFT_SLACK_DAYS = 16
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A notification to create unless its key already exists."""
+
+    user_id: int
+    key: str
+    kind: str
+    title: str
+    body: str | None = None
+    link: str | None = None
+    assignment_id: int | None = None
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def create_notifications(alerts: Iterable[Alert]) -> int:
+    """Insert the alerts whose key is new; returns how many were created.
+
+    Check first (one query per 500 keys), then insert inside a savepoint: if another scheduler or a
+    manual run inserted the same key in between, the IntegrityError only undoes that savepoint and
+    the rows are retried one by one, so the duplicate is skipped and nothing else is lost.
+    """
+    unique = {alert.key: alert for alert in alerts}
+    if not unique:
+        return 0
+    existing = existing_keys(list(unique))
+    new = [alert for key, alert in unique.items() if key not in existing]
+    if not new:
+        return 0
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(_notification(alert) for alert in new)
+        return len(new)
+    except IntegrityError:
+        pass
+    created = 0
+    for alert in new:
+        try:
+            with db.session.begin_nested():
+                db.session.add(_notification(alert))
+            created += 1
+        except IntegrityError:
+            continue  # inserted meanwhile by someone else: exactly what the key is for
+    return created
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(chunk))))
+    return found
+
+
+def _notification(alert: Alert) -> Notification:
+    return Notification(
+        user_id=alert.user_id, key=alert.key[:255], kind=alert.kind, title=alert.title[:255],
+        body=alert.body, link=alert.link, assignment_id=alert.assignment_id,
+    )
+
+
+def unit_heads(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Active heads (role unit_head) of each unit, in one query."""
+    ids = sorted(set(unit_ids))
+    heads: dict[int, list[User]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for user in db.session.scalars(
+            select(User).where(User.unit_id.in_(chunk), User.role == ROLE_UNIT_HEAD,
+                               User.is_active_account.is_(True)).order_by(User.id)
+        ):
+            heads[user.unit_id].append(user)
+    return heads
+
+
+def users_by_id(user_ids: Iterable[int | None]) -> dict[int, User]:
+    ids = sorted({i for i in user_ids if i})
+    found: dict[int, User] = {}
+    for chunk in _chunks(ids):
+        for user in db.session.scalars(select(User).where(User.id.in_(chunk))):
+            found[user.id] = user
+    return found
+
+
+def assignment_recipients(assignment: Assignment, heads: dict[int, list[User]],
+                          focal: dict[int, User]) -> list[User]:
+    """The unit's head(s) and the assignment's focal person, each once."""
+    people = list(heads.get(assignment.unit_id, []))
+    person = focal.get(assignment.focal_user_id) if assignment.focal_user_id else None
+    if person is not None and person.is_active_account and person not in people:
+        people.append(person)
+    return people
+
+
+def reminder_offset(due: date, today: date, offsets: list[int], holidays) -> int | None:
+    """The reminder that should exist by today: the smallest offset whose send day has come.
+
+    The send day is `due - offset`, moved to the working day before when it falls on a weekend or a
+    public holiday. None once the deadline has passed (the overdue follow-up takes over) or before
+    the first send day. Offsets landing on the same day collapse into the smallest one.
+    """
+    if due < today:
+        return None
+    chosen = None
+    for offset in sorted(offsets, reverse=True):
+        if previous_working_day(due - timedelta(days=offset), holidays) <= today:
+            chosen = offset
+    return chosen
+
+
+def task_label(task: Task, limit: int = 140) -> str:
+    text = " ".join((task.content or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"Nhiệm vụ {task.ref or task.position}: {text}" if (task.ref or task.position) else text
+
+
+def days_left_text(due: date, today: date) -> str:
+    days = (due - today).days
+    if days <= 0:
+        return "hôm nay là hạn chót"
+    if days == 1:
+        return "còn 1 ngày (hạn ngày mai)"
+    return f"còn {days} ngày"
+
+
+def _open_assignments_due(today: date, horizon: date):
+    return (
+        select(Assignment)
+        .join(Assignment.task)
+        .join(Task.plan)
+        .where(
+            Assignment.due_date >= today, Assignment.due_date <= horizon,
+            Assignment.status.not_in(NO_REMINDER_STATUSES),
+            Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE,
+        )
+        .options(contains_eager(Assignment.task).contains_eager(Task.plan), joinedload(Assignment.unit))
+        .order_by(Assignment.due_date, Assignment.id)
+    )
+
+
+def _open_checkins_due(today: date, horizon: date):
+    return (
+        select(CheckIn)
+        .join(CheckIn.assignment)
+        .join(Assignment.task)
+        .join(Task.plan)
+        .where(
+            CheckIn.due_date >= today, CheckIn.due_date <= horizon,
+            CheckIn.status.not_in(NO_REMINDER_STATUSES),
+            Assignment.status.not_in(CLOSED_STATUSES),
+            Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE,
+        )
+        .options(
+            contains_eager(CheckIn.assignment).contains_eager(Assignment.task).contains_eager(Task.plan),
+            contains_eager(CheckIn.assignment).joinedload(Assignment.unit),
+        )
+        .order_by(CheckIn.due_date, CheckIn.id)
+    )
+
+
+def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[Alert]:
+    """Every reminder that should exist by today, for assignments and for periodic check-ins."""
+    if not offsets:
+        return []
+    horizon = today + timedelta(days=max(offsets) + SHIFT_SLACK_DAYS)
+    assignments = [
+        (a, off) for a in db.session.scalars(_open_assignments_due(today, horizon)).unique()
+        if (off := reminder_offset(a.due_date, today, offsets, holidays)) is not None
+    ]
+    checkins = [
+        (c, off) for c in db.session.scalars(_open_checkins_due(today, horizon)).unique()
+        if (off := reminder_offset(c.due_date, today, offsets, holidays)) is not None
+    ]
+    every = [a for a, _ in assignments] + [c.assignment for c, _ in checkins]
+    heads = unit_heads(a.unit_id for a in every)
+    focal = users_by_id(a.focal_user_id for a in every)
+    alerts = []
+    for assignment, offset in assignments:
+        task = assignment.task
+        title = f"Nhắc hạn ({days_left_text(assignment.due_date, today)}): {task_label(task, 120)}"
+        body = (
+            f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\n"
+            f"Đơn vị: {assignment.unit.name} ({assignment.role_label})\n"
+            f"Hạn: {assignment.due_date:%d/%m/%Y} – {days_left_text(assignment.due_date, today)}\n"
+            f"Trạng thái: {assignment.status_label}, tiến độ {assignment.progress}%"
+        )
+        for user in assignment_recipients(assignment, heads, focal):
+            alerts.append(Alert(
+                user_id=user.id,
+                key=f"reminder:u{user.id}:a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}",
+                kind=KIND_REMINDER, title=title, body=body,
+                link=ASSIGNMENT_LINK.format(id=assignment.id), assignment_id=assignment.id,
+            ))
+    for checkin, offset in checkins:
+        assignment = checkin.assignment
+        task = assignment.task
+        title = (f"Báo cáo định kỳ kỳ {checkin.period_key} ({days_left_text(checkin.due_date, today)}): "
+                 f"{task_label(task, 100)}")
+        body = (
+            f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\nĐơn vị: {assignment.unit.name}\n"
+            f"Kỳ báo cáo: {checkin.period_key} ({checkin.period_start:%d/%m/%Y} – {checkin.due_date:%d/%m/%Y})\n"
+            f"Hạn báo cáo: {checkin.due_date:%d/%m/%Y} – {days_left_text(checkin.due_date, today)}"
+        )
+        for user in assignment_recipients(assignment, heads, focal):
+            alerts.append(Alert(
+                user_id=user.id,
+                key=f"reminder:u{user.id}:c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}",
+                kind=KIND_CHECKIN_REMINDER, title=title, body=body,
+                link=ASSIGNMENT_LINK.format(id=assignment.id), assignment_id=assignment.id,
+            ))
+    return alerts
+
+
+def send_deadline_reminders(today: date, offsets: list[int], holidays) -> dict:
+    """Create today's reminders (only on working days; the send days are working days anyway)."""
+    if not is_working_day(today, holidays):
+        return {"today": today.isoformat(), "working_day": False, "due": 0, "created": 0}
+    alerts = deadline_reminder_alerts(today, offsets, holidays)
+    created = create_notifications(alerts)
+    return {"today": today.isoformat(), "working_day": True, "due": len(alerts), "created": created}
