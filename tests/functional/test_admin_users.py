@@ -187,3 +187,22 @@ def test_forged_posts_without_csrf_change_nothing(client, db, admin, login_as):
     assert (user.is_active_account, user.role, user.full_name) == (True, "unit_staff", "Giữ Nguyên")
     assert not user.check_password("Hacker@2025")
     assert db.session.scalar(select(User).where(User.username == "new")) is None
+
+
+def test_failed_mail_page_and_requeue(client, db):
+    from app.models import OutboxMessage
+    from tests.conftest import csrf_token, login
+    from tests.factories import PASSWORD, UserFactory
+
+    admin = UserFactory(role="admin")
+    message = OutboxMessage(to_address="hieutruong@example.vn", subject="[TDNV] Nhắc hạn", body_text="x",
+                            message_id="<m1@tdnv>", status="failed", attempts=5, last_error="SMTP 550")
+    db.session.add(message)
+    db.session.commit()
+    login(client, admin.username, PASSWORD)
+    page = client.get("/admin/mail").get_data(as_text=True)
+    assert "hieutruong@example.vn" in page and "SMTP 550" in page
+    token = csrf_token(client, "/admin/mail")
+    client.post(f"/admin/mail/{message.id}/requeue", data={"csrf_token": token})
+    db.session.refresh(message)
+    assert message.status == "pending" and message.attempts == 0
