@@ -82,19 +82,100 @@ def permission_required(*permissions: str):
     return decorator
 
 
-# Object-level checks. The workflow issue adds update/submit/sign-off on assignments here.
+# Object-level checks. Views call them to hide buttons and refuse requests; services call them again.
 
 
 def can_manage_directory(user) -> bool:
     return user.has_permission(MANAGE_DIRECTORY)
 
 
-def can_view_assignment(user, assignment) -> bool:
-    """Own unit's assignments, or everything for the office and directors."""
+def can_manage_plan(user) -> bool:
+    """Office: add/remove units, deadlines, tasks of a plan, archives."""
+    return user.has_permission(MANAGE_PLANS)
+
+
+def _lead_unit_ids(task) -> set[int]:
+    from app.models.assignments import ROLE_LEAD
+
+    return {a.unit_id for a in task.assignments if a.role == ROLE_LEAD}
+
+
+def _is_unit_user(user) -> bool:
+    return user.unit_id is not None and (
+        user.has_permission(UPDATE_OWN_UNIT) or user.has_permission(SUBMIT_OWN_UNIT)
+    )
+
+
+def can_view_task(user, task) -> bool:
+    """The office and directors see every task; a unit sees the tasks it has a part in."""
     if user.has_permission(VIEW_ALL):
         return True
-    return user.unit_id is not None and assignment.unit_id == user.unit_id
+    return _is_unit_user(user) and any(a.unit_id == user.unit_id for a in task.assignments)
+
+
+def can_view_assignment(user, assignment) -> bool:
+    """Own unit's assignments, the lead unit's view of its cooperating units, or everything for the
+    office and directors. Other units on the same task only see the overall state on the task page."""
+    if user.has_permission(VIEW_ALL):
+        return True
+    if not _is_unit_user(user):
+        return False
+    return assignment.unit_id == user.unit_id or user.unit_id in _lead_unit_ids(assignment.task)
+
+
+def can_view_evidence(user, assignment) -> bool:
+    """Evidence is downloaded only by those who may open the assignment itself."""
+    return can_view_assignment(user, assignment)
 
 
 def can_update_assignment(user, assignment) -> bool:
-    return user.has_permission(UPDATE_OWN_UNIT) and assignment.unit_id == user.unit_id
+    """unit_staff and unit_head of the assigned unit."""
+    return (
+        user.has_permission(UPDATE_OWN_UNIT)
+        and user.unit_id is not None
+        and assignment.unit_id == user.unit_id
+    )
+
+
+def can_submit(user, assignment) -> bool:
+    """Only the unit's head submits its work for sign-off."""
+    return (
+        user.has_permission(SUBMIT_OWN_UNIT)
+        and user.unit_id is not None
+        and assignment.unit_id == user.unit_id
+    )
+
+
+def can_sign_off(user, assignment) -> bool:
+    """A cooperating unit's work: the lead unit's head, the office or a director.
+    A lead unit's work: the office or a director."""
+    from app.models.assignments import ROLE_COOPERATING
+
+    if user.has_permission(SIGN_OFF_ANY):
+        return True
+    if assignment.role != ROLE_COOPERATING or assignment.unit_id == user.unit_id:
+        return False
+    return (
+        user.has_permission(SUBMIT_OWN_UNIT)
+        and user.unit_id is not None
+        and user.unit_id in _lead_unit_ids(assignment.task)
+    )
+
+
+def can_request_extension(user, assignment) -> bool:
+    return can_update_assignment(user, assignment)
+
+
+def can_decide_extension(user) -> bool:
+    return user.has_permission(DECIDE_EXTENSIONS)
+
+
+def can_choose_focal(user, assignment) -> bool:
+    """The unit head names the focal person (cán bộ đầu mối) of each of the unit's assignments."""
+    return can_submit(user, assignment)
+
+
+def can_comment(user, task, assignment=None) -> bool:
+    if assignment is not None:
+        return can_view_assignment(user, assignment)
+    return can_view_task(user, task)

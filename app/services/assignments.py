@@ -1,12 +1,20 @@
-"""Reading a unit's assignments (the home page); the workflow issue adds the write side."""
+"""Reading assignments: the home page, the filtered "Việc của đơn vị" list, sign-off queues."""
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models.assignments import CLOSED_STATUSES, Assignment
+from app.models.assignments import (
+    CLOSED_STATUSES,
+    ROLE_COOPERATING,
+    ROLE_LEAD,
+    STATUS_SUBMITTED,
+    Assignment,
+)
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
+from app.parsing.text import fold
 
 
 def _open_overdue(today: date):
@@ -45,3 +53,135 @@ def unit_assignment_counts(unit_id: int | None, *, today: date) -> dict:
     )
     total, open_, overdue, done = db.session.execute(stmt).one()
     return {"total": total or 0, "open": open_ or 0, "overdue": overdue or 0, "done": done or 0}
+
+
+# --- "Việc của đơn vị": the filtered, searchable, sortable list ----------------------------
+
+
+@dataclass
+class AssignmentFilters:
+    """What the list screen (and its Excel export) filter on; every field optional."""
+
+    unit_id: int | None = None  # the office and directors may pick any unit (None: every unit)
+    plan_id: int | None = None
+    group: str | None = None
+    status: str | None = None
+    role: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    overdue: bool = False
+    q: str | None = None
+    sort: str = "due"
+
+
+SORTS = {
+    "due": "Thời hạn (quá hạn lên đầu)",
+    "due_desc": "Thời hạn xa nhất trước",
+    "task": "Thứ tự trong kế hoạch",
+    "progress": "Tiến độ tăng dần",
+    "updated": "Cập nhật gần nhất",
+}
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
+    """The select() behind the list: a unit user sees only the own unit, whatever the filters say."""
+    from app.permissions import VIEW_ALL
+
+    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
+            .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE))
+    if viewer.has_permission(VIEW_ALL):
+        if filters.unit_id:
+            stmt = stmt.where(Assignment.unit_id == filters.unit_id)
+    else:
+        stmt = stmt.where(Assignment.unit_id == viewer.unit_id)
+    if filters.plan_id:
+        stmt = stmt.where(Task.plan_id == filters.plan_id)
+    if filters.group:
+        stmt = stmt.where(Task.group_name == filters.group)
+    if filters.status:
+        stmt = stmt.where(Assignment.status == filters.status)
+    if filters.role:
+        stmt = stmt.where(Assignment.role == filters.role)
+    if filters.due_from:
+        stmt = stmt.where(Assignment.due_date >= filters.due_from)
+    if filters.due_to:
+        stmt = stmt.where(Assignment.due_date <= filters.due_to)
+    if filters.overdue:
+        stmt = stmt.where(_open_overdue(today))
+    folded = fold(filters.q or "")
+    if folded:
+        # Task.search_text is folded on write; SQLite's lower() is ASCII-only, so fold the query too
+        for word in folded.split(" "):
+            stmt = stmt.where(Task.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    closed_last = case((Assignment.status.in_(CLOSED_STATUSES), 1), else_=0)
+    overdue_first = case((_open_overdue(today), 0), else_=1)
+    orders = {
+        "due": (closed_last, overdue_first, Assignment.due_date.is_(None), Assignment.due_date),
+        "due_desc": (Assignment.due_date.is_(None), Assignment.due_date.desc()),
+        "task": (Plan.id.desc(), Task.position),
+        "progress": (Assignment.progress, Assignment.due_date.is_(None), Assignment.due_date),
+        "updated": (Assignment.updated_at.desc(),),
+    }
+    stmt = stmt.order_by(*orders.get(filters.sort, orders["due"]), Assignment.id)
+    return stmt.options(joinedload(Assignment.task).joinedload(Task.plan), joinedload(Assignment.unit))
+
+
+def assignments_page(viewer, filters: AssignmentFilters, *, today: date, page: int, per_page: int):
+    return db.paginate(filtered_assignments(viewer, filters, today=today), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def filter_choices(viewer) -> dict:
+    """Plans and task groups the viewer can filter on (of active plans only)."""
+    from app.permissions import VIEW_ALL
+
+    base = (select(Task.plan_id, Task.group_name).join(Task.plan)
+            .where(Plan.status == PLAN_ACTIVE, Task.status == TASK_ACTIVE))
+    if not viewer.has_permission(VIEW_ALL):
+        base = base.join(Assignment, Assignment.task_id == Task.id).where(Assignment.unit_id == viewer.unit_id)
+    rows = db.session.execute(base.distinct()).all()
+    plan_ids = {r[0] for r in rows}
+    plans = list(db.session.scalars(select(Plan).where(Plan.id.in_(plan_ids)).order_by(Plan.id.desc())))
+    groups = sorted({r[1] for r in rows if r[1]})
+    return {"plans": plans, "groups": groups}
+
+
+def led_cooperation(viewer, *, today: date, limit: int = 200) -> list[Assignment]:
+    """For a unit leading tasks: the cooperating units' assignments on those tasks, open ones first."""
+    if viewer.unit_id is None:
+        return []
+    led = select(Assignment.task_id).where(Assignment.unit_id == viewer.unit_id, Assignment.role == ROLE_LEAD)
+    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
+            .where(Assignment.task_id.in_(led), Assignment.role == ROLE_COOPERATING,
+                   Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE)
+            .options(joinedload(Assignment.task), joinedload(Assignment.unit))
+            .order_by(case((Assignment.status == STATUS_SUBMITTED, 0), else_=1),
+                      case((Assignment.status.in_(CLOSED_STATUSES), 1), else_=0),
+                      case((_open_overdue(today), 0), else_=1), Task.id, Assignment.id)
+            .limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def awaiting_sign_off(viewer, *, limit: int = 200) -> list[Assignment]:
+    """Submissions this viewer may sign off: lead-unit heads get their cooperating units' ones,
+    the office and directors every submission."""
+    from app.models.users import ROLE_UNIT_HEAD
+    from app.permissions import SIGN_OFF_ANY
+
+    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
+            .where(Assignment.status == STATUS_SUBMITTED, Task.status == TASK_ACTIVE,
+                   Plan.status == PLAN_ACTIVE)
+            .options(joinedload(Assignment.task), joinedload(Assignment.unit))
+            .order_by(Assignment.updated_at, Assignment.id).limit(limit))
+    if viewer.has_permission(SIGN_OFF_ANY):
+        return list(db.session.scalars(stmt))
+    if viewer.role != ROLE_UNIT_HEAD or viewer.unit_id is None:
+        return []
+    led = select(Assignment.task_id).where(Assignment.unit_id == viewer.unit_id, Assignment.role == ROLE_LEAD)
+    stmt = stmt.where(Assignment.task_id.in_(led), Assignment.role == ROLE_COOPERATING,
+                      Assignment.unit_id != viewer.unit_id)
+    return list(db.session.scalars(stmt))

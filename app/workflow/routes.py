@@ -1,2 +1,368 @@
-"""Routes of the workflow blueprint."""
-from app.workflow import bp  # noqa: F401
+"""Workflow views: the unit's list and export, task and assignment pages, updates and sign-off."""
+from io import BytesIO
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models.assignments import (
+    STATUS_DONE,
+    STATUS_NOT_STARTED,
+    STATUS_SUBMITTED,
+    STATUSES,
+    Assignment,
+    AssignmentUpdate,
+    EvidenceFile,
+    ExtensionRequest,
+)
+from app.models.units import Unit
+from app.models.users import User
+from app.permissions import (
+    VIEW_ALL,
+    can_choose_focal,
+    can_comment,
+    can_decide_extension,
+    can_manage_plan,
+    can_request_extension,
+    can_sign_off,
+    can_submit,
+    can_update_assignment,
+    can_view_assignment,
+    can_view_evidence,
+)
+from app.services import assignment_admin, comments, evidence, workflow
+from app.services import assignments as assignment_service
+from app.services import extensions as extension_service
+from app.services.errors import ConflictError, DomainError, PermissionDenied
+from app.workflow import bp
+from app.workflow.exporting import export_assignments
+from app.workflow.forms import (
+    CommentForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    FilterForm,
+    FocalForm,
+    ReturnForm,
+    SignOffForm,
+    SubmitForm,
+    UpdateForm,
+    choices,
+)
+from app.workflow.helpers import flash_form_errors, load_assignment, load_task, run, today
+
+
+def _filters(form: FilterForm) -> assignment_service.AssignmentFilters:
+    data = form.data if form.validate() else {k: None for k in form.data}
+    return assignment_service.AssignmentFilters(
+        unit_id=data.get("unit") or None, plan_id=data.get("plan") or None, group=data.get("group") or None,
+        status=data.get("status") or None, role=data.get("role") or None, due_from=data.get("due_from"),
+        due_to=data.get("due_to"), overdue=bool(data.get("overdue")), q=data.get("q") or None,
+        sort=data.get("sort") or "due")
+
+
+def _filter_form() -> FilterForm:
+    form = FilterForm(request.args)
+    options = assignment_service.filter_choices(current_user)
+    form.plan.choices = choices([(0, "Tất cả kế hoạch")]
+                                + [(p.id, p.number or p.title[:60]) for p in options["plans"]])
+    form.group.choices = choices([("", "Tất cả nhóm")] + [(g, g) for g in options["groups"]])
+    if current_user.has_permission(VIEW_ALL):
+        units = db.session.execute(select(Unit.id, Unit.name).where(Unit.is_active.is_(True))
+                                   .order_by(Unit.kind, Unit.name)).all()
+        form.unit.choices = choices([(0, "Mọi đơn vị")] + [(u.id, u.name) for u in units])
+    return form
+
+
+@bp.route("/work")
+@login_required
+def work():
+    """"Việc của đơn vị": the unit's items (every unit's for the office and directors)."""
+    form = _filter_form()
+    filters = _filters(form)
+    day = today()
+    pagination = assignment_service.assignments_page(
+        current_user, filters, today=day, page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["ITEMS_PER_PAGE"])
+    led = assignment_service.led_cooperation(current_user, today=day, limit=50)
+    waiting = assignment_service.awaiting_sign_off(current_user, limit=50)
+    pending = (db.session.scalar(select(func.count()).select_from(
+        extension_service.pending_requests_query().subquery())) if can_decide_extension(current_user) else None)
+    return render_template("workflow/work.html", form=form, pagination=pagination, today=day,
+                           led=led, waiting=waiting, pending_extensions=pending,
+                           can_manage=can_manage_plan(current_user), export_args=request.args.to_dict())
+
+
+@bp.route("/work/export.xlsx")
+@login_required
+def work_export():
+    form = _filter_form()
+    stmt = assignment_service.filtered_assignments(current_user, _filters(form), today=today())
+    rows = db.session.scalars(stmt.limit(20000)).unique().all()
+    data = export_assignments(rows, today=today(), timezone=current_app.config["TIMEZONE"])
+    return send_file(BytesIO(data), as_attachment=True, download_name=f"viec-cua-don-vi-{today():%Y%m%d}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def task(task_id):
+    task = load_task(task_id)
+    assignments = db.session.scalars(
+        select(Assignment).where(Assignment.task_id == task.id)
+        .options(joinedload(Assignment.unit), joinedload(Assignment.focal_user))
+        .order_by(Assignment.role.desc(), Assignment.id)).all()
+    visible = [a for a in assignments if can_view_assignment(current_user, a)]
+    visible_ids = [a.id for a in visible]
+    journal = db.session.scalars(
+        select(AssignmentUpdate).where(AssignmentUpdate.assignment_id.in_(visible_ids))
+        .options(joinedload(AssignmentUpdate.author), joinedload(AssignmentUpdate.assignment))
+        .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc()).limit(200)).all()
+    evidence_ids = [a.id for a in assignments if can_view_evidence(current_user, a)]
+    files = db.session.scalars(select(EvidenceFile).where(EvidenceFile.assignment_id.in_(evidence_ids))
+                               .order_by(EvidenceFile.created_at.desc())).all()
+    extensions = db.session.scalars(
+        select(ExtensionRequest).where(ExtensionRequest.assignment_id.in_(visible_ids))
+        .options(joinedload(ExtensionRequest.assignment)).order_by(ExtensionRequest.created_at.desc())).all()
+    return render_template(
+        "workflow/task.html", task=task, assignments=assignments, visible_ids=set(visible_ids),
+        journal=journal, files=files, extensions=extensions, today=today(),
+        comments=comments.comments_for(task, visible_assignment_ids=visible_ids),
+        comment_form=CommentForm(), can_comment=can_comment(current_user, task),
+        can_manage=can_manage_plan(current_user), state=workflow.task_state(task),
+        progress=workflow.task_progress(task), labels=workflow.TIMELINESS_LABELS,
+        timeliness=workflow.timeliness, kind_labels=workflow.KIND_LABELS, target_rows=workflow.target_rows,
+        statuses=STATUSES)
+
+
+def _render_assignment(assignment, *, update_form=None, status=200):
+    """The assignment page: the update form first (phones), then targets, journal, evidence."""
+    if update_form is None:
+        update_form = UpdateForm(formdata=None, obj=None)
+        update_form.status.data = (assignment.status if assignment.status in workflow.UPDATE_STATUSES
+                                   and assignment.status != STATUS_NOT_STARTED else "in_progress")
+        update_form.progress.data = assignment.progress
+        update_form.version.data = str(assignment.version)
+    focal_form = None
+    if can_choose_focal(current_user, assignment):
+        focal_form = FocalForm(formdata=None)
+        people = db.session.scalars(select(User).where(User.unit_id == assignment.unit_id,
+                                                       User.is_active_account.is_(True)).order_by(User.full_name))
+        focal_form.user_id.choices = choices([(0, "— Chưa chọn —")] + [(u.id, u.full_name) for u in people])
+        focal_form.user_id.data = assignment.focal_user_id or 0
+        focal_form.version.data = str(assignment.version)
+    versioned = {"version": str(assignment.version)}
+    journal = db.session.scalars(
+        select(AssignmentUpdate).where(AssignmentUpdate.assignment_id == assignment.id)
+        .options(joinedload(AssignmentUpdate.author))
+        .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc())).all()
+    files = db.session.scalars(select(EvidenceFile).where(EvidenceFile.assignment_id == assignment.id)
+                               .order_by(EvidenceFile.created_at.desc())).all() \
+        if can_view_evidence(current_user, assignment) else []
+    extensions = db.session.scalars(select(ExtensionRequest).where(
+        ExtensionRequest.assignment_id == assignment.id).order_by(ExtensionRequest.created_at.desc())).all()
+    day = today()
+    return render_template(
+        "workflow/assignment.html", a=assignment, task=assignment.task, today=day, journal=journal,
+        files=files, extensions=extensions, update_form=update_form,
+        submit_form=SubmitForm(formdata=None, data=versioned), signoff_form=SignOffForm(formdata=None, data=versioned),
+        return_form=ReturnForm(formdata=None, data=versioned), extension_form=ExtensionRequestForm(formdata=None),
+        decision_form=ExtensionDecisionForm(formdata=None), focal_form=focal_form,
+        comment_form=CommentForm(formdata=None),
+        comments=comments.comments_for(assignment.task, assignment=assignment),
+        targets=workflow.target_rows(assignment.task, assignment.target_actuals),
+        target_rows=workflow.target_rows, statuses=STATUSES,
+        can_update=can_update_assignment(current_user, assignment)
+        and assignment.status not in (STATUS_SUBMITTED, STATUS_DONE),
+        can_submit=can_submit(current_user, assignment) and assignment.status in workflow.SUBMITTABLE,
+        can_sign_off=can_sign_off(current_user, assignment) and assignment.status == "submitted",
+        can_request_extension=can_request_extension(current_user, assignment)
+        and not workflow.is_closed(assignment) and assignment.due_date is not None
+        and extension_service.pending_for(assignment.id) is None,
+        can_decide=can_decide_extension(current_user), can_manage=can_manage_plan(current_user),
+        timeliness=workflow.timeliness(assignment, today=day, timezone=current_app.config["TIMEZONE"]),
+        labels=workflow.TIMELINESS_LABELS, kind_labels=workflow.KIND_LABELS,
+        extension_labels=extension_service.EXTENSION_STATUSES, accepted=evidence.ACCEPTED_TEXT,
+        max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)), status
+
+
+@bp.route("/assignments/<int:assignment_id>")
+@login_required
+def assignment(assignment_id):
+    return _render_assignment(load_assignment(assignment_id))
+
+
+def _back(assignment):
+    return redirect(url_for("workflow.assignment", assignment_id=assignment.id))
+
+
+@bp.route("/assignments/<int:assignment_id>/update", methods=["POST"])
+@login_required
+def update(assignment_id):
+    assignment = load_assignment(assignment_id)
+    if not can_update_assignment(current_user, assignment):
+        abort(403)
+    form = UpdateForm()
+    if not form.validate_on_submit():
+        return _render_assignment(assignment, update_form=form, status=400)
+    actuals = [request.form.get(f"actual-{i}", "") for i in range(len(assignment.task.targets or []))]
+    uploads = [evidence.Upload(f.filename or "", f.read()) for f in request.files.getlist(form.files.name)
+               if f and f.filename]
+    try:
+        workflow.record_update(
+            current_user, assignment, expected_version=form.version.data, status=form.status.data,
+            progress=form.progress.data, note=form.note.data, target_actuals=actuals, files=uploads,
+            upload_folder=current_app.config["UPLOAD_FOLDER"],
+            max_bytes=current_app.config["EVIDENCE_MAX_BYTES"])
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ConflictError as error:
+        db.session.rollback()
+        db.session.refresh(assignment)
+        form.version.data = str(assignment.version)
+        form.form_errors.append(str(error))
+        return _render_assignment(assignment, update_form=form, status=409)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _render_assignment(assignment, update_form=form, status=400)
+
+
+    flash("Đã lưu cập nhật" + (f" và {len(uploads)} tệp minh chứng." if uploads else "."), "success")
+    return _back(assignment)
+
+
+def _versioned_action(form_class, assignment_id, call, success):
+    assignment = load_assignment(assignment_id)
+    form = form_class()
+    if form.validate_on_submit():
+        run(lambda: call(assignment, form), success)
+    else:
+        flash_form_errors(form)
+    return _back(assignment)
+
+
+@bp.route("/assignments/<int:assignment_id>/submit", methods=["POST"])
+@login_required
+def submit(assignment_id):
+    return _versioned_action(SubmitForm, assignment_id, lambda a, f: workflow.submit(
+        current_user, a, expected_version=f.version.data, note=f.note.data), "Đã trình xác nhận hoàn thành.")
+
+
+@bp.route("/assignments/<int:assignment_id>/sign-off", methods=["POST"])
+@login_required
+def sign_off(assignment_id):
+    return _versioned_action(SignOffForm, assignment_id, lambda a, f: workflow.sign_off(
+        current_user, a, expected_version=f.version.data, note=f.note.data), "Đã xác nhận hoàn thành.")
+
+
+@bp.route("/assignments/<int:assignment_id>/return", methods=["POST"])
+@login_required
+def return_work(assignment_id):
+    return _versioned_action(ReturnForm, assignment_id, lambda a, f: workflow.return_work(
+        current_user, a, expected_version=f.version.data, reason=f.reason.data), "Đã trả lại báo cáo cho đơn vị.")
+
+
+@bp.route("/assignments/<int:assignment_id>/focal", methods=["POST"])
+@login_required
+def focal(assignment_id):
+    assignment = load_assignment(assignment_id)
+    form = FocalForm()
+    form.user_id.validate_choice = False  # the service checks the person belongs to the unit
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data) if form.user_id.data else None
+        run(lambda: assignment_admin.set_focal(current_user, assignment, user,
+                                               expected_version=form.version.data),
+            "Đã lưu cán bộ đầu mối.")
+    else:
+        flash_form_errors(form)
+    return _back(assignment)
+
+
+@bp.route("/assignments/<int:assignment_id>/extensions", methods=["POST"])
+@login_required
+def request_extension(assignment_id):
+    assignment = load_assignment(assignment_id)
+    form = ExtensionRequestForm()
+    if form.validate_on_submit():
+        run(lambda: extension_service.request_extension(
+            current_user, assignment, requested_due_date=form.requested_due_date.data, reason=form.reason.data,
+            today=today()), "Đã gửi đề nghị gia hạn.")
+    else:
+        flash_form_errors(form)
+    return _back(assignment)
+
+
+@bp.route("/extensions/<int:request_id>/decide", methods=["POST"])
+@login_required
+def decide_extension(request_id):
+    extension = db.get_or_404(ExtensionRequest, request_id)
+    if not can_decide_extension(current_user):
+        abort(403)
+    form = ExtensionDecisionForm()
+    if form.validate_on_submit():
+        approve = bool(form.approve.data)
+        run(lambda: extension_service.decide_extension(current_user, extension, approve=approve,
+                                                       note=form.note.data),
+            "Đã đồng ý gia hạn." if approve else "Đã từ chối đề nghị gia hạn.")
+    else:
+        flash_form_errors(form)
+    if request.form.get("next") == "list":
+        return redirect(url_for("workflow.extensions"))
+    return _back(extension.assignment)
+
+
+@bp.route("/extensions")
+@login_required
+def extensions():
+    if not can_decide_extension(current_user):
+        abort(403)
+    pending = db.session.scalars(extension_service.pending_requests_query().options(
+        joinedload(ExtensionRequest.assignment).joinedload(Assignment.task),
+        joinedload(ExtensionRequest.assignment).joinedload(Assignment.unit))).all()
+    return render_template("workflow/extensions.html", pending=pending, form=ExtensionDecisionForm())
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@login_required
+def download_evidence(evidence_id):
+    row = db.get_or_404(EvidenceFile, evidence_id)
+    try:
+        path = evidence.open_for_download(current_user, row, upload_folder=current_app.config["UPLOAD_FOLDER"])
+    except PermissionDenied:
+        abort(403)
+    except DomainError:
+        abort(404)
+    return send_file(path, mimetype=row.mime_type, as_attachment=True, download_name=row.original_name)
+
+
+@bp.route("/tasks/<int:task_id>/comments", methods=["POST"])
+@login_required
+def comment_task(task_id):
+    task = load_task(task_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        run(lambda: comments.add_comment(current_user, task, form.body.data), "Đã gửi ý kiến.")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("workflow.task", task_id=task.id) + "#y-kien")
+
+
+@bp.route("/assignments/<int:assignment_id>/comments", methods=["POST"])
+@login_required
+def comment_assignment(assignment_id):
+    assignment = load_assignment(assignment_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        run(lambda: comments.add_comment(current_user, assignment.task, form.body.data, assignment=assignment),
+            "Đã gửi ý kiến.")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("workflow.assignment", assignment_id=assignment.id) + "#y-kien")
+
+
+
+

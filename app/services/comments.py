@@ -1,0 +1,94 @@
+"""Comments on a task or on one unit's assignment, with @-mentions of units ("@QLCL")."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.assignments import ROLE_LEAD
+from app.models.comments import Comment
+from app.models.units import Unit
+from app.parsing.text import fold
+from app.permissions import can_comment
+from app.services import audit, notifications
+from app.services.errors import DomainError, PermissionDenied
+
+MAX_LENGTH = 5000
+_MENTION = re.compile(r"(?<![\w@])@([\w][\w&.\-]*)")
+_PREFIXES = ("phong ", "truong ", "trung tam ", "ubnd ")
+
+
+def _keys(unit: Unit) -> set[str]:
+    keys = {fold(unit.code).replace(" ", "")}
+    if unit.short_name:
+        short = fold(unit.short_name)
+        keys.add(short.replace(" ", ""))
+        for prefix in _PREFIXES:
+            if short.startswith(prefix):
+                keys.add(short[len(prefix):].replace(" ", ""))
+    return {k for k in keys if k}
+
+
+def find_mentions(body: str) -> list[Unit]:
+    """Units named after "@" by code or short name (folded: "@qlcl", "@Phòng_QLCL" do not matter)."""
+    tokens = {fold(t).rstrip(".-").replace("_", "") for t in _MENTION.findall(body or "")}
+    tokens.discard("")
+    if not tokens:
+        return []
+    units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.id))
+    return [u for u in units if _keys(u) & tokens]
+
+
+def add_comment(actor, task, body: str, *, assignment=None) -> Comment:
+    """Anyone who can see the task (or the assignment) may comment; mentioned units' heads are told."""
+    if assignment is not None and assignment.task_id != task.id:
+        raise DomainError("Ý kiến không thuộc nhiệm vụ này.")
+    if not can_comment(actor, task, assignment):
+        raise PermissionDenied("Bạn không có quyền góp ý cho nhiệm vụ này.")
+    body = (body or "").strip()
+    if not body:
+        raise DomainError("Vui lòng nhập nội dung ý kiến.")
+    if len(body) > MAX_LENGTH:
+        raise DomainError(f"Ý kiến dài tối đa {MAX_LENGTH} ký tự.")
+    mentioned = find_mentions(body)
+    comment = Comment(task_id=task.id, assignment_id=getattr(assignment, "id", None), author_id=actor.id,
+                      body=body, mentioned_unit_ids=[u.id for u in mentioned])
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(actor, "comment_added", comment, details={
+        "task_id": task.id, "assignment_id": comment.assignment_id,
+        "mentioned": [u.code for u in mentioned]})
+    link = f"/assignments/{assignment.id}" if assignment is not None else f"/tasks/{task.id}"
+    ref = f"{task.ref}. " if task.ref else ""
+    summary = body if len(body) <= 300 else body[:297] + "…"
+    author = getattr(actor, "full_name", "")
+    if mentioned:
+        notifications.notify(
+            notifications.unit_heads(u.id for u in mentioned), event=f"c{comment.id}",
+            kind=notifications.KIND_MENTION, title=f"{author} nhắc đến đơn vị bạn: {ref}{task.content[:120]}",
+            body=summary, link=link, assignment_id=comment.assignment_id, exclude=actor)
+    # the people in charge hear about a new comment (the unit for an assignment, the leads for a task)
+    if assignment is not None:
+        people = notifications.unit_people(assignment)
+    else:
+        people = notifications.unit_heads(a.unit_id for a in task.assignments if a.role == ROLE_LEAD)
+    already = {u.id for u in notifications.unit_heads(u.id for u in mentioned)}
+    notifications.notify(
+        [p for p in people if p.id not in already], event=f"c{comment.id}", kind=notifications.KIND_COMMENT,
+        title=f"Ý kiến mới của {author}: {ref}{task.content[:120]}", body=summary, link=link,
+        assignment_id=comment.assignment_id, exclude=actor)
+    return comment
+
+
+def comments_for(task, *, assignment=None, visible_assignment_ids=None) -> list[Comment]:
+    """Task comments, plus those on the assignments the viewer may open."""
+    stmt = select(Comment).where(Comment.task_id == task.id)
+    if assignment is not None:
+        stmt = stmt.where(Comment.assignment_id == assignment.id)
+    elif visible_assignment_ids is not None:
+        stmt = stmt.where((Comment.assignment_id.is_(None)) | Comment.assignment_id.in_(visible_assignment_ids))
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(stmt.options(joinedload(Comment.author)).order_by(Comment.created_at,
+                                                                                  Comment.id)))

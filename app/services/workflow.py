@@ -1,0 +1,360 @@
+"""The assignment workflow: updates, submission, sign-off and return, and the task roll-up.
+
+Status flow per unit and task: chưa bắt đầu → đang thực hiện → chờ xác nhận → hoàn thành, with
+tạm dừng and không thực hiện (both need a reason). Only the unit head submits; a cooperating unit's
+submission is signed off by the lead unit's head (or the office/a director), a lead unit's by the
+office or a director. Overdue and on-time/late are derived from dates, never stored.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.models.assignments import (
+    CLOSED_STATUSES,
+    ROLE_COOPERATING,
+    ROLE_LEAD,
+    STATUS_DONE,
+    STATUS_IN_PROGRESS,
+    STATUS_NOT_DONE,
+    STATUS_NOT_STARTED,
+    STATUS_PAUSED,
+    STATUS_SUBMITTED,
+    STATUSES,
+    Assignment,
+    AssignmentUpdate,
+)
+from app.models.base import utcnow
+from app.permissions import can_sign_off, can_submit, can_update_assignment
+from app.services import audit, evidence, notifications
+from app.services.errors import ConflictError, DomainError, PermissionDenied
+
+CONFLICT_MESSAGE = ("Dữ liệu đã được người khác cập nhật trong lúc bạn nhập. Nội dung của bạn chưa được "
+                    "lưu: hãy xem lại thông tin mới nhất rồi nhập lại.")
+# Statuses a unit may choose in an update; submitted and done come from submit and sign-off.
+UPDATE_STATUSES = [STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_PAUSED, STATUS_NOT_DONE]
+REASON_STATUSES = {STATUS_PAUSED, STATUS_NOT_DONE}
+_ALLOWED = {
+    STATUS_NOT_STARTED: {STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_PAUSED, STATUS_NOT_DONE},
+    STATUS_IN_PROGRESS: {STATUS_IN_PROGRESS, STATUS_PAUSED, STATUS_NOT_DONE},
+    STATUS_PAUSED: {STATUS_PAUSED, STATUS_IN_PROGRESS, STATUS_NOT_DONE},
+    STATUS_NOT_DONE: {STATUS_NOT_DONE, STATUS_IN_PROGRESS},
+    STATUS_SUBMITTED: set(),
+    STATUS_DONE: set(),
+}
+SUBMITTABLE = {STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_PAUSED}
+
+KIND_LABELS = {"update": "Cập nhật", "submit": "Trình xác nhận", "signoff": "Xác nhận hoàn thành",
+               "return": "Trả lại", "extension": "Gia hạn", "admin": "Văn phòng điều chỉnh",
+               "focal": "Cán bộ đầu mối"}
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d+\.\d+$")
+
+
+# --- numbers and targets -------------------------------------------------------------------
+
+
+def parse_vn_number(text: str | None) -> float | None:
+    """"96,2" -> 96.2, "1.700" -> 1700, "98.5" -> 98.5; "" -> None; anything else a DomainError."""
+    raw = (text or "").strip().replace(" ", "").rstrip("%")
+    if not raw:
+        return None
+    if not _NUMBER.match(raw):
+        raise DomainError(f"Số không hợp lệ: “{text}”. Dùng dấu phẩy cho phần thập phân, ví dụ 96,2.")
+    if "," in raw or re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", raw):
+        raw = raw.replace(".", "").replace(",", ".")
+    value = float(raw)
+    return int(value) if value.is_integer() else value
+
+
+def target_met(target: dict, value) -> bool | None:
+    """Whether an actual value meets a target such as {"op": ">=", "value": 98.5}; None if unknown."""
+    if value is None:
+        return None
+    goal, op = target.get("value"), target.get("op") or ">="
+    if goal is None:
+        return None
+    if op == ">":
+        return value > goal
+    if op == "<=":
+        return value <= goal
+    if op == "<":
+        return value < goal
+    if op == "between":
+        return goal <= value <= (target.get("max") if target.get("max") is not None else goal)
+    if op == "=":
+        return value == goal
+    return value >= goal
+
+
+def target_rows(task, actuals: list | None) -> list[dict]:
+    """One row per quantitative target: the target, the unit's actual and whether it is met."""
+    actuals = list(actuals or [])
+    rows = []
+    for index, target in enumerate(task.targets or []):
+        value = actuals[index] if index < len(actuals) else None
+        rows.append({"index": index, "target": target, "value": value, "met": target_met(target, value)})
+    return rows
+
+
+def _normalise_actuals(task, target_actuals) -> list:
+    targets = task.targets or []
+    values = list(target_actuals or [])
+    if len(values) > len(targets):
+        raise DomainError("Số giá trị thực hiện nhiều hơn số chỉ tiêu của nhiệm vụ.")
+    values += [None] * (len(targets) - len(values))
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            value = parse_vn_number(value)
+        if value is not None and (not isinstance(value, int | float) or value < 0):
+            raise DomainError("Giá trị thực hiện phải là số không âm.")
+        out.append(value)
+    return out
+
+
+# --- derived dates -------------------------------------------------------------------------
+
+
+def local_day(moment: datetime | None, timezone: str = "Asia/Ho_Chi_Minh") -> date | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def timeliness(assignment, *, today: date, timezone: str = "Asia/Ho_Chi_Minh",
+               against_original: bool = False) -> str | None:
+    """The 2 x 2: "done_on_time", "done_late", "open_on_time", "open_late"; None without a deadline.
+
+    A deadline is the whole local day, so work finished on the due day is on time.
+    """
+    due = assignment.original_due_date if against_original else assignment.due_date
+    if against_original and due is None:
+        due = assignment.due_date
+    if due is None or assignment.status == STATUS_NOT_DONE:
+        return None
+    if assignment.status == STATUS_DONE:
+        finished = local_day(assignment.completed_at, timezone) or today
+        return "done_on_time" if finished <= due else "done_late"
+    return "open_on_time" if today <= due else "open_late"
+
+
+TIMELINESS_LABELS = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "open_on_time": "Chưa hoàn thành, trong hạn",
+    "open_late": "Chưa hoàn thành, quá hạn",
+}
+
+
+def task_state(task) -> str:
+    """The task's overall state rolled up from its assignments: the lead units' sign-off completes it.
+
+    Done when every lead assignment is done; otherwise the least advanced state of the leads
+    (submitted, in progress, paused, not started), or of every unit when there is no lead.
+    """
+    leads = [a for a in task.assignments if a.role == ROLE_LEAD] or list(task.assignments)
+    if not leads:
+        return STATUS_NOT_STARTED
+    statuses = {a.status for a in leads}
+    if statuses <= {STATUS_DONE, STATUS_NOT_DONE}:
+        return STATUS_DONE if STATUS_DONE in statuses else STATUS_NOT_DONE
+    if statuses <= {STATUS_SUBMITTED, STATUS_DONE, STATUS_NOT_DONE}:
+        return STATUS_SUBMITTED
+    if statuses & {STATUS_IN_PROGRESS, STATUS_SUBMITTED, STATUS_DONE}:
+        return STATUS_IN_PROGRESS
+    if STATUS_PAUSED in statuses:
+        return STATUS_PAUSED
+    return STATUS_NOT_STARTED
+
+
+def task_progress(task) -> int:
+    leads = [a for a in task.assignments if a.role == ROLE_LEAD] or list(task.assignments)
+    return round(sum(a.progress or 0 for a in leads) / len(leads)) if leads else 0
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+def check_version(assignment: Assignment, expected_version) -> None:
+    """Optimistic locking: the form carries the version it was loaded with."""
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ConflictError(CONFLICT_MESSAGE) from None
+    if expected != assignment.version:
+        raise ConflictError(CONFLICT_MESSAGE)
+
+
+def flush_or_conflict() -> None:
+    """A concurrent save between our read and our write surfaces here as a stale version."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ConflictError(CONFLICT_MESSAGE) from None
+
+
+def _journal(actor, assignment, kind: str, *, note=None, status=None, progress=None, actuals=None):
+    entry = AssignmentUpdate(assignment=assignment, author_id=actor.id, kind=kind, note=note,
+                             status=status, progress=progress, target_actuals=actuals)
+    db.session.add(entry)
+    assignment.updated_at = utcnow()  # always dirty, so every action moves the version on
+    return entry
+
+
+def _link(assignment) -> str:
+    return f"/assignments/{assignment.id}"
+
+
+def _label(assignment) -> str:
+    task = assignment.task
+    ref = f"{task.ref}. " if task.ref else ""
+    text = task.content if len(task.content) <= 90 else task.content[:87] + "…"
+    return f"{ref}{text}"
+
+
+def record_update(actor, assignment: Assignment, *, expected_version, status: str, progress: int,
+                  note: str | None = None, target_actuals=None, files=(), upload_folder: str | None = None,
+                  max_bytes: int | None = None) -> AssignmentUpdate:
+    """One progress report by the unit: status, progress %, note, actuals and evidence files."""
+    if not can_update_assignment(actor, assignment):
+        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ của đơn vị này.")
+    check_version(assignment, expected_version)
+    if assignment.status == STATUS_SUBMITTED:
+        raise DomainError("Báo cáo đang chờ xác nhận: chỉ cập nhật được sau khi được xác nhận hoặc trả lại.")
+    if assignment.status == STATUS_DONE:
+        raise DomainError("Nhiệm vụ đã được xác nhận hoàn thành, không cập nhật được nữa.")
+    if status not in UPDATE_STATUSES:
+        raise DomainError("Trạng thái không hợp lệ.")
+    if status not in _ALLOWED[assignment.status]:
+        raise DomainError(f"Không thể chuyển từ “{STATUSES[assignment.status]}” sang “{STATUSES[status]}”.")
+    note = (note or "").strip() or None
+    if status in REASON_STATUSES and not note:
+        raise DomainError(f"Vui lòng ghi lý do khi chọn “{STATUSES[status]}”.")
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError):
+        raise DomainError("Tiến độ phải là số từ 0 đến 100.") from None
+    if not 0 <= progress <= 100:
+        raise DomainError("Tiến độ phải là số từ 0 đến 100.")
+    if status == STATUS_NOT_STARTED and progress > 0:
+        raise DomainError("Đã có tiến độ thì trạng thái phải là “Đang thực hiện”.")
+    actuals = _normalise_actuals(assignment.task, target_actuals)
+    uploads = [f if isinstance(f, evidence.Upload) else evidence.Upload(*f) for f in files or ()]
+    if uploads:
+        if upload_folder is None or max_bytes is None:
+            raise DomainError("Chưa cấu hình nơi lưu minh chứng.")
+        for upload in uploads:  # refuse before anything changes
+            evidence.check(upload, max_bytes)
+
+    before = {"status": assignment.status, "progress": assignment.progress,
+              "target_actuals": assignment.target_actuals}
+    assignment.status = status
+    assignment.progress = progress
+    assignment.status_reason = note if status in REASON_STATUSES else None
+    if any(v is not None for v in actuals) or assignment.target_actuals:
+        assignment.target_actuals = actuals
+    entry = _journal(actor, assignment, "update", note=note, status=status, progress=progress,
+                     actuals=actuals if any(v is not None for v in actuals) else None)
+    flush_or_conflict()
+    files_saved = []
+    if uploads:
+        files_saved = evidence.store(actor, assignment, uploads, upload_folder=upload_folder,
+                                     max_bytes=max_bytes, update=entry)
+    audit.record(actor, "assignment_updated", assignment, details={
+        "before": before, "after": {"status": status, "progress": progress, "target_actuals": actuals},
+        "note": note, "files": [f.original_name for f in files_saved]})
+    return entry
+
+
+def submit(actor, assignment: Assignment, *, expected_version, note: str | None = None) -> AssignmentUpdate:
+    """The unit head sends the unit's work for sign-off."""
+    if not can_submit(actor, assignment):
+        raise PermissionDenied("Chỉ thủ trưởng đơn vị được trình xác nhận hoàn thành.")
+    check_version(assignment, expected_version)
+    if assignment.status not in SUBMITTABLE:
+        raise DomainError(f"Không thể trình xác nhận khi trạng thái là “{assignment.status_label}”.")
+    before = assignment.status
+    assignment.status = STATUS_SUBMITTED
+    assignment.status_reason = None
+    entry = _journal(actor, assignment, "submit", note=(note or "").strip() or None,
+                     status=STATUS_SUBMITTED, progress=assignment.progress)
+    flush_or_conflict()
+    audit.record(actor, "assignment_submitted", assignment, details={"before": before})
+    if assignment.role == ROLE_COOPERATING:
+        leads = [a.unit_id for a in assignment.task.assignments if a.role == ROLE_LEAD]
+        signers = notifications.unit_heads(leads) + notifications.office_and_directors()
+    else:
+        signers = notifications.office_and_directors()
+    notifications.notify(
+        signers, event=f"a{assignment.id}:j{entry.id}", kind=notifications.KIND_SUBMITTED,
+        title=f"{assignment.unit.display_name} trình xác nhận: {_label(assignment)}",
+        body=entry.note, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
+    return entry
+
+
+def _last_submission(assignment) -> AssignmentUpdate | None:
+    return db.session.scalar(
+        select(AssignmentUpdate).where(AssignmentUpdate.assignment_id == assignment.id,
+                                       AssignmentUpdate.kind == "submit")
+        .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc()).limit(1))
+
+
+def sign_off(actor, assignment: Assignment, *, expected_version, note: str | None = None) -> AssignmentUpdate:
+    """Accept the submitted work: the assignment is done as of its submission (the unit's date)."""
+    if not can_sign_off(actor, assignment):
+        raise PermissionDenied("Bạn không có quyền xác nhận hoàn thành cho nhiệm vụ này.")
+    check_version(assignment, expected_version)
+    if assignment.status != STATUS_SUBMITTED:
+        raise DomainError("Chỉ xác nhận được báo cáo đang ở trạng thái “Chờ xác nhận”.")
+    submission = _last_submission(assignment)
+    assignment.status = STATUS_DONE
+    assignment.progress = 100
+    # on time or late is judged on the day the unit handed the work in, not on the signer's delay
+    assignment.completed_at = submission.created_at if submission is not None else utcnow()
+    entry = _journal(actor, assignment, "signoff", note=(note or "").strip() or None,
+                     status=STATUS_DONE, progress=100)
+    flush_or_conflict()
+    audit.record(actor, "assignment_signed_off", assignment, details={
+        "role": assignment.role, "completed_at": assignment.completed_at.isoformat(),
+        "due_date": assignment.due_date.isoformat() if assignment.due_date else None})
+    notifications.notify(
+        notifications.unit_people(assignment), event=f"a{assignment.id}:j{entry.id}",
+        kind=notifications.KIND_SIGNED_OFF, title=f"Đã xác nhận hoàn thành: {_label(assignment)}",
+        body=entry.note, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
+    return entry
+
+
+def return_work(actor, assignment: Assignment, *, expected_version, reason: str) -> AssignmentUpdate:
+    """Send the submitted work back to the unit with a reason; it goes back to in progress."""
+    if not can_sign_off(actor, assignment):
+        raise PermissionDenied("Bạn không có quyền trả lại báo cáo của nhiệm vụ này.")
+    check_version(assignment, expected_version)
+    if assignment.status != STATUS_SUBMITTED:
+        raise DomainError("Chỉ trả lại được báo cáo đang ở trạng thái “Chờ xác nhận”.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Vui lòng ghi lý do trả lại.")
+    assignment.status = STATUS_IN_PROGRESS
+    assignment.status_reason = reason
+    entry = _journal(actor, assignment, "return", note=reason, status=STATUS_IN_PROGRESS,
+                     progress=assignment.progress)
+    flush_or_conflict()
+    audit.record(actor, "assignment_returned", assignment, details={"reason": reason})
+    notifications.notify(
+        notifications.unit_people(assignment), event=f"a{assignment.id}:j{entry.id}",
+        kind=notifications.KIND_RETURNED, title=f"Báo cáo bị trả lại: {_label(assignment)}",
+        body=reason, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
+    return entry
+
+
+def is_closed(assignment) -> bool:
+    return assignment.status in CLOSED_STATUSES

@@ -1,0 +1,161 @@
+"""Forms of the workflow screens; every POST form carries a CSRF token (FlaskForm)."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.fields import VnDateField
+from app.models.assignments import ASSIGNMENT_ROLES, STATUSES
+from app.services.assignments import SORTS
+from app.services.workflow import UPDATE_STATUSES
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants them."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+ROLE_CHOICES = list(ASSIGNMENT_ROLES.items())
+
+
+class VersionedForm(FlaskForm):
+    """The version the page was loaded with: a stale save is refused, never silently applied."""
+
+    version = HiddenField(validators=[DataRequired()])
+
+
+class UpdateForm(VersionedForm):
+    status = SelectField("Trạng thái", choices=choices((s, STATUSES[s]) for s in UPDATE_STATUSES))
+    progress = IntegerField("Tiến độ (%)", validators=[
+        InputRequired("Vui lòng nhập tiến độ."),
+        NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 100})
+    note = TextAreaField("Nội dung báo cáo / lý do", validators=[Optional(), Length(max=5000)],
+                         render_kw={"rows": 3})
+    files = MultipleFileField("Minh chứng (PDF, Word, Excel, PowerPoint, ảnh, ZIP)")
+    save = SubmitField("Lưu cập nhật")
+
+
+class SubmitForm(VersionedForm):
+    note = TextAreaField("Ghi chú khi trình", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    submit = SubmitField("Trình xác nhận hoàn thành")
+
+
+class SignOffForm(VersionedForm):
+    note = TextAreaField("Ý kiến xác nhận", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    submit = SubmitField("Xác nhận hoàn thành")
+
+
+class ReturnForm(VersionedForm):
+    reason = TextAreaField("Lý do trả lại", validators=[DataRequired("Vui lòng ghi lý do trả lại."),
+                                                        Length(max=2000)], render_kw={"rows": 2})
+    submit = SubmitField("Trả lại")
+
+
+class ExtensionRequestForm(FlaskForm):
+    requested_due_date = VnDateField("Đề nghị thời hạn mới", validators=[
+        InputRequired("Vui lòng nhập thời hạn đề nghị.")])
+    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng ghi lý do."), Length(max=2000)],
+                           render_kw={"rows": 2})
+    submit = SubmitField("Gửi đề nghị gia hạn")
+
+
+class ExtensionDecisionForm(FlaskForm):
+    note = TextAreaField("Ý kiến (bắt buộc khi không đồng ý)", validators=[Optional(), Length(max=2000)],
+                         render_kw={"rows": 2})
+    approve = SubmitField("Đồng ý gia hạn")
+    refuse = SubmitField("Không đồng ý")
+
+
+class FocalForm(VersionedForm):
+    user_id = SelectField("Cán bộ đầu mối", coerce=int, choices=[])
+    submit = SubmitField("Lưu cán bộ đầu mối")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Ý kiến", validators=[DataRequired("Vui lòng nhập nội dung."), Length(max=5000)],
+                         render_kw={"rows": 2, "placeholder": "Nhập ý kiến; gõ @QLCL để nhắc một đơn vị"})
+    submit = SubmitField("Gửi ý kiến")
+
+
+class ActionForm(FlaskForm):
+    """A button-only POST (mark read, remove): just the CSRF token."""
+
+    submit = SubmitField("OK")
+
+
+class FilterForm(FlaskForm):
+    """GET filters of "Việc của đơn vị" (no CSRF: reading only)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Tìm kiếm", validators=[Optional(), Length(max=200)],
+                    render_kw={"placeholder": "Từ khoá, không cần dấu"})
+    unit = SelectField("Đơn vị", coerce=int, choices=[], validate_choice=False, default=0)
+    plan = SelectField("Kế hoạch", coerce=int, choices=[], validate_choice=False, default=0)
+    group = SelectField("Nhóm nhiệm vụ", choices=[], validate_choice=False, default="")
+    status = SelectField("Trạng thái", choices=choices([("", "Tất cả")] + list(STATUSES.items())), default="")
+    role = SelectField("Vai trò", choices=choices([("", "Tất cả")] + ROLE_CHOICES), default="")
+    due_from = VnDateField("Hạn từ ngày", validators=[Optional()])
+    due_to = VnDateField("đến ngày", validators=[Optional()])
+    overdue = BooleanField("Chỉ việc quá hạn")
+    sort = SelectField("Sắp xếp", choices=choices(SORTS.items()), default="due")
+
+
+class AddUnitForm(FlaskForm):
+    unit_id = SelectField("Đơn vị", coerce=int, choices=[], validate_choice=False)
+    role = SelectField("Vai trò", choices=choices(ROLE_CHOICES))
+    due_date = VnDateField("Thời hạn (để trống: theo nhiệm vụ)", validators=[Optional()])
+    submit = SubmitField("Giao cho đơn vị")
+
+
+class BulkAssignForm(FlaskForm):
+    group_id = SelectField("Nhóm đơn vị", coerce=int, choices=[], validate_choice=False)
+    role = SelectField("Vai trò", choices=choices(ROLE_CHOICES), default="cooperating")
+    submit = SubmitField("Giao cho cả nhóm")
+
+
+class RoleForm(VersionedForm):
+    role = SelectField("Vai trò", choices=choices(ROLE_CHOICES))
+    submit = SubmitField("Đổi vai trò")
+
+
+class DeadlineForm(VersionedForm):
+    due_date = VnDateField("Thời hạn mới", validators=[InputRequired("Vui lòng nhập thời hạn.")])
+    reason = StringField("Lý do", validators=[Optional(), Length(max=500)])
+    submit = SubmitField("Đổi thời hạn")
+
+
+class TaskForm(FlaskForm):
+    ref = StringField("STT", validators=[Optional(), Length(max=20)])
+    group_name = StringField("Nhóm nhiệm vụ", validators=[Optional(), Length(max=255)])
+    content = TextAreaField("Nội dung công việc", validators=[DataRequired("Vui lòng nhập nội dung."),
+                                                              Length(max=5000)], render_kw={"rows": 3})
+    product = TextAreaField("Sản phẩm / chỉ tiêu", validators=[Optional(), Length(max=2000)],
+                            render_kw={"rows": 2})
+    time_text = StringField("Thời gian (như trong văn bản)", validators=[Optional(), Length(max=255)])
+    start_date = VnDateField("Ngày bắt đầu", validators=[Optional()])
+    due_date = VnDateField("Thời hạn", validators=[Optional()])
+    submit = SubmitField("Lưu nhiệm vụ")
+
+
+class CancelTaskForm(FlaskForm):
+    reason = TextAreaField("Lý do huỷ", validators=[DataRequired("Vui lòng ghi lý do huỷ."), Length(max=2000)],
+                           render_kw={"rows": 2})
+    submit = SubmitField("Huỷ nhiệm vụ")
+
+
+class ArchiveForm(FlaskForm):
+    school_year = SelectField("Năm học", choices=[], validate_choice=False,
+                              validators=[DataRequired("Vui lòng chọn năm học.")])
+    submit = SubmitField("Lưu trữ các kế hoạch của năm học")
