@@ -48,10 +48,11 @@ def database_url(tmp_path_factory):
 
 class FreshUserClient(FlaskClient):
     """Tests hold an app context open, which Flask reuses for each request; forget the cached
-    user so that every request loads it from its own session cookie, as in production."""
+    user and CSRF token so that each request reads its own session cookie, as in production."""
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)
         return super().open(*args, **kwargs)
 
 

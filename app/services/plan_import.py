@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +16,7 @@ from app.models.units import Unit
 from app.parsing.text import fold
 from app.parsing.times import SchoolCalendar
 from app.parsing.units import resolve_unit_names
-from app.services import audit, directory
+from app.services import audit, directory, notifications
 from app.services.errors import DomainError
 
 
@@ -151,7 +152,23 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
     audit.record(actor, "plan_imported", plan, details={
         "file": filename, "tasks": len(plan.tasks), "sha256": preview.sha256,
     })
+    _tell_assigned_units(actor, plan)
     return plan
+
+
+def _tell_assigned_units(actor, plan: Plan) -> None:
+    """One notification per unit head for the whole plan, not one per task (the e-mail is a digest)."""
+    per_unit = Counter(a.unit_id for task in plan.tasks for a in task.assignments)
+    heads_by_count = defaultdict(list)
+    for head in notifications.unit_heads(per_unit):
+        heads_by_count[per_unit[head.unit_id]].append(head)
+    label = plan.number or plan.title
+    for count, heads in heads_by_count.items():
+        notifications.notify(
+            heads, event=f"plan{plan.id}", kind=notifications.KIND_ASSIGNED,
+            title=f"Kế hoạch {label}: đơn vị được giao {count} nhiệm vụ", body=plan.title,
+            link=f"/work?plan={plan.id}", exclude=actor,
+        )
 
 
 def _task_from_row(position: int, row: PreviewRow) -> Task:
