@@ -7,10 +7,10 @@ from app.api import bp
 from app.api.auth import ApiError, error_response, require_token_user
 from app.api.serializers import assignment_dict, plan_dict, task_dict
 from app.extensions import db
-from app.models.assignments import Assignment
+from app.models.assignments import Assignment, AssignmentUpdate
 from app.models.plans import Plan, Task
 from app.parsing.text import fold
-from app.permissions import VIEW_ALL, can_view_assignment
+from app.permissions import VIEW_ALL, can_view_assignment, can_view_task
 from app.services import auth as auth_service
 from app.services import tokens
 from app.services.clock import today_local
@@ -89,9 +89,16 @@ def create_token():
     return jsonify(id=token.id, name=token.name, token=secret, prefix=token.prefix), 201
 
 
+def _own_unit_tasks(user):
+    """Task ids a unit user may read: those their unit has a part in (the screens' rule)."""
+    return select(Assignment.task_id).where(Assignment.unit_id == (user.unit_id or -1))
+
+
 @bp.get("/plans")
 def list_plans():
     stmt = select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())
+    if not g.api_user.has_permission(VIEW_ALL):
+        stmt = stmt.where(Plan.id.in_(select(Task.plan_id).where(Task.id.in_(_own_unit_tasks(g.api_user)))))
     if request.args.get("status"):
         stmt = stmt.where(Plan.status == request.args["status"])
     if request.args.get("school_year"):
@@ -102,6 +109,8 @@ def list_plans():
 @bp.get("/tasks")
 def list_tasks():
     stmt = select(Task).order_by(Task.plan_id, Task.position)
+    if not g.api_user.has_permission(VIEW_ALL):
+        stmt = stmt.where(Task.id.in_(_own_unit_tasks(g.api_user)))
     if (plan_id := _int_arg("plan")) is not None:
         stmt = stmt.where(Task.plan_id == plan_id)
     if request.args.get("group"):
@@ -119,6 +128,8 @@ def get_task(task_id: int):
     )
     if task is None:
         raise ApiError(404, "Không tìm thấy nhiệm vụ.")
+    if not can_view_task(g.api_user, task):
+        raise ApiError(403, "Đơn vị của bạn không tham gia nhiệm vụ này.")
     return jsonify(task_dict(task, with_assignments=True, today=_today()))
 
 
@@ -153,7 +164,10 @@ def list_assignments():
 
 def load_assignment(assignment_id: int) -> Assignment:
     """The assignment if the token's user may see it: 404 when missing, 403 for another unit's."""
-    assignment = db.session.get(Assignment, assignment_id)
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.id == assignment_id)
+        .options(selectinload(Assignment.updates).joinedload(AssignmentUpdate.author))
+    )
     if assignment is None:
         raise ApiError(404, "Không tìm thấy việc được giao.")
     if not can_view_assignment(g.api_user, assignment):

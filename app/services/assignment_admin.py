@@ -77,7 +77,11 @@ def bulk_assign(actor, task: Task, group: UnitGroup, *, role: str = ROLE_COOPERA
 
 
 def remove_assignment(actor, assignment: Assignment) -> None:
+    """Take a unit off a task; refused once the unit has reported, so no history is lost."""
     _require_office(actor)
+    if any(u.kind in {"update", "submit", "signoff", "return"} for u in assignment.updates):
+        raise DomainError(f"{assignment.unit.display_name} đã báo cáo về nhiệm vụ này: không xoá được lịch sử. "
+                          "Hãy đổi thời hạn hoặc vai trò thay vì bỏ giao.")
     details = {"task_id": assignment.task_id, "unit": assignment.unit.code, "role": assignment.role,
                "status": assignment.status, "progress": assignment.progress}
     audit.record(actor, "assignment_removed", assignment, details=details)
@@ -198,9 +202,9 @@ def edit_task(actor, task: Task, **changes) -> Task:
     if "due_date" in diff:
         for assignment in task.assignments:
             if assignment.due_date == old_due and assignment.status not in {"done", "not_done"}:
-                assignment.due_date = task.due_date
                 if assignment.original_due_date is None:
-                    assignment.original_due_date = task.due_date
+                    assignment.original_due_date = old_due
+                assignment.due_date = task.due_date
     db.session.flush()
     audit.record(actor, "task_edited", task, details={"changes": diff})
     _tell_task_units(actor, task, f"Nhiệm vụ được điều chỉnh: {task.ref or ''} {task.content[:120]}",

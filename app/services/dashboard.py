@@ -295,7 +295,13 @@ def _actual_value(actual):
     if isinstance(actual, dict):
         actual = actual.get("value", actual.get("actual"))
     if isinstance(actual, str):
-        actual = actual.replace(".", "").replace(",", ".").rstrip("%").strip() or None
+        from app.services.errors import DomainError
+        from app.services.workflow import parse_vn_number
+
+        try:
+            actual = parse_vn_number(actual)
+        except DomainError:
+            return None
     try:
         return None if actual is None else float(actual)
     except (TypeError, ValueError):

@@ -130,6 +130,9 @@ def store(actor, assignment, uploads: list[Upload], *, upload_folder: str, max_b
     """Check every file first (all or nothing), then write them and add their rows."""
     if not can_update_assignment(actor, assignment):
         raise PermissionDenied("Bạn không có quyền nộp minh chứng cho đơn vị này.")
+    if assignment.status in {"submitted", "done"}:
+        # accepted (or awaiting sign-off) work must not change under the signer's eyes
+        raise DomainError("Việc đang chờ xác nhận hoặc đã hoàn thành: không bổ sung minh chứng được nữa.")
     checked = [(upload, *check(upload, max_bytes)) for upload in uploads]
     rows = []
     for upload, _kind, mime in checked:

@@ -76,6 +76,9 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
     if request.status != EXTENSION_PENDING:
         raise DomainError("Đề nghị gia hạn này đã được quyết định.")
     assignment = request.assignment
+    if approve and assignment.status in {"done", "not_done"}:
+        # moving the deadline after the fact would turn late work into on-time work
+        raise DomainError("Việc đã kết thúc: không thể gia hạn nữa, hãy từ chối đề nghị.")
     if expected_version is not None:
         check_version(assignment, expected_version)
     note = (note or "").strip() or None

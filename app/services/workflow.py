@@ -236,6 +236,9 @@ def record_update(actor, assignment: Assignment, *, expected_version, status: st
         raise DomainError("Trạng thái không hợp lệ.")
     if status not in _ALLOWED[assignment.status]:
         raise DomainError(f"Không thể chuyển từ “{STATUSES[assignment.status]}” sang “{STATUSES[status]}”.")
+    if status == STATUS_NOT_DONE and assignment.status != STATUS_NOT_DONE and not can_submit(actor, assignment):
+        # dropping a task takes it out of the overdue figures: the unit's head answers for that
+        raise PermissionDenied("Chỉ thủ trưởng đơn vị được báo “Không thực hiện”.")
     note = (note or "").strip() or None
     if status in REASON_STATUSES and not note:
         raise DomainError(f"Vui lòng ghi lý do khi chọn “{STATUSES[status]}”.")

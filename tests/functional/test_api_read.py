@@ -142,3 +142,16 @@ def test_pagination_and_errors(client, db):
     missing = client.get("/api/v1/assignments/999999", headers=headers)
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     assert client.get("/api/v1/khong-co", headers=headers).get_json()["error"]["code"] == "not_found"
+
+
+def test_unit_user_cannot_read_tasks_or_plans_of_other_units(client, db):
+    mine, theirs = UnitFactory(), UnitFactory()
+    own_task = TaskFactory(content="Việc của đơn vị tôi")
+    other_task = TaskFactory(content="Việc đơn vị khác")
+    AssignmentFactory(task=own_task, unit=mine)
+    AssignmentFactory(task=other_task, unit=theirs)
+    headers = bearer(UserFactory(role="unit_staff", unit=mine))
+    assert [t["id"] for t in client.get("/api/v1/tasks", headers=headers).get_json()["items"]] == [own_task.id]
+    assert [p["id"] for p in client.get("/api/v1/plans", headers=headers).get_json()["items"]] == [own_task.plan_id]
+    forged = client.get(f"/api/v1/tasks/{other_task.id}", headers=headers)
+    assert forged.status_code == 403 and forged.get_json()["error"]["code"] == "forbidden"

@@ -216,3 +216,20 @@ def test_work_page_shows_pending_extensions_to_deciders_only(client, world):
     client.post("/auth/logout", data={"csrf_token": any_token(client)})
     login(client, "tranphu.canbo")
     assert "Đề nghị gia hạn" not in client.get("/work").get_data(as_text=True)
+
+
+def test_task_page_pages_through_many_units(client, db):
+    from tests.conftest import login
+    from tests.factories import PASSWORD, AssignmentFactory, SchoolFactory, TaskFactory, UserFactory
+
+    task = TaskFactory(content="Triển khai học bạ số")
+    for _ in range(120):
+        AssignmentFactory(task=task, unit=SchoolFactory(), role="cooperating")
+    director = UserFactory(role="director")
+    login(client, director.username, PASSWORD)
+    first = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "Các đơn vị (120)" in first and "Trang 1/3" in first
+    assert f"/tasks/{task.id}?page=2" in first
+    last = client.get(f"/tasks/{task.id}?page=3").get_data(as_text=True)
+    assert "Trang 3/3" in last
+    assert first.count('data-label="Đánh giá"') == 50 and last.count('data-label="Đánh giá"') == 20

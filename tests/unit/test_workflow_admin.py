@@ -137,3 +137,14 @@ def test_comment_permissions(world):
     with pytest.raises(DomainError):
         comments.add_comment(world.users["office"], world.task, "   ")
     assert db.session.scalar(select(Task).where(Task.id == world.task.id)) is not None
+
+
+def test_a_unit_that_reported_cannot_be_removed(world):
+    from app.services import workflow
+
+    a = world.coop
+    workflow.record_update(world.users["coop_staff"], a, expected_version=a.version, status="in_progress",
+                           progress=30, note="Đã bắt đầu")
+    db.session.commit()
+    with pytest.raises(DomainError, match="không xoá được lịch sử"):
+        assignment_admin.remove_assignment(world.users["office"], a)

@@ -63,12 +63,21 @@ def test_target_met(target, value, met):
 
 
 def test_pause_and_not_done_need_a_reason(world):
-    a, staff = world.coop, world.users["coop_staff"]
-    for status in ("paused", "not_done"):
+    a, staff, head = world.coop, world.users["coop_staff"], world.users["coop_head"]
+    for user, status in ((staff, "paused"), (head, "not_done")):
         with pytest.raises(DomainError, match="lý do"):
-            workflow.record_update(staff, a, expected_version=a.version, status=status, progress=0, note=" ")
+            workflow.record_update(user, a, expected_version=a.version, status=status, progress=0, note=" ")
     _update(staff, a, status="paused", progress=10, note="Chờ kinh phí")
     assert a.status == "paused" and a.status_reason == "Chờ kinh phí"
+
+
+def test_only_the_head_declares_not_done(world):
+    a, staff, head = world.coop, world.users["coop_staff"], world.users["coop_head"]
+    with pytest.raises(PermissionDenied, match="thủ trưởng"):
+        workflow.record_update(staff, a, expected_version=a.version, status="not_done", progress=0,
+                               note="Không có kinh phí")
+    _update(head, a, status="not_done", progress=0, note="Không có kinh phí")
+    assert a.status == "not_done"
 
 
 def test_invalid_transitions_are_refused(world):
