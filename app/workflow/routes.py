@@ -19,6 +19,7 @@ from app.models.assignments import (
 )
 from app.models.units import Unit
 from app.models.users import User
+from app.pagination import ListPage
 from app.permissions import (
     VIEW_ALL,
     can_choose_focal,
@@ -36,7 +37,6 @@ from app.services import assignment_admin, comments, evidence, workflow
 from app.services import assignments as assignment_service
 from app.services import extensions as extension_service
 from app.services.errors import ConflictError, DomainError, PermissionDenied
-from app.pagination import ListPage
 from app.workflow import bp
 from app.workflow.exporting import export_assignments
 from app.workflow.forms import (
