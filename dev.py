@@ -45,6 +45,7 @@ def ensure_venv(requirements: str) -> Path:
 
 def flask_env(**extra) -> dict:
     env = dict(os.environ, FLASK_APP="wsgi.py", PYTHONUTF8="1", **extra)
+    env.setdefault("TDNV_CONFIG", "development")
     return env
 
 

@@ -22,11 +22,14 @@ def init_app(app):
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
         from app.models.users import User
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        raw_id, _, stamp = session_id.partition(":")
+        user = db.session.get(User, int(raw_id)) if raw_id.isdigit() else None
+        if user is None or not user.is_active or user.get_id() != session_id:
+            return None  # deactivated, or the password changed since this session began
+        return user
 
     @app.before_request
     def refresh_session_and_force_password_change():

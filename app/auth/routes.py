@@ -74,6 +74,7 @@ def change_password():
             form.new_password.errors.append(str(error))
         else:
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on; other ones end
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)

@@ -1,7 +1,7 @@
 """Users, their role, and the log-in attempts used for throttling."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
@@ -56,6 +56,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLES.get(self.role, self.role)
+
+    def get_id(self) -> str:
+        """The session carries the password's change time too: a new password ends old sessions."""
+        changed = self.password_changed_at
+        if changed is not None and changed.tzinfo is None:  # SQLite hands back naive UTC
+            changed = changed.replace(tzinfo=UTC)
+        return f"{self.id}:{int(changed.timestamp() * 1_000_000) if changed else 0}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

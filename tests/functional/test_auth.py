@@ -180,3 +180,15 @@ def test_reset_mail_stays_in_outbox_when_smtp_is_down(client, app, db):
         app.config.update(MAIL_SERVER="")
     message = db.session.scalar(select(OutboxMessage))
     assert message.status == "pending" and message.attempts == 1 and message.last_error
+
+
+def test_a_password_change_ends_other_sessions(app, db):
+    UserFactory(username="chuyenvien")
+    phone, laptop = app.test_client(), app.test_client()
+    login(phone, "chuyenvien", PASSWORD)
+    login(laptop, "chuyenvien", PASSWORD)
+    token = csrf_token(laptop, "/auth/password")
+    laptop.post("/auth/password", data={"current_password": PASSWORD, "new_password": "mat-khau-moi-2025",
+                                        "confirm": "mat-khau-moi-2025", "csrf_token": token})
+    assert laptop.get("/").status_code == 200  # the session that changed it goes on
+    assert phone.get("/").status_code == 302  # the other one must log in again
