@@ -49,7 +49,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class CreateTokenForm(FlaskForm):
-    name = StringField("Tên khoá", validators=[DataRequired(REQUIRED.format("tên khoá")), Length(max=100)])
+    name = StringField("Tên khoá", validators=[DataRequired(REQUIRED.format("tên khoá")), Length(max=100, message="Tối đa %(max)d ký tự.")])
     submit = SubmitField("Tạo khoá truy cập")
 
 

@@ -51,7 +51,13 @@ def add_comment(actor, task, body: str, *, assignment=None) -> Comment:
         raise DomainError("Vui lòng nhập nội dung ý kiến.")
     if len(body) > MAX_LENGTH:
         raise DomainError(f"Ý kiến dài tối đa {MAX_LENGTH} ký tự.")
-    mentioned = find_mentions(body)
+    # only units that can read the comment are told (the task's units, or for one unit's
+    # assignment that unit and the lead units), so a mention never leaks the text elsewhere
+    if assignment is None:
+        readers = {a.unit_id for a in task.assignments}
+    else:
+        readers = {assignment.unit_id} | {a.unit_id for a in task.assignments if a.role == ROLE_LEAD}
+    mentioned = [unit for unit in find_mentions(body) if unit.id in readers]
     comment = Comment(task_id=task.id, assignment_id=getattr(assignment, "id", None), author_id=actor.id,
                       body=body, mentioned_unit_ids=[u.id for u in mentioned])
     db.session.add(comment)

@@ -30,7 +30,7 @@ ROLE_CHOICES = list(ASSIGNMENT_ROLES.items())
 class VersionedForm(FlaskForm):
     """The version the page was loaded with: a stale save is refused, never silently applied."""
 
-    version = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired("Biểu mẫu thiếu dữ liệu: vui lòng tải lại trang.")])
 
 
 class UpdateForm(VersionedForm):
@@ -39,38 +39,38 @@ class UpdateForm(VersionedForm):
         InputRequired("Vui lòng nhập tiến độ."),
         NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
         render_kw={"inputmode": "numeric", "min": 0, "max": 100})
-    note = TextAreaField("Nội dung báo cáo / lý do", validators=[Optional(), Length(max=5000)],
+    note = TextAreaField("Nội dung báo cáo / lý do", validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
                          render_kw={"rows": 3})
     files = MultipleFileField("Minh chứng (PDF, Word, Excel, PowerPoint, ảnh, ZIP)")
     save = SubmitField("Lưu cập nhật")
 
 
 class SubmitForm(VersionedForm):
-    note = TextAreaField("Ghi chú khi trình", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField("Ghi chú khi trình", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 2})
     submit = SubmitField("Trình xác nhận hoàn thành")
 
 
 class SignOffForm(VersionedForm):
-    note = TextAreaField("Ý kiến xác nhận", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField("Ý kiến xác nhận", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 2})
     submit = SubmitField("Xác nhận hoàn thành")
 
 
 class ReturnForm(VersionedForm):
     reason = TextAreaField("Lý do trả lại", validators=[DataRequired("Vui lòng ghi lý do trả lại."),
-                                                        Length(max=2000)], render_kw={"rows": 2})
+                                                        Length(max=2000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 2})
     submit = SubmitField("Trả lại")
 
 
 class ExtensionRequestForm(FlaskForm):
     requested_due_date = VnDateField("Đề nghị thời hạn mới", validators=[
         InputRequired("Vui lòng nhập thời hạn đề nghị.")])
-    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng ghi lý do."), Length(max=2000)],
+    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng ghi lý do."), Length(max=2000, message="Tối đa %(max)d ký tự.")],
                            render_kw={"rows": 2})
     submit = SubmitField("Gửi đề nghị gia hạn")
 
 
 class ExtensionDecisionForm(FlaskForm):
-    note = TextAreaField("Ý kiến (bắt buộc khi không đồng ý)", validators=[Optional(), Length(max=2000)],
+    note = TextAreaField("Ý kiến (bắt buộc khi không đồng ý)", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
                          render_kw={"rows": 2})
     approve = SubmitField("Đồng ý gia hạn")
     refuse = SubmitField("Không đồng ý")
@@ -82,7 +82,7 @@ class FocalForm(VersionedForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Ý kiến", validators=[DataRequired("Vui lòng nhập nội dung."), Length(max=5000)],
+    body = TextAreaField("Ý kiến", validators=[DataRequired("Vui lòng nhập nội dung."), Length(max=5000, message="Tối đa %(max)d ký tự.")],
                          render_kw={"rows": 2, "placeholder": "Nhập ý kiến; gõ @QLCL để nhắc một đơn vị"})
     submit = SubmitField("Gửi ý kiến")
 
@@ -90,7 +90,7 @@ class CommentForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A button-only POST (mark read, remove): just the CSRF token."""
 
-    submit = SubmitField("OK")
+    submit = SubmitField("Xác nhận")
 
 
 class FilterForm(FlaskForm):
@@ -99,7 +99,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Tìm kiếm", validators=[Optional(), Length(max=200)],
+    q = StringField("Tìm kiếm", validators=[Optional(), Length(max=200, message="Tối đa %(max)d ký tự.")],
                     render_kw={"placeholder": "Từ khoá, không cần dấu"})
     unit = SelectField("Đơn vị", coerce=int, choices=[], validate_choice=False, default=0)
     plan = SelectField("Kế hoạch", coerce=int, choices=[], validate_choice=False, default=0)
@@ -132,25 +132,25 @@ class RoleForm(VersionedForm):
 
 class DeadlineForm(VersionedForm):
     due_date = VnDateField("Thời hạn mới", validators=[InputRequired("Vui lòng nhập thời hạn.")])
-    reason = StringField("Lý do", validators=[Optional(), Length(max=500)])
+    reason = StringField("Lý do", validators=[Optional(), Length(max=500, message="Tối đa %(max)d ký tự.")])
     submit = SubmitField("Đổi thời hạn")
 
 
 class TaskForm(FlaskForm):
-    ref = StringField("STT", validators=[Optional(), Length(max=20)])
-    group_name = StringField("Nhóm nhiệm vụ", validators=[Optional(), Length(max=255)])
+    ref = StringField("STT", validators=[Optional(), Length(max=20, message="Tối đa %(max)d ký tự.")])
+    group_name = StringField("Nhóm nhiệm vụ", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
     content = TextAreaField("Nội dung công việc", validators=[DataRequired("Vui lòng nhập nội dung."),
-                                                              Length(max=5000)], render_kw={"rows": 3})
-    product = TextAreaField("Sản phẩm / chỉ tiêu", validators=[Optional(), Length(max=2000)],
+                                                              Length(max=5000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 3})
+    product = TextAreaField("Sản phẩm / chỉ tiêu", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
                             render_kw={"rows": 2})
-    time_text = StringField("Thời gian (như trong văn bản)", validators=[Optional(), Length(max=255)])
+    time_text = StringField("Thời gian (như trong văn bản)", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
     start_date = VnDateField("Ngày bắt đầu", validators=[Optional()])
     due_date = VnDateField("Thời hạn", validators=[Optional()])
     submit = SubmitField("Lưu nhiệm vụ")
 
 
 class CancelTaskForm(FlaskForm):
-    reason = TextAreaField("Lý do huỷ", validators=[DataRequired("Vui lòng ghi lý do huỷ."), Length(max=2000)],
+    reason = TextAreaField("Lý do huỷ", validators=[DataRequired("Vui lòng ghi lý do huỷ."), Length(max=2000, message="Tối đa %(max)d ký tự.")],
                            render_kw={"rows": 2})
     submit = SubmitField("Huỷ nhiệm vụ")
 

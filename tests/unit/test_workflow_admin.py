@@ -110,13 +110,15 @@ def test_archive_by_school_year(world):
 
 
 def test_comment_with_mentions_notifies_the_heads(world):
-    second_head = UserFactory(role="unit_head", unit=world.other_unit)
+    second_head = UserFactory(role="unit_head", unit=world.coop_unit)
     comment = comments.add_comment(world.users["lead_head"], world.task,
                                    "Đề nghị @GDPT và @thpt-001 gửi số liệu trước 20/3")
     db.session.commit()
-    assert set(comment.mentioned_unit_ids) == {world.other_unit.id, world.coop_unit.id}
+    # GDPT has no part in this task: it is not told (the comment would leak to it)
+    assert set(comment.mentioned_unit_ids) == {world.coop_unit.id}
     mentioned = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "mention")))
-    assert mentioned == {world.users["other_head"].id, second_head.id, world.users["coop_head"].id}
+    assert mentioned == {second_head.id, world.users["coop_head"].id}
+    assert world.users["other_head"].id not in mentioned
 
 
 def test_mention_by_short_name_and_comment_on_assignment(world):
