@@ -159,3 +159,17 @@ class ArchiveForm(FlaskForm):
     school_year = SelectField("Năm học", choices=[], validate_choice=False,
                               validators=[DataRequired("Vui lòng chọn năm học.")])
     submit = SubmitField("Lưu trữ các kế hoạch của năm học")
+
+
+class CheckInReportForm(VersionedForm):
+    """The unit's report for one period of an ongoing task."""
+
+    status = SelectField("Tình trạng kỳ này", choices=choices([("in_progress", "Đang thực hiện"),
+                                                               ("done", "Đã hoàn thành báo cáo kỳ")]))
+    progress = IntegerField("Tiến độ (%)", validators=[InputRequired("Vui lòng nhập tiến độ."),
+                                                      NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
+                            render_kw={"inputmode": "numeric", "min": 0, "max": 100})
+    note = TextAreaField("Kết quả trong kỳ", validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
+                         render_kw={"rows": 2})
+    files = MultipleFileField("Minh chứng")
+    save = SubmitField("Gửi báo cáo kỳ")

@@ -33,13 +33,14 @@ from app.permissions import (
     can_view_assignment,
     can_view_evidence,
 )
-from app.services import assignment_admin, comments, evidence, workflow
+from app.services import assignment_admin, checkin_reports, comments, evidence, workflow
 from app.services import assignments as assignment_service
 from app.services import extensions as extension_service
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.workflow import bp
 from app.workflow.exporting import export_assignments
 from app.workflow.forms import (
+    CheckInReportForm,
     CommentForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -175,6 +176,8 @@ def _render_assignment(assignment, *, update_form=None, status=200):
         decision_form=ExtensionDecisionForm(formdata=None), focal_form=focal_form,
         comment_form=CommentForm(formdata=None),
         comments=comments.comments_for(assignment.task, assignment=assignment),
+        checkins=checkin_reports.checkins_for(assignment), checkin_form=CheckInReportForm(formdata=None),
+        checkin_label=checkin_reports.status_label,
         targets=workflow.target_rows(assignment.task, assignment.target_actuals),
         target_rows=workflow.target_rows, statuses=STATUSES,
         can_update=can_update_assignment(current_user, assignment)
