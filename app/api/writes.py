@@ -6,7 +6,9 @@ from app.api.auth import ApiError
 from app.api.routes import _today, load_assignment
 from app.api.serializers import assignment_dict
 from app.extensions import db
-from app.services import evidence, workflow
+from app.models.checkins import CheckIn
+from app.permissions import can_view_assignment
+from app.services import checkin_reports, evidence, workflow
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 
 
@@ -86,3 +88,25 @@ def post_evidence(assignment_id: int):
         raise _domain_to_api(error) from None
     return jsonify(items=[{"id": r.id, "name": r.original_name, "size": r.size_bytes, "mime_type": r.mime_type,
                            "sha256": r.content_sha256} for r in rows]), 201
+
+
+@bp.post("/checkins/<int:checkin_id>/report")
+def post_checkin_report(checkin_id: int):
+    """Report one period of an ongoing task: status in_progress or done, progress, note."""
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None:
+        raise ApiError(404, "Không tìm thấy kỳ báo cáo.")
+    if not can_view_assignment(g.api_user, checkin.assignment):
+        raise ApiError(403, "Kỳ báo cáo này thuộc đơn vị khác.")
+    body = _json_body()
+    try:
+        checkin_reports.report_checkin(
+            g.api_user, checkin, expected_version=body.get("expected_version"),
+            status=body.get("status") or "in_progress", progress=body.get("progress", 0), note=body.get("note"))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise _domain_to_api(error) from None
+    return jsonify(id=checkin.id, period=checkin.period_key, period_start=checkin.period_start.isoformat(),
+                   due_date=checkin.due_date.isoformat(), status=checkin.status, progress=checkin.progress,
+                   note=checkin.note, version=checkin.version)

@@ -65,3 +65,22 @@ def test_stale_or_forged_period_reports_change_nothing(client, period, db):
     assert "ghi kết quả" in empty.get_data(as_text=True)
     db.session.refresh(checkin)
     assert checkin.status == "not_started"
+
+
+def test_period_report_through_the_api(client, period, db):
+    from tests.functional.test_api_read import bearer
+
+    unit, assignment, checkin = period
+    headers = bearer(UserFactory(role="unit_staff", unit=unit))
+    detail = client.get(f"/api/v1/assignments/{assignment.id}", headers=headers).get_json()
+    assert detail["checkins"][0]["period"] == "2025-11" and detail["checkins"][0]["overdue"] is True
+    done = client.post(f"/api/v1/checkins/{checkin.id}/report", headers=headers,
+                       json={"status": "done", "progress": 100, "note": "Đã báo cáo",
+                             "expected_version": detail["checkins"][0]["version"]})
+    assert done.status_code == 200 and done.get_json()["status"] == "done"
+    stale = client.post(f"/api/v1/checkins/{checkin.id}/report", headers=headers,
+                        json={"status": "done", "note": "lại", "expected_version": 1})
+    assert stale.status_code == 409
+    other = bearer(UserFactory(role="unit_staff", unit=UnitFactory()))
+    assert client.post(f"/api/v1/checkins/{checkin.id}/report", headers=other,
+                       json={"status": "done", "note": "x", "expected_version": 2}).status_code == 403
