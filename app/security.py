@@ -52,3 +52,24 @@ def init_app(app):
         if current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def local_target(target: str | None, default: str) -> str:
+    """A redirect target only if it stays on this site (a relative path), else the default."""
+    from urllib.parse import urlsplit
+
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
+        return target
+    return default
+
+
+def back_to_referrer(default: str) -> str:
+    """The page the user came from, if it is one of ours (the Referer header is client-controlled)."""
+    from urllib.parse import urlsplit
+
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return default
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return local_target(path, default)

@@ -24,6 +24,7 @@ from app.importers.errors import ImportFileError
 from app.models.units import UNIT_KINDS, Unit, UnitGroup
 from app.models.users import ROLES, User
 from app.permissions import MANAGE_DIRECTORY, permission_required
+from app.security import back_to_referrer
 from app.services import directory_import, uploads
 from app.services import units as unit_service
 from app.services import users as user_service
@@ -122,7 +123,7 @@ def _set_unit_active(unit_id: int, active: bool):
             return f"Đã ngừng hoạt động đơn vị {unit.name}.{extra}"
 
         _commit_or_flash(lambda: unit_service.set_unit_active(current_user, unit, active), message)
-    return redirect(request.referrer or url_for("admin.units"))
+    return redirect(back_to_referrer(url_for("admin.units")))
 
 
 @bp.route("/units/<int:unit_id>/deactivate", methods=["POST"])
@@ -220,7 +221,7 @@ def _set_user_active(user_id: int, active: bool):
     if ActionForm().validate_on_submit():
         _commit_or_flash(lambda: user_service.set_user_active(current_user, user, active),
                          f"Đã {'mở khoá' if active else 'khoá'} tài khoản {user.username}.")
-    return redirect(request.referrer or url_for("admin.users"))
+    return redirect(back_to_referrer(url_for("admin.users")))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])

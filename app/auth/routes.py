@@ -1,6 +1,4 @@
 """Views of the auth blueprint: thin wrappers over app.services.auth."""
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,16 +12,15 @@ from app.auth.forms import (
     RevokeTokenForm,
 )
 from app.extensions import db
+from app.security import local_target
 from app.services import auth as auth_service
-from app.services import mail, tokens
+from app.services import tokens
 from app.services.errors import DomainError
 
 
 def _safe_next(target: str | None) -> str:
     """Only follow relative 'next' links, so the log-in page cannot redirect off-site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.index")
+    return local_target(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -85,13 +82,18 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         cfg = current_app.config
-        message = auth_service.request_password_reset(
-            form.identifier.data, secret_key=cfg["SECRET_KEY"], base_url=cfg["BASE_URL"]
-        )
+        try:
+            auth_service.request_password_reset(
+                form.identifier.data, secret_key=cfg["SECRET_KEY"], base_url=cfg["BASE_URL"],
+                ip_address=request.remote_addr, max_requests=cfg["LOGIN_MAX_FAILURES"],
+                window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            )
+        except auth_service.LoginThrottled as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+            return render_template("auth/forgot_password.html", form=form), 429
+        # queued only: the scheduler's mail job sends it within a minute, whoever asked
         db.session.commit()
-        if message is not None:
-            # Try now; without SMTP (or if it fails) the scheduler's mail job sends it later.
-            mail.deliver([message.id], mail.smtp_settings(cfg))
         flash("Nếu tài khoản tồn tại và có e-mail, một liên kết đặt lại mật khẩu đã được gửi.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)

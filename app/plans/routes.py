@@ -1,4 +1,5 @@
 """Plan views: list, upload, preview with unit resolution, confirm, plan page."""
+import re
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
@@ -74,13 +75,16 @@ def upload():
     return redirect(url_for("plans.preview", digest=digest, name=filename))
 
 
+_CHOICE = re.compile(r"^(unit|group):\d+$")
+
+
 def _choices_from(form_data) -> dict[str, str]:
     """Unknown names resolved on the preview page: pairs of fields unknown-N / choice-N."""
     choices = {}
     for key, name in form_data.items():
         if key.startswith("unknown-"):
             choice = form_data.get("choice-" + key.removeprefix("unknown-"), "")
-            if choice:
+            if _CHOICE.match(choice):  # anything else (forged or empty) is ignored
                 choices[name] = choice
     return choices
 

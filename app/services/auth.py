@@ -107,15 +107,25 @@ def user_from_reset_token(token: str, secret_key: str, max_age: int) -> User:
     return user
 
 
-def request_password_reset(identifier: str, *, secret_key: str, base_url: str):
+def request_password_reset(identifier: str, *, secret_key: str, base_url: str, ip_address: str | None = None,
+                           max_requests: int = 5, window_minutes: int = 15, now: datetime | None = None):
     """Queue a reset e-mail for the account named by username or e-mail.
 
-    Returns the queued OutboxMessage or None; the caller shows the same message either way so that the form does
-    not reveal which accounts exist.
+    Returns the queued OutboxMessage or None; the caller shows the same message either way so that the
+    form does not reveal which accounts exist. The mail is only queued (the scheduler sends it), so the
+    response time does not reveal it either. Requests are counted like failed log-ins, so nobody can
+    flood a mailbox with reset links.
     """
     identifier = (identifier or "").strip().lower()
     if not identifier:
         return None
+    now = now or utcnow()
+    since = now - timedelta(minutes=window_minutes)
+    key = f"reset:{identifier}"[:80]
+    if (_recent_failures(LoginAttempt.username, key, since) >= max_requests
+            or (ip_address and _recent_failures(LoginAttempt.ip_address, ip_address, since) >= max_requests * 4)):
+        raise LoginThrottled(f"Đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {window_minutes} phút.")
+    db.session.add(LoginAttempt(username=key, ip_address=ip_address, succeeded=False, attempted_at=now))
     user = db.session.scalar(
         select(User).where(
             (func.lower(User.username) == identifier) | (func.lower(User.email) == identifier)

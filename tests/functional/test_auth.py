@@ -124,17 +124,20 @@ def smtp_server():
         controller.stop()
 
 
-def test_password_reset_by_emailed_link(client, app, db, smtp_server):
+def test_password_reset_by_emailed_link(client, app, db, runner, smtp_server):
     port, received = smtp_server
     user = UserFactory(username="quenmk", email="quenmk@example.vn")
+    token = csrf_token(client, "/auth/forgot")
+    page = client.post("/auth/forgot", data={"identifier": "quenmk@example.vn", "csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "liên kết đặt lại mật khẩu đã được gửi" in page
+    assert received == []  # only queued: the scheduler's mail job sends it
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:
-        token = csrf_token(client, "/auth/forgot")
-        page = client.post("/auth/forgot", data={"identifier": "quenmk@example.vn", "csrf_token": token},
-                           follow_redirects=True).get_data(as_text=True)
+        result = runner.invoke(args=["scheduler", "run-job", "send_mail"])
     finally:
         app.config.update(MAIL_SERVER="")
-    assert "liên kết đặt lại mật khẩu đã được gửi" in page
+    assert result.exit_code == 0, result.output
     for _ in range(50):
         if received:
             break
@@ -167,19 +170,31 @@ def test_reset_for_unknown_account_reveals_nothing(client, db):
     assert db.session.scalar(select(OutboxMessage)) is None
 
 
-def test_reset_mail_stays_in_outbox_when_smtp_is_down(client, app, db):
+def test_reset_mail_stays_in_outbox_when_smtp_is_down(client, app, db, runner):
     UserFactory(username="quenmk", email="quenmk@example.vn")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
+    token = csrf_token(client, "/auth/forgot")
+    client.post("/auth/forgot", data={"identifier": "quenmk", "csrf_token": token})
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port)
     try:
-        token = csrf_token(client, "/auth/forgot")
-        client.post("/auth/forgot", data={"identifier": "quenmk", "csrf_token": token})
+        runner.invoke(args=["scheduler", "run-job", "send_mail"])
     finally:
         app.config.update(MAIL_SERVER="")
+    db.session.expire_all()
     message = db.session.scalar(select(OutboxMessage))
     assert message.status == "pending" and message.attempts == 1 and message.last_error
+
+
+def test_reset_requests_are_throttled(client, app, db):
+    UserFactory(username="quenmk", email="quenmk@example.vn")
+    token = csrf_token(client, "/auth/forgot")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/auth/forgot", data={"identifier": "quenmk", "csrf_token": token})
+    response = client.post("/auth/forgot", data={"identifier": "quenmk", "csrf_token": token})
+    assert response.status_code == 429 and "quá nhiều yêu cầu" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == app.config["LOGIN_MAX_FAILURES"]
 
 
 def test_a_password_change_ends_other_sessions(app, db):
