@@ -78,14 +78,17 @@ def test(extra_args: list[str]) -> None:
     results = {}
     env = flask_env()
     env.pop("TEST_DATABASE_URL", None)
-    results["SQLite (toàn bộ, gồm trình duyệt)"] = run(python, "-m", "pytest", *extra_args, env=env, check=False)
+    # PostgreSQL-only tests (advisory locks) belong to the PostgreSQL pass, SQLite-only ones to this one
+    results["SQLite (unit, functional, browser; PostgreSQL-only tests run in the next pass)"] = run(python, "-m", "pytest", "-m", "not postgres", *extra_args,
+                                                       env=env, check=False)
 
     pg_url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG_URL
     reason = postgres_reason(pg_url, python)
     skipped = []
     if reason is None:
         pg_env = flask_env(TEST_DATABASE_URL=pg_url)
-        results["PostgreSQL"] = run(python, "-m", "pytest", "-m", "not e2e", *extra_args, env=pg_env, check=False)
+        results["PostgreSQL (unit, functional; the browser group runs in the SQLite pass)"] = run(python, "-m", "pytest", "-m", "not e2e and not sqlite", *extra_args,
+                                    env=pg_env, check=False)
     else:
         skipped.append(f"PostgreSQL: skipped ({pg_url} unreachable: {reason})")
 

@@ -191,6 +191,7 @@ def test_two_scheduler_processes_postgres_leader_killed(app, db, smtp_server, tm
     _two_processes_leader_killed(app, smtp_server, tmp_path)
 
 
+@pytest.mark.sqlite
 def test_two_scheduler_processes_sqlite_leader_killed(app, db, smtp_server, tmp_path):
     """The killed leader's row stops beating; the standby takes it over after the expiry."""
     if is_postgres(app):
