@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
+from app.filters import format_number
 from app.models.assignments import (
     CLOSED_STATUSES,
     STATUS_PAUSED,
@@ -22,6 +23,7 @@ from app.models.notifications import Notification
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
 from app.models.units import UNIT_KINDS
 from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, User
+from app.services import dashboard
 from app.services.holidays import is_working_day
 from app.services.reminders import (
     ASSIGNMENT_LINK,
@@ -33,7 +35,6 @@ from app.services.reminders import (
     unit_heads,
     users_by_id,
 )
-from app.services.statistics import LABELS, two_by_two
 
 KIND_OVERDUE = "overdue_digest"
 KIND_ESCALATION = "overdue_escalation"
@@ -155,38 +156,34 @@ def escalation_alerts(items: list[OverdueItem], today: date, escalation_days: in
     return alerts
 
 
-def _number(value) -> str:
-    """Vietnamese number format: decimal comma."""
-    return "–" if value is None else f"{value:.1f}".replace(".", ",")
-
-
 def weekly_digest_text(items: list[OverdueItem], today: date, timezone: str) -> tuple[str, str]:
     """Title and body of the directors' weekly digest: the 2 × 2 and the overdue by unit and group."""
-    stats = two_by_two(_active(select(Assignment).join(Assignment.task).join(Task.plan)), today,
-                       timezone=timezone)
+    # the same figures as the directors' dashboard (one 2 × 2 implementation, in SQL)
+    stats = dashboard.totals(dashboard.Scope(), today=today, timezone=timezone)
+    checkins = dashboard.checkin_counts(dashboard.Scope(), today=today, timezone=timezone)
+    rate = format_number(stats.completion_rate or 0)
     lines = [f"Tình hình thực hiện nhiệm vụ đến ngày {today:%d/%m/%Y} (các kế hoạch đang thực hiện):", ""]
-    for key in ("done_on_time", "done_late", "open_on_time", "open_overdue"):
-        lines.append(f"- {LABELS[key]}: {stats[key]}")
+    for key in dashboard.TWO_BY_TWO:
+        lines.append(f"- {dashboard.BUCKETS[key]}: {format_number(getattr(stats, key))}")
     lines += [
-        f"- Tỷ lệ hoàn thành: {_number(stats['completion_rate'])}% trên {stats['total']} lượt giao có hạn "
-        f"và báo cáo định kỳ",
-        f"- {LABELS['ongoing']} (tính riêng): {stats['ongoing']} lượt giao; báo cáo định kỳ: "
-        f"{stats['checkins']['total']} ({stats['checkins']['open_overdue']} quá hạn)",
+        f"- Tỷ lệ hoàn thành: {rate}% trên {format_number(stats.total)} lượt giao có hạn và báo cáo định kỳ",
+        f"- {dashboard.BUCKETS[dashboard.ONGOING]}: {format_number(stats.ongoing)} lượt giao; báo cáo định kỳ: "
+        f"{format_number(checkins.total)} ({format_number(checkins.open_overdue)} quá hạn)",
         "",
     ]
     by_unit = Counter(i.assignment.unit.name for i in items)
     by_kind = Counter(UNIT_KINDS.get(i.assignment.unit.kind, i.assignment.unit.kind) for i in items)
     by_group = Counter(i.assignment.task.group_name or "(không có nhóm)" for i in items)
-    lines.append(f"Việc quá hạn: {len(items)}")
+    lines.append(f"Việc quá hạn: {format_number(len(items))}")
     for title, counter in (("Theo đơn vị", by_unit), ("Theo nhóm đơn vị", by_kind),
                            ("Theo nhóm nhiệm vụ", by_group)):
         lines.append(f"{title}:")
-        lines += [f"- {name}: {count}" for name, count in counter.most_common(15)] or ["- (không có)"]
+        lines += [f"- {name}: {format_number(count)}" for name, count in counter.most_common(15)] or ["- (không có)"]
         if len(counter) > 15:
             lines.append(f"- … và {len(counter) - 15} mục khác")
     week = today.isocalendar()
-    title = (f"Tổng hợp tuần {week.week}/{week.year}: {stats['open_overdue']} việc chưa hoàn thành quá hạn, "
-             f"hoàn thành {_number(stats['completion_rate'])}%")
+    title = (f"Tổng hợp tuần {week.week}/{week.year}: {format_number(stats.open_overdue)} việc chưa hoàn thành quá hạn, "
+             f"hoàn thành {rate}%")
     return title, "\n".join(lines)
 
 

@@ -148,17 +148,12 @@ def test_completions_over_time(dataset):
     assert by_key["2025-11"] == 3 and series[-1][1] == "11/2025"
 
 
-@pytest.mark.parametrize("basis", [stats.BASIS_IN_FORCE, stats.BASIS_ORIGINAL])
-def test_agrees_with_the_shared_statistics_service(dataset, basis):
-    """The dashboard's SQL aggregates and app/services/statistics.two_by_two count the same dataset alike."""
-    shared = pytest.importorskip("app.services.statistics", reason="app/services/statistics.py not written yet")
-    from sqlalchemy import select
+def test_weekly_digest_shows_the_dashboard_figures(dataset):
+    """The directors' e-mail and the dashboard count with the same (single) implementation."""
+    from app.services.digests import weekly_digest_text
 
-    from app.models import Assignment
-
-    theirs = shared.two_by_two(select(Assignment), TODAY, against=basis, timezone=TZ)
-    ours = stats.totals(stats.Scope(), today=TODAY, timezone=TZ, basis=basis)
-    assert (theirs["done_on_time"], theirs["done_late"], theirs["open_on_time"], theirs["open_overdue"]) == (
-        ours.done_on_time, ours.done_late, ours.open_in_time, ours.open_overdue)
-    assert theirs["not_done"] == ours.not_done and theirs["ongoing"] == ours.ongoing
-    assert theirs["completion_rate"] == ours.completion_rate
+    ours = stats.totals(stats.Scope(), today=TODAY, timezone=TZ)
+    title, body = weekly_digest_text([], TODAY, TZ)
+    for key in stats.TWO_BY_TWO:
+        assert f"- {stats.BUCKETS[key]}: {getattr(ours, key)}" in body
+    assert f"{ours.open_overdue} việc chưa hoàn thành quá hạn" in title
