@@ -1,7 +1,7 @@
 """API endpoints: /api/v1/tokens, plans, tasks, assignments (+ updates and evidence)."""
 from flask import current_app, g, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.api import bp
 from app.api.auth import ApiError, error_response, require_token_user
@@ -11,6 +11,7 @@ from app.models.assignments import Assignment, AssignmentUpdate
 from app.models.plans import Plan, Task
 from app.parsing.text import fold
 from app.permissions import VIEW_ALL, can_view_assignment, can_view_task
+from app.services import assignments as assignment_service
 from app.services import auth as auth_service
 from app.services import tokens
 from app.services.clock import today_local
@@ -133,32 +134,15 @@ def get_task(task_id: int):
     return jsonify(task_dict(task, with_assignments=True, today=_today()))
 
 
-def visible_assignments(user):
-    """Office and directors see every assignment; unit users their own unit's."""
-    stmt = select(Assignment).join(Assignment.task).options(
-        joinedload(Assignment.task), joinedload(Assignment.unit)
-    )
-    if not user.has_permission(VIEW_ALL):
-        stmt = stmt.where(Assignment.unit_id == (user.unit_id or -1))
-    return stmt
-
-
 @bp.get("/assignments")
 def list_assignments():
+    """The screens' query (unit users always limited to their own unit), with the API's filters."""
     today = _today()
-    stmt = visible_assignments(g.api_user).order_by(Assignment.due_date.is_(None), Assignment.due_date,
-                                                     Assignment.id)
-    if (unit_id := _int_arg("unit")) is not None:
-        stmt = stmt.where(Assignment.unit_id == unit_id)
-    if (plan_id := _int_arg("plan")) is not None:
-        stmt = stmt.where(Task.plan_id == plan_id)
-    if request.args.get("status"):
-        stmt = stmt.where(Assignment.status == request.args["status"])
-    overdue = request.args.get("overdue")
-    if overdue in ("1", "true"):
-        from app.models.assignments import CLOSED_STATUSES
-
-        stmt = stmt.where(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES))
+    filters = assignment_service.AssignmentFilters(
+        unit_id=_int_arg("unit"), plan_id=_int_arg("plan"), status=request.args.get("status") or None,
+        overdue=request.args.get("overdue") in ("1", "true"),
+    )
+    stmt = assignment_service.filtered_assignments(g.api_user, filters, today=today)
     return _paginated(stmt, lambda a: assignment_dict(a, today=today))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from app.models.base import as_utc
 from app.models.scheduler import SchedulerLock
 
 LOCK_NAME = "scheduler"
@@ -109,8 +110,7 @@ class RowLock:
         self.table = SchedulerLock.__table__
 
     def _now(self) -> datetime:
-        now = self.clock()
-        return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+        return as_utc(self.clock())
 
     def acquire(self) -> bool:
         now, table = self._now(), self.table

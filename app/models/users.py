@@ -1,7 +1,7 @@
 """Users, their role, and the log-in attempts used for throttling."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models.base import TimestampMixin, utcnow
+from app.models.base import TimestampMixin, as_utc, utcnow
 from app.models.units import Unit
 
 ROLE_ADMIN = "admin"
@@ -59,9 +59,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def get_id(self) -> str:
         """The session carries the password's change time too: a new password ends old sessions."""
-        changed = self.password_changed_at
-        if changed is not None and changed.tzinfo is None:  # SQLite hands back naive UTC
-            changed = changed.replace(tzinfo=UTC)
+        changed = as_utc(self.password_changed_at) if self.password_changed_at else None
         return f"{self.id}:{int(changed.timestamp() * 1_000_000) if changed else 0}"
 
     def set_password(self, password: str) -> None:

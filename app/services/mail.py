@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
 from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import as_utc, utcnow
 from app.models.notifications import (
     OUTBOX_FAILED,
     OUTBOX_PENDING,
@@ -71,11 +71,6 @@ def smtp_settings(config) -> dict:
         )
     }
 
-
-def as_utc(moment: datetime | None) -> datetime:
-    """Stored timestamps are UTC (SQLite keeps no offset): convert before writing or comparing."""
-    moment = moment or utcnow()
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def backoff_seconds(attempts: int, settings: dict) -> int:
@@ -210,7 +205,7 @@ def deliver(message_ids: list[int], settings: dict, *, now: datetime | None = No
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OUTBOX_PENDING)
         .order_by(OutboxMessage.id)
     ))
-    return _deliver_messages(messages, settings, as_utc(now))["sent"]
+    return _deliver_messages(messages, settings, as_utc(now or utcnow()))["sent"]
 
 
 def _due_filter(now: datetime, settings: dict):
@@ -226,7 +221,7 @@ def _due_filter(now: datetime, settings: dict):
 def deliver_due(settings: dict, now: datetime | None = None) -> dict:
     """The mail job's delivery step: pending messages whose time has come, and `sending` ones whose
     lease expired (the process died mid-send), oldest first, MAIL_BATCH_SIZE at a time."""
-    now = as_utc(now)
+    now = as_utc(now or utcnow())
     if not settings.get("MAIL_SERVER"):
         return {"sent": 0, "retry": 0, "failed": 0, "skipped": "MAIL_SERVER chưa cấu hình"}
     messages = list(db.session.scalars(

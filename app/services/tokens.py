@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import as_utc, utcnow
 from app.models.tokens import ApiToken
 from app.models.users import User
 from app.services import audit
@@ -53,15 +53,6 @@ def user_tokens(user: User) -> list[ApiToken]:
     ))
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite gives naive datetimes back; they were stored in UTC.
-    if value is not None and value.tzinfo is None:
-        from datetime import UTC
-
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def user_for_token(secret: str, *, now: datetime | None = None) -> User | None:
     """The active owner of a valid, unrevoked, unexpired token, or None."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
@@ -70,13 +61,12 @@ def user_for_token(secret: str, *, now: datetime | None = None) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     if token is None or token.revoked_at is not None:
         return None
-    if token.expires_at is not None and _aware(token.expires_at) <= now:
+    if token.expires_at is not None and as_utc(token.expires_at) <= now:
         return None
     user = token.user
     if not user.is_active:
         return None
-    last = _aware(token.last_used_at)
-    if last is None or now - last > LAST_USED_RESOLUTION:
+    if token.last_used_at is None or now - as_utc(token.last_used_at) > LAST_USED_RESOLUTION:
         token.last_used_at = now
         db.session.commit()
     return user
