@@ -44,6 +44,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=0)
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
+    # werkzeug method for password hashes; tests use a cheap one (hashing dominated the suite)
+    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_IP_MAX_FAILURES = _env_int("LOGIN_IP_MAX_FAILURES", 30)
     LOGIN_WINDOW_MINUTES = _env_int("LOGIN_WINDOW_MINUTES", 15)
@@ -93,6 +95,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     MAIL_SERVER = ""
     LOGIN_IP_MAX_FAILURES = 1000
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

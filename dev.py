@@ -15,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# One worker per core (pytest-xdist; a module's tests stay on one worker so its shared world is built
+# once), and the 15 slowest tests printed at the end of each pass.
+PYTEST_ARGS = ("-n", os.environ.get("TEST_WORKERS", "auto"), "--dist", "loadscope", "--durations=15")
 
 
 def venv_python() -> Path:
@@ -79,16 +82,17 @@ def test(extra_args: list[str]) -> None:
     env = flask_env()
     env.pop("TEST_DATABASE_URL", None)
     # PostgreSQL-only tests (advisory locks) belong to the PostgreSQL pass, SQLite-only ones to this one
-    results["SQLite (unit, functional, browser; PostgreSQL-only tests run in the next pass)"] = run(python, "-m", "pytest", "-m", "not postgres", *extra_args,
-                                                       env=env, check=False)
+    results["SQLite (unit, functional, browser; PostgreSQL-only tests run in the next pass)"] = run(
+        python, "-m", "pytest", *PYTEST_ARGS, "-m", "not postgres", *extra_args, env=env, check=False)
 
     pg_url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG_URL
     reason = postgres_reason(pg_url, python)
     skipped = []
     if reason is None:
         pg_env = flask_env(TEST_DATABASE_URL=pg_url)
-        results["PostgreSQL (unit, functional; the browser group runs in the SQLite pass)"] = run(python, "-m", "pytest", "-m", "not e2e and not sqlite", *extra_args,
-                                    env=pg_env, check=False)
+        results["PostgreSQL (unit, functional; the browser group runs in the SQLite pass)"] = run(
+            python, "-m", "pytest", *PYTEST_ARGS, "-m", "not e2e and not sqlite", *extra_args,
+            env=pg_env, check=False)
     else:
         skipped.append(f"PostgreSQL: skipped ({pg_url} unreachable: {reason})")
 

@@ -17,8 +17,7 @@ demo_cli = AppGroup("demo", help="Dữ liệu minh hoạ.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(username, full_name, email, password):
     """Create the first administrator of a fresh install (must change the password at first log-in)."""
-    from app.services import users
-
+    from app.services.directory import users
     try:
         user = users.create_first_admin(username=username, full_name=full_name, email=email,
                                             password=password)
@@ -32,8 +31,7 @@ def create_admin(username, full_name, email, password):
 @demo_cli.command("seed")
 def seed_demo():
     """Create a realistic Sở with units, groups, users and the Hải Phòng plan (never in production)."""
-    from app.services import demo
-
+    from app.services.demo import seed as demo
     if not current_app.config.get("ALLOW_DEMO_SEED"):
         raise click.ClickException("Cấu hình production không cho phép tạo dữ liệu demo.")
     try:

@@ -13,7 +13,7 @@ class BaseFactory(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
-        sqlalchemy_session_persistence = "commit"
+        sqlalchemy_session_persistence = "flush"
 
 
 class UnitFactory(BaseFactory):
@@ -56,7 +56,7 @@ class UserFactory(BaseFactory):
     def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or PASSWORD)
         if create:
-            db.session.commit()
+            db.session.flush()
 
 
 class PlanFactory(BaseFactory):

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from app.importers.directory_xlsx import EMAIL_RE, USERNAME_RE
 from app.models.units import UNIT_KINDS
 from app.models.users import ROLES
-from app.services.auth import MIN_PASSWORD_LENGTH
+from app.services.accounts.auth import MIN_PASSWORD_LENGTH
 
 REQUIRED = "Vui lòng nhập {}."
 EMAIL = Regexp(EMAIL_RE, message="E-mail không hợp lệ.")

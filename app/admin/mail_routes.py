@@ -7,7 +7,8 @@ from app.admin.forms import ActionForm
 from app.extensions import db
 from app.models.notifications import OutboxMessage
 from app.permissions import MANAGE_DIRECTORY, permission_required
-from app.services import audit, mail
+from app.services import audit
+from app.services.notify import mail
 
 
 @bp.route("/mail")

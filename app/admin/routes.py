@@ -25,10 +25,11 @@ from app.models.units import UNIT_KINDS, Unit, UnitGroup
 from app.models.users import ROLES, User
 from app.permissions import MANAGE_DIRECTORY, permission_required
 from app.security import back_to_referrer
-from app.services import directory_import, uploads
-from app.services import units as unit_service
-from app.services import users as user_service
+from app.services.directory import directory_import
+from app.services.directory import units as unit_service
+from app.services.directory import users as user_service
 from app.services.errors import DomainError
+from app.services.plans import uploads
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,7 +1,7 @@
 """Bearer-token authentication and JSON errors with stable codes for the API."""
 from flask import g, jsonify, request
 
-from app.services import tokens
+from app.services.accounts import tokens
 
 ERROR_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

@@ -11,11 +11,11 @@ from app.models.assignments import Assignment, AssignmentUpdate
 from app.models.plans import Plan, Task
 from app.parsing.text import fold
 from app.permissions import VIEW_ALL, can_view_assignment, can_view_task
-from app.services import assignments as assignment_service
-from app.services import auth as auth_service
-from app.services import tokens
+from app.services.accounts import auth as auth_service
+from app.services.accounts import tokens
 from app.services.clock import today_local
 from app.services.errors import DomainError
+from app.services.work import assignments as assignment_service
 
 MAX_PER_PAGE = 100
 

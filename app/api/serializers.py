@@ -53,7 +53,7 @@ def assignment_dict(assignment, *, today: date, detail: bool = False) -> dict:
         "target_actuals": assignment.target_actuals or [], "version": assignment.version,
     }
     if detail:
-        from app.services.checkin_reports import checkins_for
+        from app.services.work.checkin_reports import checkins_for
 
         data["checkins"] = [
             {"id": c.id, "period": c.period_key, "period_start": _iso(c.period_start), "due_date": _iso(c.due_date),

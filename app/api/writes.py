@@ -8,8 +8,8 @@ from app.api.serializers import assignment_dict
 from app.extensions import db
 from app.models.checkins import CheckIn
 from app.permissions import can_view_assignment
-from app.services import checkin_reports, evidence, workflow
 from app.services.errors import ConflictError, DomainError, PermissionDenied
+from app.services.work import checkin_reports, evidence, workflow
 
 
 def _domain_to_api(error: DomainError) -> ApiError:

@@ -1,4 +1,4 @@
-"""Views of the auth blueprint: thin wrappers over app.services.auth."""
+"""Views of the auth blueprint: thin wrappers over app.services.accounts.auth."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -13,8 +13,8 @@ from app.auth.forms import (
 )
 from app.extensions import db
 from app.security import local_target
-from app.services import auth as auth_service
-from app.services import tokens
+from app.services.accounts import auth as auth_service
+from app.services.accounts import tokens
 from app.services.errors import DomainError
 
 

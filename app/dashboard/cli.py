@@ -19,7 +19,7 @@ def _write(out: str, data: bytes) -> None:
 
 
 def _plan(ref):
-    from app.services.dashboard_documents import find_plan
+    from app.services.reporting.dashboard_documents import find_plan
 
     try:
         return find_plan(ref)
@@ -37,8 +37,7 @@ def _today():
 def evaluation(plan_ref, out):
     """Bảng đánh giá thực hiện nhiệm vụ của một kế hoạch (mẫu Phụ lục 01/02)."""
     from app.exporters.evaluation_docx import evaluation_docx
-    from app.services import dashboard_documents as documents
-
+    from app.services.reporting import dashboard_documents as documents
     plan = _plan(plan_ref)
     data = documents.evaluation(plan, today=_today(), timezone=current_app.config["TIMEZONE"])
     _write(out, evaluation_docx(data))
@@ -51,8 +50,7 @@ def evaluation(plan_ref, out):
 def summary(plan_ref, kind, out):
     """Dự thảo báo cáo sơ kết/tổng kết (đề cương Phụ lục 1), số liệu điền sẵn."""
     from app.exporters.report_docx import report_docx
-    from app.services import dashboard_documents as documents
-
+    from app.services.reporting import dashboard_documents as documents
     plan = _plan(plan_ref)
     data = documents.report(plan, kind=kind, today=_today(), timezone=current_app.config["TIMEZONE"])
     _write(out, report_docx(data))
@@ -63,8 +61,8 @@ def summary(plan_ref, kind, out):
 @click.option("--plan", "plan_ref", default=None, help="Chỉ một kế hoạch (mã số hoặc số hiệu).")
 def overdue(out, plan_ref):
     """Danh sách nhiệm vụ quá hạn (cho cuộc họp Lãnh đạo Sở); .xlsx nếu tên tệp kết thúc bằng .xlsx."""
-    from app.services import dashboard_documents as documents
-    from app.services.dashboard import Scope
+    from app.services.reporting import dashboard_documents as documents
+    from app.services.reporting.dashboard import Scope
 
     scope = Scope(plan_id=_plan(plan_ref).id if plan_ref else None)
     if out.lower().endswith(".xlsx"):
@@ -86,7 +84,7 @@ def matrix(plan_ref, fmt, out):
     """Ma trận giao nhiệm vụ (nhiệm vụ × đơn vị) của một kế hoạch."""
     plan = _plan(plan_ref)
     try:
-        from app.services.matrices import export_matrix
+        from app.services.plans.matrices import export_matrix
     except ImportError:
-        raise click.ClickException("Chưa có bộ xuất ma trận (app/services/matrices.py).") from None
+        raise click.ClickException("Chưa có bộ xuất ma trận (app/services/plans/matrices.py).") from None
     _write(out, export_matrix(plan, fmt, _today()))

@@ -13,11 +13,11 @@ from app.extensions import db
 from app.models.plans import PLAN_ACTIVE, Plan
 from app.models.units import UNIT_KINDS, Unit
 from app.permissions import VIEW_DASHBOARD, permission_required
-from app.services import dashboard as stats
-from app.services import dashboard_documents as documents
-from app.services import dashboard_lists as lists
 from app.services.clock import today_local
-from app.services.dashboard_areas import area_of, task_groups
+from app.services.reporting import dashboard as stats
+from app.services.reporting import dashboard_documents as documents
+from app.services.reporting import dashboard_lists as lists
+from app.services.reporting.dashboard_areas import area_of, task_groups
 
 NO_GROUP = "__none__"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

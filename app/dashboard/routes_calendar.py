@@ -16,11 +16,11 @@ from app.models.plans import Plan
 from app.models.units import UNIT_KINDS, Unit
 from app.models.users import ROLE_DIRECTOR, User
 from app.permissions import MANAGE_DIRECTORY, VIEW_ALL, VIEW_DASHBOARD, permission_required
-from app.services import calendar_feed
-from app.services import dashboard_areas as areas
-from app.services import dashboard_lists as lists
 from app.services.clock import today_local
 from app.services.errors import DomainError
+from app.services.reporting import calendar_feed
+from app.services.reporting import dashboard_areas as areas
+from app.services.reporting import dashboard_lists as lists
 
 MATRIX_UNITS_PER_PAGE = 50
 
@@ -75,7 +75,7 @@ def ical_feed(token):
 
 def _matrix_exports_available() -> bool:
     try:
-        from app.services.matrices import export_matrix  # noqa: F401
+        from app.services.plans.matrices import export_matrix  # noqa: F401
     except ImportError:
         return False
     return True
@@ -92,7 +92,7 @@ def matrix(plan_id):
                                                  per_page=MATRIX_UNITS_PER_PAGE)
     snapshots = []
     if _matrix_exports_available():
-        from app.services.matrices import list_snapshots
+        from app.services.plans.matrices import list_snapshots
 
         snapshots = list_snapshots(plan)[:20]
     return render_template("dashboard/matrix.html", plan=plan, tasks=tasks, pagination=pagination, cells=cells,
@@ -107,7 +107,7 @@ def matrix_download(plan_id, fmt):
     """Today's matrix, built by the scheduler engineer's exporter (the same one the nightly job uses)."""
     if fmt not in ("xlsx", "docx") or not _matrix_exports_available():
         abort(404)
-    from app.services.matrices import export_matrix
+    from app.services.plans.matrices import export_matrix
 
     plan = db.get_or_404(Plan, plan_id)
     today = today_local(current_app.config["TIMEZONE"])
@@ -122,7 +122,7 @@ def matrix_snapshot(plan_id, snapshot_id):
     if not _matrix_exports_available():
         abort(404)
     from app.models.scheduler import MatrixSnapshot
-    from app.services.matrices import snapshot_path
+    from app.services.plans.matrices import snapshot_path
 
     snapshot = db.get_or_404(MatrixSnapshot, snapshot_id)
     path = snapshot_path(current_app.config["UPLOAD_FOLDER"], snapshot)

@@ -67,7 +67,7 @@ def list_command(now_text):
         when = f"{next_run:%d/%m/%Y %H:%M}" if next_run else "—"
         rule = ", ".join(f"{k}={v}" for k, v in spec.trigger_args.items())
         click.echo(f"{spec.id:<20} {when:<17} {spec.trigger}({rule})  {spec.description}")
-    from app.services.mail import outbox_counts
+    from app.services.notify.mail import outbox_counts
 
     counts = outbox_counts()
     click.echo("Hộp thư đi: " + ", ".join(f"{status} {counts.get(status, 0)}"

@@ -2,8 +2,8 @@
 from datetime import datetime
 
 from app.services.clock import today_local
-from app.services.digests import overdue_followup as run_followup
 from app.services.holidays import holidays_from_config
+from app.services.notify.digests import overdue_followup as run_followup
 
 
 def overdue_followup(now: datetime, config) -> dict:

@@ -1,7 +1,7 @@
 """Job `send_mail`: pending notifications become one digest per person, then the outbox is delivered."""
 from datetime import datetime
 
-from app.services import mail
+from app.services.notify import mail
 
 
 def send_mail(now: datetime, config) -> dict:

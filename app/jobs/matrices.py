@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from app.services.clock import today_local
-from app.services.matrices import snapshot_active_plans
+from app.services.plans.matrices import snapshot_active_plans
 
 
 def build_matrices(now: datetime, config) -> dict:

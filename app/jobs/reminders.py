@@ -3,7 +3,7 @@ from datetime import datetime
 
 from app.services.clock import today_local
 from app.services.holidays import holidays_from_config, parse_offsets
-from app.services.reminders import send_deadline_reminders
+from app.services.notify.reminders import send_deadline_reminders
 
 
 def deadline_reminders(now: datetime, config) -> dict:

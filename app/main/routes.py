@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 from app import __version__
 from app.extensions import db
 from app.main import bp
-from app.services import assignments as assignment_service
 from app.services import health
 from app.services.clock import today_local
+from app.services.work import assignments as assignment_service
 
 
 @bp.route("/")

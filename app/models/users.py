@@ -6,11 +6,11 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models.base import TimestampMixin, as_utc, utcnow
 from app.models.units import Unit
+from app.passwords import hash_password, verify_password
 
 ROLE_ADMIN = "admin"
 ROLE_OFFICE = "office"
@@ -63,11 +63,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"{self.id}:{int(changed.timestamp() * 1_000_000) if changed else 0}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.password_changed_at = utcnow()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
 
     def has_permission(self, permission: str) -> bool:
         from app.permissions import role_has_permission

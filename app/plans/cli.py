@@ -31,8 +31,7 @@ def _read_bounded(path: Path, limit: int) -> bytes:
 
 def _dry_run(data: bytes, filename: str, fmt: str, meta: dict):
     from app.importers.plan import parse_plan
-    from app.services import directory
-
+    from app.services.plans import unit_resolver as directory
     try:
         known = directory.known_names()
     except SQLAlchemyError:  # no database yet: the built-in common names are used
@@ -78,7 +77,7 @@ def import_command(path, plan_number, title, issued_on, school_year, dry_run, fm
         if dry_run:
             _dry_run(data, path.name, fmt, meta)
             return
-        from app.services.plan_import import import_plan
+        from app.services.plans.plan_import import import_plan
 
         plan = import_plan(None, data, path.name, meta=meta)
         db.session.commit()

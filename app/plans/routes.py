@@ -15,8 +15,8 @@ from app.models.units import Unit, UnitGroup
 from app.permissions import IMPORT_PLANS, VIEW_ALL, permission_required
 from app.plans import bp
 from app.plans.forms import ConfirmImportForm, UploadPlanForm
-from app.services import plan_import, uploads
 from app.services.errors import DomainError
+from app.services.plans import plan_import, uploads
 
 
 @bp.route("/")

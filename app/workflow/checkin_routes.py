@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.models.checkins import CheckIn
 from app.permissions import can_view_assignment
-from app.services import checkin_reports, evidence
+from app.services.work import checkin_reports, evidence
 from app.workflow import bp
 from app.workflow.forms import CheckInReportForm
 from app.workflow.helpers import flash_form_errors, run

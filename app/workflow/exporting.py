@@ -1,7 +1,7 @@
 """The filtered "Việc của đơn vị" list as Excel rows, written by the shared table exporter."""
 from app.exporters.xlsx_table import local_date, table_to_xlsx
 from app.filters import format_number, format_target
-from app.services import workflow
+from app.services.work import workflow
 
 HEADERS = ["STT", "Kế hoạch", "Nhóm nhiệm vụ", "Nội dung công việc", "Đơn vị", "Vai trò", "Trạng thái",
            "Tiến độ (%)", "Thời hạn", "Thời hạn ban đầu", "Quá hạn", "Đánh giá thời hạn",

@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.fields import VnDateField
 from app.models.assignments import ASSIGNMENT_ROLES, STATUSES
-from app.services.assignments import SORTS
-from app.services.workflow import UPDATE_STATUSES
+from app.services.work.assignments import SORTS
+from app.services.work.workflow import UPDATE_STATUSES
 
 
 def choices(pairs) -> list[SelectChoice]:

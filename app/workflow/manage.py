@@ -9,7 +9,7 @@ from app.models.assignments import Assignment
 from app.models.plans import Plan, Task
 from app.models.units import Unit, UnitGroup
 from app.permissions import MANAGE_PLANS, permission_required
-from app.services import assignment_admin
+from app.services.work import assignment_admin
 from app.workflow import bp
 from app.workflow.forms import (
     ActionForm,

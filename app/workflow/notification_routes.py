@@ -3,7 +3,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.services import notifications
+from app.services.notify import notifications
 from app.workflow import bp
 from app.workflow.forms import ActionForm
 from app.workflow.helpers import run

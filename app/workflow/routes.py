@@ -33,10 +33,10 @@ from app.permissions import (
     can_view_assignment,
     can_view_evidence,
 )
-from app.services import assignment_admin, checkin_reports, comments, evidence, workflow
-from app.services import assignments as assignment_service
-from app.services import extensions as extension_service
 from app.services.errors import ConflictError, DomainError, PermissionDenied
+from app.services.work import assignment_admin, checkin_reports, comments, evidence, workflow
+from app.services.work import assignments as assignment_service
+from app.services.work import deadline_extensions as extension_service
 from app.workflow import bp
 from app.workflow.exporting import export_assignments
 from app.workflow.forms import (

@@ -73,7 +73,7 @@ def page(browser):
 @pytest.fixture()
 def demo_directory(db):
     """The demo units, groups and users without the demo plan (journeys import it themselves)."""
-    from app.services.demo import seed_directory, seed_users
+    from app.services.demo.seed import seed_directory, seed_users
 
     units, _ = seed_directory()
     users = seed_users(units, "tdnv-demo")

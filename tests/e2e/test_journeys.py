@@ -66,7 +66,7 @@ def test_bad_file_is_refused_with_a_clear_message(page, live_server, demo_direct
 
 
 def test_school_head_on_a_phone_sees_own_assignments(browser, live_server, demo_directory, runner):
-    from app.services.demo_plans import seed_plans
+    from app.services.demo.demo_plans import seed_plans
 
     office = next(u for u in demo_directory if u.username == "vanphong")
     seed_plans(office)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assignment, EvidenceFile, Task, Unit
-from app.services.demo_plans import seed_plans
+from app.services.demo.demo_plans import seed_plans
 from tests.e2e.conftest import browser_login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

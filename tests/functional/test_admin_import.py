@@ -1,6 +1,5 @@
 """Bulk import of units and users from .xlsx: upload, preview with row errors, all-or-nothing confirm."""
 import io
-import time
 
 import openpyxl
 import pytest
@@ -8,7 +7,7 @@ from sqlalchemy import event, func, select
 
 from app.importers.directory_xlsx import parse_directory_xlsx
 from app.models import AuditLog, Unit, UnitAlias, User
-from app.services import directory_import
+from app.services.directory import directory_import
 from tests.conftest import csrf_token
 from tests.factories import UnitFactory, UnitGroupFactory, UserFactory
 from tests.unit.test_directory_xlsx import UNIT_HEADER, USER_HEADER, unit, user, xlsx
@@ -258,26 +257,23 @@ def big_file(n_units: int, n_users: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_province_imports_in_seconds_with_a_fixed_number_of_queries(db, admin):
-    """1,700 schools and 2,000 accounts: no query per row, a few seconds (generous bound for slow CI)."""
+def test_a_province_imports_with_a_fixed_number_of_queries(db, admin):
+    """1,700 schools and 2,000 accounts: no query per row (bench/bench_directory_import.py times it)."""
     data = big_file(1700, 2000)
     statements = []
     listener = lambda *args, **kwargs: statements.append(1)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        started = time.perf_counter()
         preview = directory_import.build_preview(admin, data)
         preview_queries = len(statements)
         summary = directory_import.import_directory(admin, data)
         db.session.commit()
-        elapsed = time.perf_counter() - started
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert preview.error_count == 0
     assert (summary.units_created, summary.units_updated, summary.users_created) == (1700, 0, 2000)
     assert preview_queries <= 10
     assert len(statements) <= 40
-    assert elapsed < 20
     assert counts(db) == (1701, 2001, 3400)
     assert db.session.scalar(select(func.count(Unit.id)).where(Unit.parent_id.is_not(None))) == 1700
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import ApiToken
-from app.services import tokens
+from app.services.accounts import tokens
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, AssignmentFactory, PlanFactory, TaskFactory, UnitFactory, UserFactory
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from app.services.calendar_feed import escape_text, fold
+from app.services.reporting.calendar_feed import escape_text, fold
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, AssignmentFactory, PlanFactory, TaskFactory, UnitFactory, UserFactory
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Assignment, AuditLog, Plan, Task, Unit
-from app.services.demo import seed_directory, seed_users
+from app.services.demo.seed import seed_directory, seed_users
 from tests.conftest import DATA_DIR, csrf_token, login
 
 FIXTURE = DATA_DIR / "haiphong_phuluc_2025-2026.docx"

@@ -8,7 +8,7 @@ from docx import Document
 from sqlalchemy import func, select
 
 from app.models import Assignment, CheckIn, MatrixSnapshot, Notification, OutboxMessage, Task, Unit, User
-from app.services.matrices import snapshot_path
+from app.services.plans.matrices import snapshot_path
 from tests import smtp_helpers
 from tests.smtp_helpers import body_text
 

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from app.jobs.scheduler import execute
 from app.models import Notification, OutboxMessage
-from app.services import mail
-from app.services.reminders import Alert, create_notifications
+from app.services.notify import mail
+from app.services.notify.reminders import Alert, create_notifications
 from tests import smtp_helpers
 from tests.factories import UnitFactory, UserFactory
 from tests.smtp_helpers import body_html, body_text, free_port

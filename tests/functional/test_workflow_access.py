@@ -129,8 +129,7 @@ def test_forged_update_of_another_unit_with_evidence_is_refused(client, db, worl
 
 
 def test_notification_of_another_user_cannot_be_marked(client, db, world):
-    from app.services import notifications
-
+    from app.services.notify import notifications
     notifications.notify([world.users["coop_head"]], event="x", kind="assigned", title="Được giao")
     db.session.commit()
     note_id = db.session.scalar(select(notifications.Notification.id))
@@ -146,8 +145,8 @@ def _prepare(db, world, action):
     from datetime import date
 
     from app.models import Plan
-    from app.services import extensions, notifications
-
+    from app.services.notify import notifications
+    from app.services.work import deadline_extensions as extensions
     if action in ("sign-off", "return"):
         world.coop.status = "submitted"
     if action == "decide":

@@ -64,8 +64,7 @@ def test_update_with_actuals_and_evidence_then_download(app, client, world):
                                          ("lead_staff", 200), ("coop_head", 200), ("other_head", 403),
                                          ("other_staff", 403), ("admin", 403)])
 def test_evidence_download_by_role(client, world, tmp_path, app, role, status):
-    from app.services import workflow
-
+    from app.services.work import workflow
     workflow.record_update(world.users["coop_staff"], world.coop, expected_version=world.coop.version,
                            status="in_progress", progress=10, files=[("minh-chung.pdf", PDF)],
                            upload_folder=app.config["UPLOAD_FOLDER"], max_bytes=10_000)
@@ -79,8 +78,7 @@ def test_evidence_download_by_role(client, world, tmp_path, app, role, status):
 
 
 def test_other_units_see_the_overall_state_but_not_the_evidence(app, client, world):
-    from app.services import workflow
-
+    from app.services.work import workflow
     AssignmentFactory(task=world.task, unit=world.other_unit, role="cooperating", due_date=DUE)
     workflow.record_update(world.users["coop_staff"], world.coop, expected_version=world.coop.version,
                            status="in_progress", progress=35, files=[("bi-mat.pdf", PDF)],
@@ -231,8 +229,7 @@ def test_extension_request_and_decision(client, world, decision, note, expected_
 
 
 def test_refusing_without_a_note_is_refused(client, world):
-    from app.services import extensions
-
+    from app.services.work import deadline_extensions as extensions
     extensions.request_extension(world.users["coop_head"], world.coop, requested_due_date=date(2099, 1, 1),
                                  reason="x", today=date(2026, 1, 1))
     _db.session.commit()

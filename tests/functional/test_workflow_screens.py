@@ -80,8 +80,7 @@ def test_office_picks_a_unit(client, world):
 
 
 def test_excel_export_of_the_filtered_list(client, world):
-    from app.services import workflow
-
+    from app.services.work import workflow
     workflow.record_update(world.users["coop_staff"], world.coop, expected_version=world.coop.version,
                            status="in_progress", progress=45, target_actuals=[96.2])
     _db.session.commit()
@@ -103,8 +102,7 @@ def test_excel_export_of_the_filtered_list(client, world):
 
 
 def test_notifications_page_unread_count_and_mark_read(client, world):
-    from app.services import notifications
-
+    from app.services.notify import notifications
     head = world.users["coop_head"]
     notifications.notify([head], event="n1", kind="returned", title="Báo cáo bị trả lại: 7. Triển khai",
                          link=f"/assignments/{world.coop.id}")
@@ -204,8 +202,7 @@ def test_templates_have_no_inline_script_or_style():
 
 
 def test_work_page_shows_pending_extensions_to_deciders_only(client, world):
-    from app.services import extensions
-
+    from app.services.work import deadline_extensions as extensions
     extensions.request_extension(world.users["coop_head"], world.coop, requested_due_date=date(2099, 1, 1),
                                  reason="Chờ thiết bị", today=date(2026, 1, 1))
     _db.session.commit()

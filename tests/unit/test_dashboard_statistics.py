@@ -5,8 +5,8 @@ import pytest
 
 from app.extensions import db as _db
 from app.models import CheckIn, ExtensionRequest
-from app.services import dashboard as stats
-from app.services import dashboard_lists as lists
+from app.services.reporting import dashboard as stats
+from app.services.reporting import dashboard_lists as lists
 from tests.factories import AssignmentFactory, PlanFactory, SchoolFactory, TaskFactory, UnitFactory
 
 TODAY = date(2025, 11, 20)
@@ -150,7 +150,7 @@ def test_completions_over_time(dataset):
 
 def test_weekly_digest_shows_the_dashboard_figures(dataset):
     """The directors' e-mail and the dashboard count with the same (single) implementation."""
-    from app.services.digests import weekly_digest_text
+    from app.services.notify.digests import weekly_digest_text
 
     ours = stats.totals(stats.Scope(), today=TODAY, timezone=TZ)
     title, body = weekly_digest_text([], TODAY, TZ)

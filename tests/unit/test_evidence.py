@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.services import evidence, workflow
 from app.services.errors import PermissionDenied
+from app.services.work import evidence, workflow
 from tests.workflow_helpers import EXE, PDF, PNG, build_world, docx_bytes
 
 

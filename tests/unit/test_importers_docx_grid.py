@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 import docx
@@ -55,9 +54,7 @@ def test_huge_grid_span_is_clamped():
     table = add_table(doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Việc", "2025", "Văn phòng Sở"]])
     props = table.cell(1, 1)._tc.get_or_add_tcPr()
     props.append(props.makeelement(qn("w:gridSpan"), {qn("w:val"): "1000000000"}))
-    start = time.perf_counter()
     rows = read_document(docx_bytes(doc), "a.docx").tables[0].rows
-    assert time.perf_counter() - start < 1
     assert len(rows[1]) <= MAX_COLUMNS
 
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import CheckIn
-from app.services.checkins import open_periodic_checkins, period_containing, period_kind
+from app.services.work.checkins import open_periodic_checkins, period_containing, period_kind
 from tests.factories import AssignmentFactory, TaskFactory
 
 

@@ -10,7 +10,7 @@ from app.services.holidays import (
     parse_offsets,
     previous_working_day,
 )
-from app.services.reminders import reminder_offset
+from app.services.notify.reminders import reminder_offset
 
 HOLIDAYS = parse_holidays("")
 OFFSETS = [7, 3, 1, 0]

@@ -2,8 +2,8 @@
 from sqlalchemy import func, select, update
 
 from app.models import Notification, OutboxMessage
-from app.services import mail, reminders
-from app.services.reminders import Alert, create_notifications
+from app.services.notify import mail, reminders
+from app.services.notify.reminders import Alert, create_notifications
 from tests.factories import UserFactory
 
 

@@ -57,6 +57,7 @@ def test_failing_job_is_logged_rolled_back_and_survived(app, db, caplog, monkeyp
 
     monkeypatch.setattr(scheduler.log, "disabled", False)  # alembic's fileConfig disables old loggers
     user = UserFactory()
+    db.session.commit()  # the job runs in its own app context and session
 
     def broken(now, config):
         db.session.add(Notification(user_id=user.id, key="half-done", kind="x", title="x"))

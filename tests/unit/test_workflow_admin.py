@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditLog, Comment, Notification, Plan, Task
-from app.services import assignment_admin, comments
 from app.services.errors import DomainError, PermissionDenied
+from app.services.work import assignment_admin, comments
 from tests.factories import SchoolFactory, UnitGroupFactory, UserFactory
 from tests.workflow_helpers import DUE, build_world
 
@@ -142,8 +142,7 @@ def test_comment_permissions(world):
 
 
 def test_a_unit_that_reported_cannot_be_removed(world):
-    from app.services import workflow
-
+    from app.services.work import workflow
     a = world.coop
     workflow.record_update(world.users["coop_staff"], a, expected_version=a.version, status="in_progress",
                            progress=30, note="Đã bắt đầu")

@@ -4,7 +4,12 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.services.assignments import AssignmentFilters, assignments_page, awaiting_sign_off, led_cooperation
+from app.services.work.assignments import (
+    AssignmentFilters,
+    assignments_page,
+    awaiting_sign_off,
+    led_cooperation,
+)
 from tests.factories import AssignmentFactory, TaskFactory
 from tests.workflow_helpers import DUE, build_world
 

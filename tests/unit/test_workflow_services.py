@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AssignmentUpdate, AuditLog, Notification
-from app.services import extensions, workflow
 from app.services.errors import ConflictError, DomainError, PermissionDenied
+from app.services.work import deadline_extensions as extensions
+from app.services.work import workflow
 from tests.workflow_helpers import DUE, build_world
 
 
@@ -229,8 +230,7 @@ def test_extension_request_rules(world):
 
 
 def test_notifications_are_idempotent_and_marked_read(world):
-    from app.services import notifications
-
+    from app.services.notify import notifications
     user = world.users["coop_head"]
     for _ in range(2):
         notifications.notify([user], event="e1", kind="assigned", title="Được giao")

@@ -16,9 +16,10 @@ from app.models.assignments import (
 from app.models.base import utcnow
 from app.models.users import User
 from app.permissions import can_decide_extension, can_request_extension
-from app.services import audit, notifications
+from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
-from app.services.workflow import _journal, _label, _link, check_version, flush_or_conflict, is_closed
+from app.services.notify import notifications
+from app.services.work.workflow import _journal, _label, _link, check_version, flush_or_conflict, is_closed
 
 EXTENSION_STATUSES = {EXTENSION_PENDING: "Chờ quyết định", EXTENSION_APPROVED: "Đã đồng ý",
                       EXTENSION_REFUSED: "Không đồng ý"}

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from app.models.assignments import STATUS_DONE, STATUS_IN_PROGRESS
-from app.services.plan_import import import_plan
+from app.services.plans.plan_import import import_plan
 
 DEMO_FILES = Path(__file__).parent / "demo_files"
 HAIPHONG_FILE = "haiphong_phuluc_2025-2026.docx"

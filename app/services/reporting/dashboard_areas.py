@@ -8,8 +8,8 @@ from app.extensions import db
 from app.models.oversight import OversightArea
 from app.models.plans import PLAN_ACTIVE, Plan, Task
 from app.models.users import ROLE_DIRECTOR, User
-from app.services.dashboard import Scope
 from app.services.errors import DomainError
+from app.services.reporting.dashboard import Scope
 
 
 def area_of(user_id: int | None) -> tuple[tuple[int, ...], tuple[str, ...]]:

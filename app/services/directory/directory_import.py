@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, update
-from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.importers.directory_xlsx import DirectoryFile, parse_directory_xlsx
@@ -13,10 +12,11 @@ from app.models.base import utcnow
 from app.models.units import Unit, UnitAlias
 from app.models.users import ROLES, User
 from app.parsing.text import fold
+from app.passwords import hash_method, hash_password
 from app.services import audit
+from app.services.directory.units import spelling_owners
+from app.services.directory.users import ROLES_NEEDING_UNIT
 from app.services.errors import DomainError
-from app.services.units import spelling_owners
-from app.services.users import ROLES_NEEDING_UNIT
 
 MAX_PARENT_DEPTH = 50
 # Each distinct initial password costs one deliberately slow hash (~0.1 s): warn above this many.
@@ -223,11 +223,11 @@ def _write_units(actor, preview: DirectoryPreview, summary: ImportSummary) -> di
 def _hash_passwords(passwords: set[str]) -> dict[str, str]:
     """One hash per distinct initial password (files usually share one, and it must be changed at
     first log-in); several in parallel, since scrypt releases the GIL."""
-    distinct = sorted(passwords)
+    distinct, method = sorted(passwords), hash_method()
     if len(distinct) <= 1:
-        return {p: generate_password_hash(p) for p in distinct}
+        return {p: hash_password(p) for p in distinct}
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(distinct, pool.map(generate_password_hash, distinct), strict=True))
+        return dict(zip(distinct, pool.map(lambda p: hash_password(p, method), distinct), strict=True))
 
 
 def _write_users(preview: DirectoryPreview, unit_ids: dict[str, int], summary: ImportSummary) -> None:

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.users import LoginAttempt, User
-from app.services import audit, mail
+from app.services import audit
 from app.services.errors import DomainError
+from app.services.notify import mail
 
 MIN_PASSWORD_LENGTH = 8
 

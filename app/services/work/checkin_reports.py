@@ -6,9 +6,10 @@ from app.models.assignments import STATUS_DONE, STATUS_IN_PROGRESS, STATUS_NOT_S
 from app.models.base import utcnow
 from app.models.checkins import CheckIn
 from app.permissions import can_update_assignment
-from app.services import audit, evidence
+from app.services import audit
 from app.services.errors import ConflictError, DomainError, PermissionDenied
-from app.services.workflow import CONFLICT_MESSAGE, flush_or_conflict
+from app.services.work import evidence
+from app.services.work.workflow import CONFLICT_MESSAGE, flush_or_conflict
 
 # A period is reported (done) or under way; sign-off happens on the assignment, not per period.
 CHECKIN_STATUSES = [STATUS_IN_PROGRESS, STATUS_DONE]

@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 from app.services.errors import DomainError
-from app.services.plan_import import file_digest
+from app.services.plans.plan_import import file_digest
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 

@@ -13,9 +13,10 @@ from app.models.units import Unit, UnitGroup
 from app.models.users import User
 from app.parsing.targets import parse_targets
 from app.permissions import can_choose_focal, can_manage_plan
-from app.services import audit, notifications
+from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
-from app.services.workflow import _journal, _label, _link, check_version, flush_or_conflict
+from app.services.notify import notifications
+from app.services.work.workflow import _journal, _label, _link, check_version, flush_or_conflict
 
 
 def _require_office(actor) -> None:

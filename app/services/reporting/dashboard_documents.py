@@ -27,9 +27,9 @@ from app.extensions import db
 from app.models.assignments import CLOSED_STATUSES, Assignment
 from app.models.plans import Plan, Task
 from app.models.units import KIND_DEPARTMENT_OF_EDUCATION, Unit
-from app.services.dashboard import Counts, Scope, apply_scope, checkin_counts, joined, statistics
-from app.services.dashboard_lists import overdue_all
 from app.services.errors import DomainError
+from app.services.reporting.dashboard import Counts, Scope, apply_scope, checkin_counts, joined, statistics
+from app.services.reporting.dashboard_lists import overdue_all
 
 MOSTLY_DONE_RATE = 80  # % of the units done: "cơ bản hoàn thành"
 CITIES = {"Hà Nội", "Hải Phòng", "Hồ Chí Minh", "Đà Nẵng", "Cần Thơ", "Huế"}

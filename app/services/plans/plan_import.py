@@ -16,8 +16,10 @@ from app.models.units import Unit
 from app.parsing.text import fold
 from app.parsing.times import SchoolCalendar
 from app.parsing.units import resolve_unit_names
-from app.services import audit, directory, notifications
+from app.services import audit
 from app.services.errors import DomainError
+from app.services.notify import notifications
+from app.services.plans import unit_resolver as directory
 
 
 @dataclass

@@ -8,7 +8,7 @@ from app.models.units import Unit
 from app.models.users import ROLE_ADMIN, ROLE_UNIT_HEAD, ROLE_UNIT_STAFF, ROLES, User
 from app.parsing.text import normalize_text
 from app.services import audit
-from app.services.auth import MIN_PASSWORD_LENGTH
+from app.services.accounts.auth import MIN_PASSWORD_LENGTH
 from app.services.errors import DomainError
 
 STATUS_ACTIVE, STATUS_INACTIVE = "active", "inactive"
@@ -74,7 +74,7 @@ def create_user(actor, *, username: str, full_name: str, role: str, password: st
 
 def create_first_admin(*, username: str, full_name: str, email: str | None, password: str) -> User:
     """The first account of a production install (flask users create-admin)."""
-    from app.services.directory import ensure_root_unit
+    from app.services.plans.unit_resolver import ensure_root_unit
 
     root = ensure_root_unit()
     return create_user(None, username=username, full_name=full_name, role=ROLE_ADMIN,
@@ -127,7 +127,7 @@ def reset_password(actor, user: User, password: str) -> User:
 def users_query(q: str | None = None, role: str | None = None, unit_id: int | None = None,
                 status: str | None = None):
     """The filtered account list, ordered by folded user name."""
-    from app.services.units import search_condition
+    from app.services.directory.units import search_condition
 
     stmt = select(User).options(joinedload(User.unit))
     words = search_condition(User.search_text, q)

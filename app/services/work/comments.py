@@ -11,8 +11,9 @@ from app.models.comments import Comment
 from app.models.units import Unit
 from app.parsing.text import fold
 from app.permissions import can_comment
-from app.services import audit, notifications
+from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
+from app.services.notify import notifications
 
 MAX_LENGTH = 5000
 _MENTION = re.compile(r"(?<![\w@])@([\w][\w&.\-]*)")

@@ -296,7 +296,7 @@ def _actual_value(actual):
         actual = actual.get("value", actual.get("actual"))
     if isinstance(actual, str):
         from app.services.errors import DomainError
-        from app.services.workflow import parse_vn_number
+        from app.services.work.workflow import parse_vn_number
 
         try:
             actual = parse_vn_number(actual)

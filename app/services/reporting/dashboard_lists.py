@@ -21,7 +21,7 @@ from app.models.assignments import (
 from app.models.checkins import CheckIn
 from app.models.plans import Plan, Task
 from app.models.units import Unit
-from app.services.dashboard import (
+from app.services.reporting.dashboard import (
     BASIS_IN_FORCE,
     TARGETS_MET,
     TARGETS_NOT_MET,

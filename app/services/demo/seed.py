@@ -17,7 +17,7 @@ from app.models.units import (
 )
 from app.models.users import User
 from app.parsing.text import fold
-from app.services import demo_data as data
+from app.services.demo import demo_data as data
 from app.services.errors import DomainError
 
 
@@ -97,7 +97,7 @@ def seed(password: str) -> SeedSummary:
     units, groups = seed_directory()
     users = seed_users(units, password)
     summary = SeedSummary(units=len(units), groups=groups, users=users, password=password)
-    from app.services.demo_plans import seed_plans
+    from app.services.demo.demo_plans import seed_plans
 
     summary.plan_lines = seed_plans(next(u for u in users if u.role == "office"))
     return summary

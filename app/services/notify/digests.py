@@ -23,9 +23,8 @@ from app.models.notifications import Notification
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
 from app.models.units import UNIT_KINDS
 from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, User
-from app.services import dashboard
 from app.services.holidays import is_working_day
-from app.services.reminders import (
+from app.services.notify.reminders import (
     ASSIGNMENT_LINK,
     HOME_LINK,
     Alert,
@@ -35,6 +34,7 @@ from app.services.reminders import (
     unit_heads,
     users_by_id,
 )
+from app.services.reporting import dashboard
 
 KIND_OVERDUE = "overdue_digest"
 KIND_ESCALATION = "overdue_escalation"

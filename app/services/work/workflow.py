@@ -31,8 +31,10 @@ from app.models.assignments import (
 )
 from app.models.base import utcnow
 from app.permissions import can_sign_off, can_submit, can_update_assignment
-from app.services import audit, evidence, notifications
+from app.services import audit
 from app.services.errors import ConflictError, DomainError, PermissionDenied
+from app.services.notify import notifications
+from app.services.work import evidence
 
 CONFLICT_MESSAGE = ("Dữ liệu đã được người khác cập nhật trong lúc bạn nhập. Nội dung của bạn chưa được "
                     "lưu: hãy xem lại thông tin mới nhất rồi nhập lại.")

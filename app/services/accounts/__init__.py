@@ -1,0 +1,1 @@
+"""Log-in, passwords and personal API tokens."""

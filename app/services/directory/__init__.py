@@ -1,0 +1,1 @@
+"""The unit and user directory as the administrator manages it, and its Excel import."""

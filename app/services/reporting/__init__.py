@@ -1,0 +1,1 @@
+"""Directors' figures, the lists behind them, the documents, the calendar and director areas."""

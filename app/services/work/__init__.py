@@ -1,0 +1,1 @@
+"""The assignment workflow: updates, sign-off, extensions, check-ins, comments and evidence."""
