@@ -10,38 +10,20 @@ from functools import wraps
 from flask import abort, request
 from flask_login import AnonymousUserMixin, current_user
 
-from app.models.users import (
-    ROLE_ADMIN,
-    ROLE_DIRECTOR,
-    ROLE_OFFICE,
-    ROLE_UNIT_HEAD,
-    ROLE_UNIT_STAFF,
+from app.roles import (  # noqa: F401 - the permission names are used from here by views
+    DECIDE_EXTENSIONS,
+    IMPORT_PLANS,
+    MANAGE_DIRECTORY,
+    MANAGE_PLANS,
+    ROLE_PERMISSIONS,
+    SIGN_OFF_ANY,
+    SUBMIT_OWN_UNIT,
+    UPDATE_OWN_UNIT,
+    VIEW_ALL,
+    VIEW_AUDIT,
+    VIEW_DASHBOARD,
+    role_has_permission,
 )
-
-MANAGE_DIRECTORY = "manage_directory"  # units, groups, users
-IMPORT_PLANS = "import_plans"
-MANAGE_PLANS = "manage_plans"  # edit tasks, assign units, archive
-VIEW_ALL = "view_all"  # every unit's assignments and evidence
-VIEW_DASHBOARD = "view_dashboard"
-DECIDE_EXTENSIONS = "decide_extensions"
-SIGN_OFF_ANY = "sign_off_any"
-UPDATE_OWN_UNIT = "update_own_unit"
-SUBMIT_OWN_UNIT = "submit_own_unit"
-VIEW_AUDIT = "view_audit"
-
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    ROLE_ADMIN: frozenset({MANAGE_DIRECTORY, VIEW_AUDIT}),
-    ROLE_OFFICE: frozenset(
-        {IMPORT_PLANS, MANAGE_PLANS, VIEW_ALL, VIEW_DASHBOARD, DECIDE_EXTENSIONS, SIGN_OFF_ANY}
-    ),
-    ROLE_DIRECTOR: frozenset({VIEW_ALL, VIEW_DASHBOARD, DECIDE_EXTENSIONS, SIGN_OFF_ANY}),
-    ROLE_UNIT_HEAD: frozenset({UPDATE_OWN_UNIT, SUBMIT_OWN_UNIT}),
-    ROLE_UNIT_STAFF: frozenset({UPDATE_OWN_UNIT}),
-}
-
-
-def role_has_permission(role: str | None, permission: str) -> bool:
-    return permission in ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
 class Guest(AnonymousUserMixin):

@@ -18,6 +18,7 @@ from app.admin.forms import (
     UserForm,
     choices,
 )
+from app.exporters.media import XLSX_MIME
 from app.extensions import db
 from app.importers.directory_xlsx import MAX_ROWS, directory_template
 from app.importers.errors import ImportFileError
@@ -30,8 +31,6 @@ from app.services.directory import units as unit_service
 from app.services.directory import users as user_service
 from app.services.errors import DomainError
 from app.services.plans import uploads
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(data: bytes, name: str):

@@ -83,8 +83,6 @@ def overdue(out, plan_ref):
 def matrix(plan_ref, fmt, out):
     """Ma trận giao nhiệm vụ (nhiệm vụ × đơn vị) của một kế hoạch."""
     plan = _plan(plan_ref)
-    try:
-        from app.services.plans.matrices import export_matrix
-    except ImportError:
-        raise click.ClickException("Chưa có bộ xuất ma trận (app/services/plans/matrices.py).") from None
+    from app.services.plans.matrices import export_matrix
+
     _write(out, export_matrix(plan, fmt, _today()))

@@ -9,6 +9,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.dashboard import bp
+from app.exporters.media import DOCX_MIME as DOCX
+from app.exporters.media import XLSX_MIME as XLSX
 from app.extensions import db
 from app.models.plans import PLAN_ACTIVE, Plan
 from app.models.units import UNIT_KINDS, Unit
@@ -20,8 +22,6 @@ from app.services.reporting import dashboard_lists as lists
 from app.services.reporting.dashboard_areas import area_of, task_groups
 
 NO_GROUP = "__none__"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNITS_PER_PAGE = 20
 
 
@@ -248,5 +248,3 @@ def charts():
                                    for r in ranking]},
     })
 
-
-from app.dashboard import routes_calendar  # noqa: E402,F401

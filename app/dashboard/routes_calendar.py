@@ -9,15 +9,18 @@ from sqlalchemy import select
 
 from app.dashboard import bp
 from app.dashboard.forms import AreaForm, CalendarTokenForm
-from app.dashboard.routes import DOCX, XLSX
+from app.exporters.media import DOCX_MIME as DOCX
+from app.exporters.media import XLSX_MIME as XLSX
 from app.extensions import db
 from app.models.assignments import STATUSES
 from app.models.plans import Plan
+from app.models.scheduler import MatrixSnapshot
 from app.models.units import UNIT_KINDS, Unit
 from app.models.users import ROLE_DIRECTOR, User
 from app.permissions import MANAGE_DIRECTORY, VIEW_ALL, VIEW_DASHBOARD, permission_required
 from app.services.clock import today_local
 from app.services.errors import DomainError
+from app.services.plans.matrices import export_matrix, list_snapshots, snapshot_path
 from app.services.reporting import calendar_feed
 from app.services.reporting import dashboard_areas as areas
 from app.services.reporting import dashboard_lists as lists
@@ -73,14 +76,6 @@ def ical_feed(token):
     return response
 
 
-def _matrix_exports_available() -> bool:
-    try:
-        from app.services.plans.matrices import export_matrix  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @bp.route("/plans/<int:plan_id>/matrix")
 @permission_required(VIEW_DASHBOARD)
 def matrix(plan_id):
@@ -90,14 +85,10 @@ def matrix(plan_id):
     tasks, pagination, cells = lists.matrix_page(plan.id, unit_kind=kind,
                                                  page=max(request.args.get("page", 1, type=int), 1),
                                                  per_page=MATRIX_UNITS_PER_PAGE)
-    snapshots = []
-    if _matrix_exports_available():
-        from app.services.plans.matrices import list_snapshots
-
-        snapshots = list_snapshots(plan)[:20]
+    snapshots = list_snapshots(plan)[:20]
     return render_template("dashboard/matrix.html", plan=plan, tasks=tasks, pagination=pagination, cells=cells,
                            kind=kind, kinds=UNIT_KINDS, statuses=STATUSES, today=today_local(
-                               current_app.config["TIMEZONE"]), exports=_matrix_exports_available(),
+                               current_app.config["TIMEZONE"]),
                            snapshots=snapshots)
 
 
@@ -105,10 +96,8 @@ def matrix(plan_id):
 @permission_required(VIEW_DASHBOARD)
 def matrix_download(plan_id, fmt):
     """Today's matrix, built by the scheduler engineer's exporter (the same one the nightly job uses)."""
-    if fmt not in ("xlsx", "docx") or not _matrix_exports_available():
+    if fmt not in ("xlsx", "docx"):
         abort(404)
-    from app.services.plans.matrices import export_matrix
-
     plan = db.get_or_404(Plan, plan_id)
     today = today_local(current_app.config["TIMEZONE"])
     return send_file(io.BytesIO(export_matrix(plan, fmt, today)), mimetype=XLSX if fmt == "xlsx" else DOCX,
@@ -119,11 +108,6 @@ def matrix_download(plan_id, fmt):
 @permission_required(VIEW_DASHBOARD)
 def matrix_snapshot(plan_id, snapshot_id):
     """A dated snapshot file kept by the nightly job."""
-    if not _matrix_exports_available():
-        abort(404)
-    from app.models.scheduler import MatrixSnapshot
-    from app.services.plans.matrices import snapshot_path
-
     snapshot = db.get_or_404(MatrixSnapshot, snapshot_id)
     path = snapshot_path(current_app.config["UPLOAD_FOLDER"], snapshot)
     if snapshot.plan_id != plan_id or not path.is_file():

@@ -1,6 +1,7 @@
 """Plan importers: .docx, .xlsx and .csv appendices to plan details and task rows (pure, no Flask)."""
 from app.importers.errors import ImportFileError
-from app.importers.tables import RawDocument, RawTable, read_document
+from app.importers.raw import RawDocument, RawTable
+from app.importers.tables import read_document
 
 __all__ = [
     "MAX_UPLOAD_BYTES",

@@ -5,7 +5,7 @@ import csv
 import io
 
 from app.importers.errors import MSG_CSV_ENCODING, MSG_TOO_BIG_TABLE, MSG_UNKNOWN, ImportFileError
-from app.importers.tables import MAX_COLUMNS, MAX_ROWS, RawDocument, RawTable, join_lines, rectangular
+from app.importers.raw import MAX_COLUMNS, MAX_ROWS, RawDocument, RawTable, join_lines, rectangular
 
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f"}
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from app.importers import errors as messages
 from app.importers.errors import ImportFileError
 from app.models.units import UNIT_KINDS
-from app.models.users import ROLES
 from app.parsing.text import fold, normalize_text
+from app.roles import ROLES
 
 MAX_ROWS = 20_000
 MAX_ZIP_MEMBERS = 500

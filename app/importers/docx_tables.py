@@ -5,16 +5,15 @@ import zipfile
 
 from lxml import etree
 
+from app.importers.containers import check_part, main_document_part
 from app.importers.errors import MSG_BAD_DOCX, MSG_TOO_BIG_TABLE, ImportFileError
-from app.importers.tables import (
+from app.importers.raw import (
     MAX_COLUMNS,
     MAX_ROWS,
     RawDocument,
     RawTable,
-    check_part,
     clean_line,
     join_lines,
-    main_document_part,
     rectangular,
 )
 

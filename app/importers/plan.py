@@ -8,9 +8,10 @@ from itertools import islice
 from app.importers.errors import MSG_NO_ROWS, MSG_NO_TABLE, MSG_TOO_LARGE, ImportFileError
 from app.importers.plan_meta import extract_meta
 from app.importers.plan_table import TableScan, TaskCells, scan_tables
-from app.importers.tables import RawDocument, RawTable, read_document
+from app.importers.raw import RawDocument, RawTable
+from app.importers.tables import read_document
 from app.parsing.targets import parse_targets
-from app.parsing.text import fix_legacy_text, normalize_text
+from app.parsing.text import convert_legacy, fix_legacy_text, normalize_text
 from app.parsing.times import SchoolCalendar, TimeParse, content_deadline_warnings, parse_time
 from app.parsing.units import COMMON_UNIT_NAMES, split_unit_names
 
@@ -131,14 +132,13 @@ def fix_legacy_encoding(document: RawDocument) -> str | None:
     _, encoding = fix_legacy_text(" ".join(islice(words, MAX_LEGACY_SAMPLE_WORDS)))
     if encoding is None:
         return None
-    convert = _converter(encoding)
     cache: dict[str, str] = {}
 
     def fixed(text: str) -> str:
         if not text or _UNICODE_LETTERS.search(text):
             return text
         if text not in cache:
-            cache[text] = convert(text)
+            cache[text] = convert_legacy(text, encoding)
         return cache[text]
 
     for i, block in enumerate(document.blocks):
@@ -147,15 +147,6 @@ def fix_legacy_encoding(document: RawDocument) -> str | None:
         else:
             document.blocks[i] = fixed(block)
     return encoding
-
-
-def _converter(encoding: str):
-    """Convert with the detected encoding; fall back to per-text detection if it is not exposed."""
-    try:
-        from app.parsing.text import convert_legacy
-    except ImportError:  # pragma: no cover - depends on the parsing package version
-        return lambda text: fix_legacy_text(text)[0]
-    return lambda text: convert_legacy(text, encoding)
 
 
 def _prose_lines(document: RawDocument, scan: TableScan) -> list[str]:

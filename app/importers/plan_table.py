@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.importers.columns import ColumnMap, detect_header, is_numbering_row
-from app.importers.tables import RawTable
+from app.importers.raw import RawTable
 from app.parsing.text import normalize_text
 
 _ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")

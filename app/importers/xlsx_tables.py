@@ -6,16 +6,9 @@ import io
 import re
 import zipfile
 
+from app.importers.containers import check_part
 from app.importers.errors import MSG_BAD_XLSX, MSG_TOO_BIG_TABLE, ImportFileError
-from app.importers.tables import (
-    MAX_COLUMNS,
-    MAX_ROWS,
-    RawDocument,
-    RawTable,
-    check_part,
-    join_lines,
-    rectangular,
-)
+from app.importers.raw import MAX_COLUMNS, MAX_ROWS, RawDocument, RawTable, join_lines, rectangular
 
 # A run of blank rows this long ends a sheet: stray formatting far below must not cost time.
 MAX_BLANK_RUN = 500

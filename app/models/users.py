@@ -11,20 +11,15 @@ from app.extensions import db
 from app.models.base import TimestampMixin, as_utc, utcnow
 from app.models.units import Unit
 from app.passwords import hash_password, verify_password
-
-ROLE_ADMIN = "admin"
-ROLE_OFFICE = "office"
-ROLE_DIRECTOR = "director"
-ROLE_UNIT_HEAD = "unit_head"
-ROLE_UNIT_STAFF = "unit_staff"
-
-ROLES = {
-    ROLE_ADMIN: "Quản trị hệ thống",
-    ROLE_OFFICE: "Văn phòng Sở",
-    ROLE_DIRECTOR: "Lãnh đạo Sở",
-    ROLE_UNIT_HEAD: "Thủ trưởng đơn vị",
-    ROLE_UNIT_STAFF: "Chuyên viên / cán bộ đầu mối",
-}
+from app.roles import (  # noqa: F401 - the role names are imported from here too
+    ROLE_ADMIN,
+    ROLE_DIRECTOR,
+    ROLE_OFFICE,
+    ROLE_UNIT_HEAD,
+    ROLE_UNIT_STAFF,
+    ROLES,
+    role_has_permission,
+)
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -70,8 +65,6 @@ class User(UserMixin, TimestampMixin, db.Model):
         return verify_password(self.password_hash, password)
 
     def has_permission(self, permission: str) -> bool:
-        from app.permissions import role_has_permission
-
         return self.is_active and role_has_permission(self.role, permission)
 
     def search_sources(self) -> tuple[str | None, ...]:

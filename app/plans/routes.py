@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.exporters.media import XLSX_MIME
 from app.extensions import db
 from app.importers.errors import ImportFileError
 from app.models.assignments import Assignment
@@ -48,7 +49,7 @@ def export():
     data = table_to_xlsx("Kế hoạch", ["Số hiệu", "Tên kế hoạch", "Năm học", "Ngày ban hành", "Cơ quan ban hành",
                                       "Số nhiệm vụ", "Trạng thái", "Ngày nhập"], rows)
     return send_file(BytesIO(data), download_name="ke-hoach.xlsx", as_attachment=True,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX_MIME)
 
 
 @bp.route("/import", methods=["POST"])

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.exporters.media import XLSX_MIME
 from app.extensions import db
 from app.models.assignments import (
     STATUS_DONE,
@@ -104,7 +105,7 @@ def work_export():
     rows = db.session.scalars(stmt.limit(20000)).unique().all()
     data = export_assignments(rows, today=today(), timezone=current_app.config["TIMEZONE"])
     return send_file(BytesIO(data), as_attachment=True, download_name=f"viec-cua-don-vi-{today():%Y%m%d}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX_MIME)
 
 
 @bp.route("/tasks/<int:task_id>")

@@ -191,7 +191,6 @@ def test_cli_reports_write_files(runner, data, tmp_path):
 
 
 def test_cli_matrix_uses_the_shared_exporter(runner, data, tmp_path):
-    pytest.importorskip("app.services.plans.matrices", reason="the matrix exporter (app/services/plans/matrices.py) is not there")
     out = tmp_path / "matrix.xlsx"
     result = runner.invoke(args=["reports", "matrix", "--plan", data["plan"].number, "--format", "xlsx",
                                  "--out", str(out)])
@@ -237,7 +236,6 @@ def test_documents_download_from_the_dashboard(client, data):
 
 
 def test_matrix_downloads_use_the_shared_exporter(client, data):
-    pytest.importorskip("app.services.plans.matrices", reason="the matrix exporter (app/services/plans/matrices.py) is not there")
     login(client, UserFactory(role="office").username, PASSWORD)
     plan_id = data["plan"].id
     assert f"/dashboard/plans/{plan_id}/matrix.xlsx" in client.get(f"/dashboard/plans/{plan_id}/matrix").get_data(

@@ -8,7 +8,7 @@ import docx
 from docx.oxml.ns import qn
 
 from app.importers import parse_plan, read_document
-from app.importers.tables import MAX_COLUMNS
+from app.importers.raw import MAX_COLUMNS
 from tests.unit.test_importers_builders import add_table, docx_bytes, merge, new_document
 from tests.unit.test_importers_docx import grouped_document, plan_document
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from app.exporters.matrix_data import ROLE_CODES, MatrixCell, MatrixData, MatrixTask, MatrixUnit
 from app.exporters.matrix_docx import export_matrix_docx
 from app.exporters.matrix_xlsx import export_matrix_xlsx
+from app.exporters.media import DOCX_MIME, XLSX_MIME
 from app.extensions import db
 from app.models.assignments import Assignment
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
@@ -23,8 +24,8 @@ from app.services.clock import today_local
 
 FORMATS = ("xlsx", "docx")
 MIME_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": XLSX_MIME,
+    "docx": DOCX_MIME,
 }
 # Units in the usual order of an appendix: office, departments, schools, centres, communes, outside.
 KIND_ORDER = {"office": 0, "division": 1, "school": 2, "centre": 3, "commune": 4, "external": 5, "so": 6}
