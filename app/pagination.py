@@ -1,15 +1,31 @@
-"""Paging an in-memory list with the same interface as Flask-SQLAlchemy's Pagination (for the pager)."""
+"""The one pager: a page of items with Flask-SQLAlchemy's Pagination interface (for templates).
+
+Lists paged in SQL use `db.paginate`; lists judged in Python or capped counts build a `Page`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
 from math import ceil
 
 
-class ListPage:
-    def __init__(self, items: list, page: int, per_page: int):
-        self.total = len(items)
-        self.per_page = per_page
-        self.pages = max(1, ceil(self.total / per_page))
-        self.page = min(max(page, 1), self.pages)
-        start = (self.page - 1) * per_page
-        self.items = items[start:start + per_page]
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @classmethod
+    def of_list(cls, items: list, page: int, per_page: int) -> Page:
+        """Slice an in-memory list; a page number past the end shows the last page."""
+        pages = max(1, ceil(len(items) / per_page))
+        page = min(max(page, 1), pages)
+        start = (page - 1) * per_page
+        return cls(items[start:start + per_page], page, per_page, len(items))
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page)) if self.total else 0
 
     @property
     def has_prev(self) -> bool:

@@ -31,6 +31,7 @@ from app.services.directory import units as unit_service
 from app.services.directory import users as user_service
 from app.services.errors import DomainError
 from app.services.plans import uploads
+from app.views import run
 
 
 def _xlsx(data: bytes, name: str):
@@ -40,19 +41,6 @@ def _xlsx(data: bytes, name: str):
 def _page(stmt):
     return db.paginate(stmt, page=request.args.get("page", 1, type=int),
                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-
-
-def _commit_or_flash(action, success: str) -> bool:
-    """Run a service call, commit, flash; a domain error rolls back and is flashed instead."""
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return False
-    flash(success if not callable(success) else success(result), "success")
-    return True
 
 
 # --- Units -------------------------------------------------------------------------------------
@@ -92,7 +80,7 @@ def _unit_form_page(form, unit=None):
 @permission_required(MANAGE_DIRECTORY)
 def unit_new():
     form = UnitForm()
-    if form.validate_on_submit() and _commit_or_flash(
+    if form.validate_on_submit() and run(
             lambda: unit_service.create_unit(current_user, _unit_data(form)),
             lambda unit: f"Đã thêm đơn vị {unit.name}."):
         return redirect(url_for("admin.units"))
@@ -106,7 +94,7 @@ def unit_edit(unit_id):
     form = UnitForm(obj=unit)
     if request.method == "GET":
         form.aliases.data = "\n".join(a.alias for a in unit.aliases)
-    if form.validate_on_submit() and _commit_or_flash(
+    if form.validate_on_submit() and run(
             lambda: unit_service.update_unit(current_user, unit, _unit_data(form)),
             f"Đã lưu đơn vị {form.name.data}."):
         return redirect(url_for("admin.units"))
@@ -122,7 +110,7 @@ def _set_unit_active(unit_id: int, active: bool):
             extra = f" Đơn vị còn {accounts} tài khoản đang hoạt động." if accounts else ""
             return f"Đã ngừng hoạt động đơn vị {unit.name}.{extra}"
 
-        _commit_or_flash(lambda: unit_service.set_unit_active(current_user, unit, active), message)
+        run(lambda: unit_service.set_unit_active(current_user, unit, active), message)
     return redirect(back_to_referrer(url_for("admin.units")))
 
 
@@ -151,7 +139,7 @@ def group_aliases(group_id):
     form = AliasesForm()
     if request.method == "GET":
         form.aliases.data = "\n".join(a.alias for a in group.aliases)
-    if form.validate_on_submit() and _commit_or_flash(
+    if form.validate_on_submit() and run(
             lambda: unit_service.set_aliases(current_user, group, unit_service.alias_lines(form.aliases.data)),
             f"Đã lưu tên gọi khác của nhóm {group.name}."):
         return redirect(url_for("admin.groups"))
@@ -197,7 +185,7 @@ def _user_form_page(form, user=None):
 @permission_required(MANAGE_DIRECTORY)
 def user_new():
     form = NewUserForm()
-    if form.validate_on_submit() and _commit_or_flash(
+    if form.validate_on_submit() and run(
             lambda: user_service.create_user(current_user, password=form.password.data, **_profile(form)),
             lambda user: f"Đã tạo tài khoản {user.username}. Người dùng phải đổi mật khẩu khi đăng nhập lần đầu."):
         return redirect(url_for("admin.users"))
@@ -209,7 +197,7 @@ def user_new():
 def user_edit(user_id):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
-    if form.validate_on_submit() and _commit_or_flash(
+    if form.validate_on_submit() and run(
             lambda: user_service.update_user(current_user, user, **_profile(form)),
             f"Đã lưu tài khoản {form.username.data}."):
         return redirect(url_for("admin.users"))
@@ -219,7 +207,7 @@ def user_edit(user_id):
 def _set_user_active(user_id: int, active: bool):
     user = db.get_or_404(User, user_id)
     if ActionForm().validate_on_submit():
-        _commit_or_flash(lambda: user_service.set_user_active(current_user, user, active),
+        run(lambda: user_service.set_user_active(current_user, user, active),
                          f"Đã {'mở khoá' if active else 'khoá'} tài khoản {user.username}.")
     return redirect(back_to_referrer(url_for("admin.users")))
 
@@ -241,7 +229,7 @@ def user_activate(user_id):
 def user_password(user_id):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit() and _commit_or_flash(
+    if form.validate_on_submit() and run(
             lambda: user_service.reset_password(current_user, user, form.password.data),
             f"Đã đặt mật khẩu tạm thời cho {user.username}; người dùng phải đổi mật khẩu khi đăng nhập."):
         return redirect(url_for("admin.users"))

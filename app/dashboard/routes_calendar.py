@@ -5,7 +5,6 @@ import io
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.dashboard import bp
 from app.dashboard.forms import AreaForm, CalendarTokenForm
@@ -15,10 +14,11 @@ from app.extensions import db
 from app.models.assignments import STATUSES
 from app.models.plans import Plan
 from app.models.scheduler import MatrixSnapshot
-from app.models.units import UNIT_KINDS, Unit
+from app.models.units import UNIT_KINDS
 from app.models.users import ROLE_DIRECTOR, User
 from app.permissions import MANAGE_DIRECTORY, VIEW_ALL, VIEW_DASHBOARD, permission_required
 from app.services.clock import today_local
+from app.services.directory.units import active_units
 from app.services.errors import DomainError
 from app.services.plans.matrices import export_matrix, list_snapshots, snapshot_path
 from app.services.reporting import calendar_feed
@@ -129,8 +129,7 @@ def area_edit(user_id):
     if director.role != ROLE_DIRECTOR:
         abort(404)
     form = AreaForm()
-    units = db.session.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.is_active.is_(True))
-                               .order_by(Unit.kind, Unit.name)).all()
+    units = active_units()
     form.units.choices = [(u.id, f"{u.name} ({UNIT_KINDS.get(u.kind, u.kind)})") for u in units]
     form.groups.choices = [(g, g) for g in areas.task_groups()]
     if request.method == "GET":

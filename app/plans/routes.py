@@ -12,10 +12,11 @@ from app.extensions import db
 from app.importers.errors import ImportFileError
 from app.models.assignments import Assignment
 from app.models.plans import Plan, Task
-from app.models.units import Unit, UnitGroup
+from app.models.units import UnitGroup
 from app.permissions import IMPORT_PLANS, VIEW_ALL, permission_required
 from app.plans import bp
 from app.plans.forms import ConfirmImportForm, UploadPlanForm
+from app.services.directory.units import active_units
 from app.services.errors import DomainError
 from app.services.plans import plan_import, uploads
 
@@ -92,9 +93,7 @@ def _choices_from(form_data) -> dict[str, str]:
 
 def _resolution_options():
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name)).all()
-    units = db.session.execute(
-        select(Unit.id, Unit.name, Unit.kind).where(Unit.is_active.is_(True)).order_by(Unit.kind, Unit.name)
-    ).all()
+    units = active_units()
     return groups, units
 
 

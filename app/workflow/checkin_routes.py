@@ -6,9 +6,9 @@ from app.extensions import db
 from app.models.checkins import CheckIn
 from app.permissions import can_view_assignment
 from app.services.work import checkin_reports, evidence
+from app.views import flash_form_errors, run
 from app.workflow import bp
 from app.workflow.forms import CheckInReportForm
-from app.workflow.helpers import flash_form_errors, run
 
 
 @bp.route("/checkins/<int:checkin_id>/report", methods=["POST"])

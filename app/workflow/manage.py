@@ -9,7 +9,9 @@ from app.models.assignments import Assignment
 from app.models.plans import Plan, Task
 from app.models.units import Unit, UnitGroup
 from app.permissions import MANAGE_PLANS, permission_required
+from app.services.directory.units import active_units
 from app.services.work import assignment_admin
+from app.views import flash_form_errors, run
 from app.workflow import bp
 from app.workflow.forms import (
     ActionForm,
@@ -22,7 +24,6 @@ from app.workflow.forms import (
     TaskForm,
     choices,
 )
-from app.workflow.helpers import flash_form_errors, run
 
 
 def _manage_url(task_id: int) -> str:
@@ -38,8 +39,7 @@ def manage_task(task_id):
         .order_by(Assignment.role.desc(), Assignment.id)).all()
     add_form = AddUnitForm(formdata=None)
     taken = {a.unit_id for a in assignments}
-    units = db.session.execute(select(Unit.id, Unit.name).where(Unit.is_active.is_(True))
-                               .order_by(Unit.kind, Unit.name))
+    units = active_units()
     add_form.unit_id.choices = choices((u.id, u.name) for u in units if u.id not in taken)
     bulk_form = BulkAssignForm(formdata=None)
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name))

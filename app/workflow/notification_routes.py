@@ -4,9 +4,9 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.services.notify import notifications
+from app.views import run
 from app.workflow import bp
 from app.workflow.forms import ActionForm
-from app.workflow.helpers import run
 
 
 @bp.app_context_processor

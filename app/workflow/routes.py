@@ -18,9 +18,8 @@ from app.models.assignments import (
     EvidenceFile,
     ExtensionRequest,
 )
-from app.models.units import Unit
 from app.models.users import User
-from app.pagination import ListPage
+from app.pagination import Page
 from app.permissions import (
     VIEW_ALL,
     can_choose_focal,
@@ -34,10 +33,12 @@ from app.permissions import (
     can_view_assignment,
     can_view_evidence,
 )
+from app.services.directory.units import active_units
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import assignment_admin, checkin_reports, comments, evidence, workflow
 from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
+from app.views import flash_form_errors, run
 from app.workflow import bp
 from app.workflow.exporting import export_assignments
 from app.workflow.forms import (
@@ -53,7 +54,7 @@ from app.workflow.forms import (
     UpdateForm,
     choices,
 )
-from app.workflow.helpers import flash_form_errors, load_assignment, load_task, run, today
+from app.workflow.helpers import load_assignment, load_task, today
 
 
 def _filters(form: FilterForm) -> assignment_service.AssignmentFilters:
@@ -72,8 +73,7 @@ def _filter_form() -> FilterForm:
                                 + [(p.id, p.number or p.title[:60]) for p in options["plans"]])
     form.group.choices = choices([("", "Tất cả nhóm")] + [(g, g) for g in options["groups"]])
     if current_user.has_permission(VIEW_ALL):
-        units = db.session.execute(select(Unit.id, Unit.name).where(Unit.is_active.is_(True))
-                                   .order_by(Unit.kind, Unit.name)).all()
+        units = active_units()
         form.unit.choices = choices([(0, "Mọi đơn vị")] + [(u.id, u.name) for u in units])
     return form
 
@@ -129,7 +129,7 @@ def task(task_id):
         select(ExtensionRequest).where(ExtensionRequest.assignment_id.in_(visible_ids))
         .options(joinedload(ExtensionRequest.assignment)).order_by(ExtensionRequest.created_at.desc())).all()
     # every assignment feeds the task's state; the table shows them a page at a time (CSGD = 1.700)
-    units_page = ListPage(assignments, request.args.get("page", 1, type=int), 50)
+    units_page = Page.of_list(assignments, request.args.get("page", 1, type=int), 50)
     return render_template(
         "workflow/task.html", task=task, assignments=assignments, units_page=units_page,
         visible_ids=set(visible_ids),

@@ -252,3 +252,10 @@ def unit_options(current: Unit | None = None) -> list[tuple[str, list[tuple[int,
     for unit_id, code, name, kind in db.session.execute(stmt.order_by(Unit.search_text)):
         grouped.setdefault(kind, []).append((unit_id, code, name))
     return [(UNIT_KINDS.get(kind, kind), items) for kind, items in grouped.items() if items]
+
+
+def active_units() -> list:
+    """Active units as rows (id, name, kind), ordered by kind then name: the one query behind every
+    unit choice of the screens."""
+    return db.session.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.is_active.is_(True))
+                              .order_by(Unit.kind, Unit.name)).all()

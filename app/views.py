@@ -1,0 +1,37 @@
+"""What every blueprint's views share: running one service call and turning its outcome into a
+commit and a flash (or a 403/404), and showing a form's errors."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash
+
+from app.extensions import db
+from app.services.errors import DomainError, NotFound, PermissionDenied
+
+
+def run(action: Callable[[], object], success: str | Callable[[object], str] | None = None) -> bool:
+    """Call one service, commit, flash `success` (or success(result)); a refused permission is a 403,
+    a missing object a 404, any other domain error is rolled back and flashed."""
+    try:
+        result = action()
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return False
+    if success:
+        flash(success(result) if callable(success) else success, "success")
+    return True
+
+
+def flash_form_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}" if field.label.text else error, "danger")
