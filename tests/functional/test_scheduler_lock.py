@@ -16,7 +16,7 @@ from app.jobs.mail import send_mail
 from app.jobs.registry import JobSpec
 from app.jobs.scheduler import run_scheduler
 from app.models import OutboxMessage
-from app.services.notify.reminders import Alert, create_notifications
+from app.services.notify.notifications import Alert, create_notifications
 from tests import smtp_helpers
 from tests.factories import UserFactory
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.jobs.scheduler import execute
 from app.models import Notification, OutboxMessage
 from app.services.notify import mail
-from app.services.notify.reminders import Alert, create_notifications
+from app.services.notify.notifications import Alert, create_notifications
 from tests import smtp_helpers
 from tests.factories import UnitFactory, UserFactory
 from tests.smtp_helpers import body_html, body_text, free_port

@@ -2,8 +2,8 @@
 from sqlalchemy import func, select, update
 
 from app.models import Notification, OutboxMessage
-from app.services.notify import mail, reminders
-from app.services.notify.reminders import Alert, create_notifications
+from app.services.notify import mail, notifications
+from app.services.notify.notifications import Alert, create_notifications
 from tests.factories import UserFactory
 
 
@@ -16,7 +16,7 @@ def test_duplicate_key_inserted_meanwhile_is_skipped(db, monkeypatch):
     assert create_notifications([alert(user, "k1")]) == 1
     db.session.commit()
     # another scheduler inserted k1 between our check and our insert: the check saw nothing
-    monkeypatch.setattr(reminders, "existing_keys", lambda keys: set())
+    monkeypatch.setattr(notifications, "existing_keys", lambda keys: set())
     assert create_notifications([alert(user, "k1"), alert(user, "k2"), alert(user, "k3")]) == 2
     db.session.commit()
     keys = db.session.scalars(select(Notification.key).order_by(Notification.key)).all()

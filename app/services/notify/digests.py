@@ -31,7 +31,7 @@ from app.services.notify.reminders import (
     assignment_recipients,
     create_notifications,
     task_label,
-    unit_heads,
+    unit_heads_by_unit,
     users_by_id,
 )
 from app.services.reporting import dashboard
@@ -104,7 +104,7 @@ def unit_digest_alerts(items: list[OverdueItem], today: date) -> list[Alert]:
     for item in items:
         if item.status not in WAITING_STATUSES:
             by_unit[item.assignment.unit_id].append(item)
-    heads = unit_heads(by_unit)
+    heads = unit_heads_by_unit(by_unit)
     focal = users_by_id(i.assignment.focal_user_id for i in items)
     alerts = []
     for unit_id, unit_items in by_unit.items():

@@ -1,9 +1,13 @@
-"""In-app notifications: one row per user and event, keyed so every producer is idempotent."""
+"""In-app notifications: one row per user and event, keyed so every producer is idempotent; one
+writer (create_notifications, savepoint-safe) for the screens' events and the scheduler's alerts."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -34,14 +38,85 @@ KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class Alert:
+    """A notification to create unless its key already exists."""
+
+    user_id: int
+    key: str
+    kind: str
+    title: str
+    body: str | None = None
+    link: str | None = None
+    assignment_id: int | None = None
+
+
+def chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def create_notifications(alerts: Iterable[Alert]) -> int:
+    """Insert the alerts whose key is new; returns how many were created.
+
+    Check first (one query per 500 keys), then insert inside a savepoint: if another scheduler or a
+    manual run inserted the same key in between, the IntegrityError only undoes that savepoint and
+    the rows are retried one by one, so the duplicate is skipped and nothing else is lost.
+    """
+    unique = {alert.key: alert for alert in alerts}
+    if not unique:
+        return 0
+    existing = existing_keys(list(unique))
+    new = [alert for key, alert in unique.items() if key not in existing]
+    if not new:
+        return 0
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(_notification(alert) for alert in new)
+        return len(new)
+    except IntegrityError:
+        pass
+    created = 0
+    for alert in new:
+        try:
+            with db.session.begin_nested():
+                db.session.add(_notification(alert))
+            created += 1
+        except IntegrityError:
+            continue  # inserted meanwhile by someone else: exactly what the key is for
+    return created
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(keys):
+        found.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(chunk))))
+    return found
+
+
+def _notification(alert: Alert) -> Notification:
+    return Notification(
+        user_id=alert.user_id, key=alert.key[:255], kind=alert.kind, title=alert.title[:255],
+        body=alert.body, link=alert.link, assignment_id=alert.assignment_id,
+    )
+
+
+def unit_heads_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Active heads (role unit_head) of each unit, in one query."""
+    ids = sorted(set(unit_ids))
+    heads: dict[int, list[User]] = defaultdict(list)
+    for chunk in chunks(ids):
+        for user in db.session.scalars(
+            select(User).where(User.unit_id.in_(chunk), User.role == ROLE_UNIT_HEAD,
+                               User.is_active_account.is_(True)).order_by(User.id)
+        ):
+            heads[user.unit_id].append(user)
+    return heads
+
+
 def unit_heads(unit_ids: Iterable[int]) -> list[User]:
-    ids = set(unit_ids)
-    if not ids:
-        return []
-    return list(db.session.scalars(
-        select(User).where(User.unit_id.in_(ids), User.role == ROLE_UNIT_HEAD,
-                           User.is_active_account.is_(True)).order_by(User.id)
-    ))
+    """Active heads of the units, in one list ordered by id."""
+    return sorted((u for heads in unit_heads_by_unit(unit_ids).values() for u in heads), key=lambda u: u.id)
 
 
 def unit_people(assignment) -> list[User]:
@@ -61,25 +136,14 @@ def office_and_directors(*, directors: bool = False) -> list[User]:
 
 
 def notify(users: Iterable[User], *, event: str, kind: str, title: str, body: str | None = None,
-           link: str | None = None, assignment_id: int | None = None, exclude=None) -> list[Notification]:
-    """Create one notification per user; `event` names the occurrence, so repeating it adds nothing."""
-    by_key = {}
-    for user in users:
-        if user is None or (exclude is not None and user.id == getattr(exclude, "id", None)):
-            continue
-        by_key[f"{kind}:{event}:u{user.id}"] = user
-    if not by_key:
-        return []
-    existing = set(db.session.scalars(select(Notification.key).where(Notification.key.in_(by_key))))
-    created = []
-    for key, user in by_key.items():
-        if key in existing:
-            continue
-        note = Notification(user_id=user.id, key=key, kind=kind, title=title[:255], body=body,
-                            link=link, assignment_id=assignment_id)
-        db.session.add(note)
-        created.append(note)
-    return created
+           link: str | None = None, assignment_id: int | None = None, exclude=None) -> int:
+    """One notification per user; `event` names the occurrence, so repeating it adds nothing.
+    Returns how many were created."""
+    skip = getattr(exclude, "id", None) if exclude is not None else None
+    return create_notifications(
+        Alert(user_id=user.id, key=f"{kind}:{event}:u{user.id}", kind=kind, title=title, body=body, link=link,
+              assignment_id=assignment_id)
+        for user in users if user is not None and (skip is None or user.id != skip))
 
 
 def unread_count(user) -> int:

@@ -6,13 +6,10 @@ restart or a second scheduler never alerts twice, and a missed day is caught up 
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
@@ -23,10 +20,15 @@ from app.models.assignments import (
     Assignment,
 )
 from app.models.checkins import CheckIn
-from app.models.notifications import Notification
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
-from app.models.users import ROLE_UNIT_HEAD, User
+from app.models.users import User
 from app.services.holidays import is_working_day, previous_working_day
+from app.services.notify.notifications import (  # noqa: F401 - the scheduler's alerts use the one writer
+    Alert,
+    chunks,
+    create_notifications,
+    unit_heads_by_unit,
+)
 
 # Nothing left for the unit to do before the deadline: no reminder (closed, on hold, or submitted).
 NO_REMINDER_STATUSES = CLOSED_STATUSES | {STATUS_PAUSED, STATUS_SUBMITTED}
@@ -39,86 +41,12 @@ KIND_CHECKIN_REMINDER = "checkin_reminder"
 SHIFT_SLACK_DAYS = 16
 
 
-@dataclass(frozen=True)
-class Alert:
-    """A notification to create unless its key already exists."""
-
-    user_id: int
-    key: str
-    kind: str
-    title: str
-    body: str | None = None
-    link: str | None = None
-    assignment_id: int | None = None
-
-
-def _chunks(items: list, size: int = 500):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def create_notifications(alerts: Iterable[Alert]) -> int:
-    """Insert the alerts whose key is new; returns how many were created.
-
-    Check first (one query per 500 keys), then insert inside a savepoint: if another scheduler or a
-    manual run inserted the same key in between, the IntegrityError only undoes that savepoint and
-    the rows are retried one by one, so the duplicate is skipped and nothing else is lost.
-    """
-    unique = {alert.key: alert for alert in alerts}
-    if not unique:
-        return 0
-    existing = existing_keys(list(unique))
-    new = [alert for key, alert in unique.items() if key not in existing]
-    if not new:
-        return 0
-    try:
-        with db.session.begin_nested():
-            db.session.add_all(_notification(alert) for alert in new)
-        return len(new)
-    except IntegrityError:
-        pass
-    created = 0
-    for alert in new:
-        try:
-            with db.session.begin_nested():
-                db.session.add(_notification(alert))
-            created += 1
-        except IntegrityError:
-            continue  # inserted meanwhile by someone else: exactly what the key is for
-    return created
-
-
-def existing_keys(keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(keys):
-        found.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(chunk))))
-    return found
-
-
-def _notification(alert: Alert) -> Notification:
-    return Notification(
-        user_id=alert.user_id, key=alert.key[:255], kind=alert.kind, title=alert.title[:255],
-        body=alert.body, link=alert.link, assignment_id=alert.assignment_id,
-    )
-
-
-def unit_heads(unit_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Active heads (role unit_head) of each unit, in one query."""
-    ids = sorted(set(unit_ids))
-    heads: dict[int, list[User]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        for user in db.session.scalars(
-            select(User).where(User.unit_id.in_(chunk), User.role == ROLE_UNIT_HEAD,
-                               User.is_active_account.is_(True)).order_by(User.id)
-        ):
-            heads[user.unit_id].append(user)
-    return heads
 
 
 def users_by_id(user_ids: Iterable[int | None]) -> dict[int, User]:
     ids = sorted({i for i in user_ids if i})
     found: dict[int, User] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for user in db.session.scalars(select(User).where(User.id.in_(chunk))):
             found[user.id] = user
     return found
@@ -215,7 +143,7 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
         if (off := reminder_offset(c.due_date, today, offsets, holidays)) is not None
     ]
     every = [a for a, _ in assignments] + [c.assignment for c, _ in checkins]
-    heads = unit_heads(a.unit_id for a in every)
+    heads = unit_heads_by_unit(a.unit_id for a in every)
     focal = users_by_id(a.focal_user_id for a in every)
     alerts = []
     for assignment, offset in assignments:
