@@ -83,24 +83,32 @@ def _check_units(preview: DirectoryPreview, db_units: dict, code_of_id: dict) ->
             parents[row.code.upper()] = row.parent_code.upper()
 
     for row in preview.units:
-        code = row.code.upper()
-        existing = db_units.get(code)
+        existing = db_units.get(row.code.upper())
         if existing is not None:
             preview.unit_updates.add(row.row)
-        parent = row.parent_code.upper()
-        if parent and parent != code and parent not in db_units and parent not in file_codes:
-            row.errors.append(f"Mã đơn vị cấp trên {row.parent_code} không có trong hệ thống và trong tệp.")
-        elif parent and _in_cycle(code, parents):
-            row.errors.append("Cấp trên tạo thành vòng lặp (đơn vị là cấp trên của chính nó qua các cấp).")
-        own_key = f"unit:{existing[0]}" if existing else None
-        for alias in row.aliases:
-            key = fold(alias)
-            owner = owners.get(key)
-            if owner is not None and owner[0] != own_key:
-                row.errors.append(f"Tên gọi khác “{alias}” đã được dùng cho {owner[1]}.")
-            elif file_spellings.get(key, code) != code:
-                row.errors.append(f"Tên gọi khác “{alias}” trùng tên hoặc mã của đơn vị "
-                                  f"{file_spellings[key]} trong tệp.")
+        _check_parent(row, db_units, file_codes, parents)
+        _check_aliases(row, f"unit:{existing[0]}" if existing else None, owners, file_spellings)
+
+
+def _check_parent(row, db_units: dict, file_codes: set[str], parents: dict[str, str | None]) -> None:
+    code, parent = row.code.upper(), row.parent_code.upper()
+    if parent and parent != code and parent not in db_units and parent not in file_codes:
+        row.errors.append(f"Mã đơn vị cấp trên {row.parent_code} không có trong hệ thống và trong tệp.")
+    elif parent and _in_cycle(code, parents):
+        row.errors.append("Cấp trên tạo thành vòng lặp (đơn vị là cấp trên của chính nó qua các cấp).")
+
+
+def _check_aliases(row, own_key: str | None, owners: dict, file_spellings: dict[str, str]) -> None:
+    """An alias may name no other unit, in the database or in the file."""
+    code = row.code.upper()
+    for alias in row.aliases:
+        key = fold(alias)
+        owner = owners.get(key)
+        if owner is not None and owner[0] != own_key:
+            row.errors.append(f"Tên gọi khác “{alias}” đã được dùng cho {owner[1]}.")
+        elif file_spellings.get(key, code) != code:
+            row.errors.append(f"Tên gọi khác “{alias}” trùng tên hoặc mã của đơn vị "
+                              f"{file_spellings[key]} trong tệp.")
 
 
 def _in_cycle(code: str, parents: dict[str, str | None]) -> bool:
