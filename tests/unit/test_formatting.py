@@ -1,6 +1,9 @@
 """app.formatting: the one Vietnamese format for dates, times, numbers and percentages."""
+import ast
 import datetime as dt
+import sys
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,6 +11,7 @@ import pytest
 from app import formatting as f
 from app.models import base
 
+APP_DIR = Path(__file__).resolve().parents[2] / "app"
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -253,6 +257,32 @@ def test_parse_vn_date(text, day):
 def test_parse_vn_date_refuses(text):
     with pytest.raises(ValueError):
         f.parse_vn_date(text)
+
+
+# --- one place -----------------------------------------------------------------------------------
+
+def _sources():
+    return sorted(p for p in APP_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_no_other_module_spells_the_date_format():
+    """dd/mm/yyyy is written once: a new copy of "%d/%m/%Y" anywhere else under app/ fails here."""
+    literal = "%d/%m/" + "%Y"
+    copies = [str(p.relative_to(APP_DIR.parent)) for p in _sources()
+              if p != APP_DIR / "formatting.py" and literal in p.read_text(encoding="utf-8")]
+    assert copies == []
+
+
+def test_formatting_is_pure():
+    """Stdlib only (no Flask, no SQLAlchemy, no app module): usable from anywhere."""
+    tree = ast.parse((APP_DIR / "formatting.py").read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            roots.add((node.module or "").split(".")[0])
+    assert roots - {"__future__"} <= set(sys.stdlib_module_names)
 
 
 def test_jinja_filters_are_the_same_functions(app):
