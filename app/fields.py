@@ -4,6 +4,8 @@ from datetime import datetime
 from wtforms import DateField
 from wtforms.widgets import TextInput
 
+from app.formatting import DATE_INPUT_FORMATS
+
 
 class VnDateField(DateField):
     """A text input read as dd/mm/yyyy (ISO accepted too), with a Vietnamese error message."""
@@ -11,7 +13,7 @@ class VnDateField(DateField):
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
+        kwargs.setdefault("format", list(DATE_INPUT_FORMATS))  # the first one renders
         render_kw = kwargs.setdefault("render_kw", {})
         render_kw.setdefault("placeholder", "dd/mm/yyyy")
         render_kw.setdefault("inputmode", "numeric")

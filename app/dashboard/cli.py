@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.formatting import vn_number
 from app.services.clock import today_local
 from app.services.errors import DomainError
 
@@ -15,7 +16,7 @@ def _write(out: str, data: bytes) -> None:
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    click.echo(f"Đã ghi {path} ({len(data):,} byte).".replace(",", "."))
+    click.echo(f"Đã ghi {path} ({vn_number(len(data))} byte).")
 
 
 def _plan(ref):

@@ -57,19 +57,6 @@ def place_and_date(place: str, day: date | None) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def number_vn(value, decimals: int = 2) -> str:
-    """1700 -> "1.700", 85.714 -> "85,71", 75.0 -> "75" (decimal comma, dot for thousands)."""
-    if value is None:
-        return ""
-    rounded = round(float(value), decimals)
-    text = f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{rounded:,.0f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def percent(part: int, whole: int) -> str:
-    return number_vn(100 * part / whole if whole else 0) + "%"
-
-
 def ratio(part: int, whole: int) -> str:
     """ "09/12" as the evaluation tables write it."""
     return f"{part:02d}/{whole:02d}"

@@ -14,13 +14,13 @@ from app.exporters.docx_admin import (
     header_block,
     new_document,
     paragraph,
-    percent,
     ratio,
     roman,
     signature_block,
     title_block,
     to_bytes,
 )
+from app.formatting import vn_share
 
 DONE = "Hoàn thành"
 MOSTLY_DONE = "Cơ bản hoàn thành"
@@ -72,12 +72,12 @@ def summary_lines(groups: list[EvaluationGroup], noun: str = "nhiệm vụ") -> 
     mostly = sum(row.assessment == MOSTLY_DONE for row in rows)
     stopped = sum(row.assessment == STOPPED for row in rows)
     ongoing = total - done - mostly - stopped
-    lines = [f"- Có {ratio(done, total)} {noun} hoàn thành, đạt {percent(done, total)};"]
+    lines = [f"- Có {ratio(done, total)} {noun} hoàn thành, đạt {vn_share(done, total)};"]
     if mostly:
-        lines.append(f"- Có {ratio(mostly, total)} {noun} cơ bản hoàn thành, chiếm {percent(mostly, total)};")
+        lines.append(f"- Có {ratio(mostly, total)} {noun} cơ bản hoàn thành, chiếm {vn_share(mostly, total)};")
     lines.append(f"- Có {ratio(ongoing, total)} {noun} đang thực hiện, chưa hoàn thành, "
-                 f"chiếm {percent(ongoing, total)};")
-    lines.append(f"- Có {ratio(stopped, total)} {noun} dừng triển khai, chiếm {percent(stopped, total)}.")
+                 f"chiếm {vn_share(ongoing, total)};")
+    lines.append(f"- Có {ratio(stopped, total)} {noun} dừng triển khai, chiếm {vn_share(stopped, total)}.")
     return lines
 
 

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from app.exporters.matrix_data import ROLE_LEGEND, STATUS_COLOURS, STATUS_LEGEND, MatrixCell, MatrixData
+from app.formatting import vn_date
 
 FONT = "Times New Roman"
 WORD_MAX_COLUMNS = 63
@@ -134,7 +135,7 @@ def export_matrix_docx(data: MatrixData, *, max_columns: int = WORD_MAX_COLUMNS)
     if data.built_on:
         dated = document.add_paragraph()
         dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        dated.add_run(f"(Cập nhật ngày {data.built_on:%d/%m/%Y})").italic = True
+        dated.add_run(f"(Cập nhật ngày {vn_date(data.built_on)})").italic = True
     usable = PAGE_WIDTH - 2 * MARGIN
 
     if len(data.units) + 2 <= max_columns:

@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from app.exporters.matrix_data import ROLE_LEGEND, STATUS_CODES, STATUS_COLOURS, STATUS_LEGEND, MatrixData
+from app.formatting import vn_date
 
 FONT = "Times New Roman"
 FIRST_UNIT_COLUMN = 4  # STT, Nội dung, Thời gian, then one column per unit
@@ -32,7 +33,7 @@ def export_matrix_xlsx(data: MatrixData) -> bytes:
     sheet["A2"] = data.plan_label
     sheet["A2"].font = normal
     if data.built_on:
-        sheet["A3"] = f"Cập nhật ngày {data.built_on:%d/%m/%Y}"
+        sheet["A3"] = f"Cập nhật ngày {vn_date(data.built_on)}"
         sheet["A3"].font = Font(name=FONT, italic=True)
     headers = ["STT", "Nội dung nhiệm vụ", "Thời gian"] + [u.label for u in data.units]
     for column, title in enumerate(headers, 1):

@@ -9,13 +9,13 @@ from app.exporters.docx_admin import (
     data_table,
     header_block,
     new_document,
-    number_vn,
     paragraph,
     roman,
     signature_block,
     title_block,
     to_bytes,
 )
+from app.formatting import vn_date, vn_number
 
 HEADERS = ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Đơn vị quá hạn", "Số ngày quá hạn",
            "Cập nhật gần nhất", "Đề nghị gia hạn"]
@@ -43,10 +43,6 @@ class OverdueReport:
     scope_label: str = ""  # "Toàn Sở" or a director's area
 
 
-def _d(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 def summary(report: OverdueReport) -> list[str]:
     lines = report.lines
     if not lines:
@@ -56,10 +52,10 @@ def summary(report: OverdueReport) -> list[str]:
     pending = sum(line.requested_due_date is not None for line in lines)
     longest = max(line.days_overdue for line in lines)
     return [
-        f"- Có {number_vn(len(lines))} lượt nhiệm vụ quá hạn tại {number_vn(units)} đơn vị, "
-        f"thuộc {number_vn(plans)} kế hoạch;",
-        f"- Có {number_vn(pending)} lượt có đề nghị gia hạn đang chờ duyệt;",
-        f"- Nhiệm vụ quá hạn lâu nhất: {number_vn(longest)} ngày.",
+        f"- Có {vn_number(len(lines))} lượt nhiệm vụ quá hạn tại {vn_number(units)} đơn vị, "
+        f"thuộc {vn_number(plans)} kế hoạch;",
+        f"- Có {vn_number(pending)} lượt có đề nghị gia hạn đang chờ duyệt;",
+        f"- Nhiệm vụ quá hạn lâu nhất: {vn_number(longest)} ngày.",
     ]
 
 
@@ -75,26 +71,26 @@ def _rows(lines: list[OverdueLine]):
             yield ("group", roman(group), plan)
         number += 1
         dues = sorted({line.due_date for line in items})
-        due = _d(dues[0]) + (f" - {_d(dues[-1])}" if len(dues) > 1 else "")
+        due = vn_date(dues[0]) + (f" - {vn_date(dues[-1])}" if len(dues) > 1 else "")
         originals = {line.original_due_date for line in items} - set(dues) - {None}
         if originals:
-            due += f"\n(ban đầu {_d(min(originals))})"
+            due += f"\n(ban đầu {vn_date(min(originals))})"
         units = [line.unit for line in items]
-        unit_text = units[0] if len(units) == 1 else f"{number_vn(len(units))} đơn vị: " + ", ".join(units)
+        unit_text = units[0] if len(units) == 1 else f"{vn_number(len(units))} đơn vị: " + ", ".join(units)
         days = sorted({line.days_overdue for line in items})
         updates = [line.last_update for line in items if line.last_update]
         pending = sum(line.requested_due_date is not None for line in items)
         yield [str(number), f"{ref}. {content}" if ref else content, items[0].lead_units, due, unit_text,
-               number_vn(days[-1]) if len(days) == 1 else f"{number_vn(days[0])}-{number_vn(days[-1])}",
-               _d(max(updates)) if updates else "Chưa cập nhật",
-               f"{number_vn(pending)} đề nghị chờ duyệt" if pending else ""]
+               vn_number(days[-1]) if len(days) == 1 else f"{vn_number(days[0])}-{vn_number(days[-1])}",
+               vn_date(max(updates)) if updates else "Chưa cập nhật",
+               f"{vn_number(pending)} đề nghị chờ duyệt" if pending else ""]
 
 
 def overdue_docx(report: OverdueReport) -> bytes:
     document = new_document(landscape=True)
     header_block(document, report.letterhead)
     title_block(document, "DANH SÁCH NHIỆM VỤ QUÁ HẠN",
-                [f"(Tính đến ngày {_d(report.as_of)}{' - ' + report.scope_label if report.scope_label else ''})"])
+                [f"(Tính đến ngày {vn_date(report.as_of)}{' - ' + report.scope_label if report.scope_label else ''})"])
     for line in summary(report):
         paragraph(document, line, indent_first=True)
     paragraph(document, "", space_after=6)

@@ -14,14 +14,13 @@ from app.exporters.docx_admin import (
     header_block,
     landscape_section,
     new_document,
-    number_vn,
     paragraph,
-    percent,
     placeholder,
     signature_block,
     title_block,
     to_bytes,
 )
+from app.formatting import vn_date, vn_number, vn_share
 
 COUNT_HEADERS = ["TT", "{what}", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
                  "Chưa hoàn thành trong hạn", "Chưa hoàn thành quá hạn", "Tỷ lệ hoàn thành"]
@@ -66,14 +65,10 @@ class ReportData:
     letterhead: Letterhead = field(default_factory=Letterhead)
 
 
-def _d(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
 def _count_table(document, what: str, rows: list[CountRow], widths):
     headers = [h.format(what=what) for h in COUNT_HEADERS]
-    body = [[str(i), r.label, number_vn(r.total), number_vn(r.done_on_time), number_vn(r.done_late),
-             number_vn(r.open_in_time), number_vn(r.open_overdue), percent(r.done, r.total) if r.total else "-"]
+    body = [[str(i), r.label, vn_number(r.total), vn_number(r.done_on_time), vn_number(r.done_late),
+             vn_number(r.open_in_time), vn_number(r.open_overdue), vn_share(r.done, r.total) if r.total else "-"]
             for i, r in enumerate(rows, 1)]
     data_table(document, headers, widths, body, size=11, centered_columns=(0, 2, 3, 4, 5, 6, 7))
 
@@ -83,13 +78,13 @@ def two_by_two_lines(totals: CountRow, noun: str = "lượt nhiệm vụ") -> li
     if not t:
         return [f"- Chưa có {noun} nào đến kỳ đánh giá."]
     return [
-        f"- Hoàn thành đúng hạn: {number_vn(totals.done_on_time)}/{number_vn(t)} {noun}, "
-        f"chiếm {percent(totals.done_on_time, t)};",
-        f"- Hoàn thành quá hạn: {number_vn(totals.done_late)}/{number_vn(t)}, chiếm {percent(totals.done_late, t)};",
-        f"- Chưa hoàn thành, trong hạn: {number_vn(totals.open_in_time)}/{number_vn(t)}, "
-        f"chiếm {percent(totals.open_in_time, t)};",
-        f"- Chưa hoàn thành, quá hạn: {number_vn(totals.open_overdue)}/{number_vn(t)}, "
-        f"chiếm {percent(totals.open_overdue, t)}.",
+        f"- Hoàn thành đúng hạn: {vn_number(totals.done_on_time)}/{vn_number(t)} {noun}, "
+        f"chiếm {vn_share(totals.done_on_time, t)};",
+        f"- Hoàn thành quá hạn: {vn_number(totals.done_late)}/{vn_number(t)}, chiếm {vn_share(totals.done_late, t)};",
+        f"- Chưa hoàn thành, trong hạn: {vn_number(totals.open_in_time)}/{vn_number(t)}, "
+        f"chiếm {vn_share(totals.open_in_time, t)};",
+        f"- Chưa hoàn thành, quá hạn: {vn_number(totals.open_overdue)}/{vn_number(t)}, "
+        f"chiếm {vn_share(totals.open_overdue, t)}.",
     ]
 
 
@@ -101,29 +96,29 @@ def report_docx(data: ReportData) -> bytes:
     document = new_document()
     header_block(document, data.letterhead)
     title_block(document, "BÁO CÁO", [data.kind, data.subject])
-    paragraph(document, f"(Số liệu tổng hợp trên hệ thống TDNV đến ngày {_d(data.as_of)})",
+    paragraph(document, f"(Số liệu tổng hợp trên hệ thống TDNV đến ngày {vn_date(data.as_of)})",
               italic=True, align="center", space_after=6)
 
     _heading(document, "1. Công tác lãnh đạo, triển khai")
-    paragraph(document, f"Kế hoạch gồm {number_vn(data.tasks)} nhiệm vụ thuộc {number_vn(data.groups)} nhóm "
-              f"nhiệm vụ, giao cho {number_vn(data.units)} đơn vị chủ trì, phối hợp thực hiện.",
+    paragraph(document, f"Kế hoạch gồm {vn_number(data.tasks)} nhiệm vụ thuộc {vn_number(data.groups)} nhóm "
+              f"nhiệm vụ, giao cho {vn_number(data.units)} đơn vị chủ trì, phối hợp thực hiện.",
               indent_first=True, align="justify")
     placeholder(document, "[Đơn vị bổ sung nội dung: văn bản chỉ đạo, hướng dẫn, tập huấn đã ban hành]")
 
     _heading(document, "2. Kết quả thực hiện các nhiệm vụ, giải pháp")
-    paragraph(document, f"Tính đến ngày {_d(data.as_of)}, tỷ lệ hoàn thành đạt "
-              f"{percent(data.totals.done, data.totals.total) if data.totals.total else '0%'} "
-              f"({number_vn(data.totals.done)}/{number_vn(data.totals.total)} lượt nhiệm vụ, tính theo "
+    paragraph(document, f"Tính đến ngày {vn_date(data.as_of)}, tỷ lệ hoàn thành đạt "
+              f"{vn_share(data.totals.done, data.totals.total)} "
+              f"({vn_number(data.totals.done)}/{vn_number(data.totals.total)} lượt nhiệm vụ, tính theo "
               "thời hạn đang áp dụng), cụ thể:", indent_first=True, align="justify")
     for line in two_by_two_lines(data.totals):
         paragraph(document, line, indent_first=True)
     if data.ongoing or data.not_done:
-        paragraph(document, f"- Nhiệm vụ thường xuyên (tính riêng): {number_vn(data.ongoing)} lượt giao; "
-                  f"không thực hiện: {number_vn(data.not_done)} lượt.", indent_first=True)
+        paragraph(document, f"- Nhiệm vụ thường xuyên (tính riêng): {vn_number(data.ongoing)} lượt giao; "
+                  f"không thực hiện: {vn_number(data.not_done)} lượt.", indent_first=True)
     targeted = data.targets_met + data.targets_not_met + data.targets_unreported
     if targeted:
-        paragraph(document, f"- Chỉ tiêu định lượng: {number_vn(data.targets_met)}/{number_vn(targeted)} lượt đạt, "
-                  f"{number_vn(data.targets_not_met)} lượt chưa đạt, {number_vn(data.targets_unreported)} "
+        paragraph(document, f"- Chỉ tiêu định lượng: {vn_number(data.targets_met)}/{vn_number(targeted)} lượt đạt, "
+                  f"{vn_number(data.targets_not_met)} lượt chưa đạt, {vn_number(data.targets_unreported)} "
                   "lượt chưa báo cáo số liệu.", indent_first=True)
     paragraph(document, "Bảng 1. Kết quả theo nhóm nhiệm vụ", italic=True, align="center", space_after=3)
     _count_table(document, "Nhóm nhiệm vụ", data.by_group, [9, 51, 15, 18, 18, 18, 18, 18])
@@ -132,24 +127,24 @@ def report_docx(data: ReportData) -> bytes:
     _heading(document, "3. Công tác báo cáo định kỳ")
     c = data.checkins
     if c.total:
-        paragraph(document, f"Các nhiệm vụ thường xuyên có {number_vn(c.total)} kỳ báo cáo đến hạn hoặc đang mở: "
-                  f"{number_vn(c.done_on_time)} kỳ báo cáo đúng hạn, {number_vn(c.done_late)} kỳ báo cáo muộn, "
-                  f"{number_vn(c.open_overdue)} kỳ quá hạn chưa báo cáo, {number_vn(c.open_in_time)} kỳ còn trong hạn.",
+        paragraph(document, f"Các nhiệm vụ thường xuyên có {vn_number(c.total)} kỳ báo cáo đến hạn hoặc đang mở: "
+                  f"{vn_number(c.done_on_time)} kỳ báo cáo đúng hạn, {vn_number(c.done_late)} kỳ báo cáo muộn, "
+                  f"{vn_number(c.open_overdue)} kỳ quá hạn chưa báo cáo, {vn_number(c.open_in_time)} kỳ còn trong hạn.",
                   indent_first=True, align="justify")
     placeholder(document, "[Đơn vị bổ sung nội dung: việc thực hiện chế độ báo cáo định kỳ]")
 
     _heading(document, "4. Khó khăn, vướng mắc khi thực hiện triển khai nhiệm vụ")
     if data.overdue_units:
-        paragraph(document, f"Còn {number_vn(data.totals.open_overdue)} lượt nhiệm vụ quá hạn; các đơn vị có "
+        paragraph(document, f"Còn {vn_number(data.totals.open_overdue)} lượt nhiệm vụ quá hạn; các đơn vị có "
                   "nhiều nhiệm vụ quá hạn nhất:", indent_first=True)
         data_table(document, ["TT", "Đơn vị", "Số nhiệm vụ quá hạn"], [12, 110, 40],
-                   [[str(i), name, number_vn(n)] for i, (name, n) in enumerate(data.overdue_units, 1)],
+                   [[str(i), name, vn_number(n)] for i, (name, n) in enumerate(data.overdue_units, 1)],
                    centered_columns=(0, 2))
     placeholder(document, "[Đơn vị bổ sung nội dung: khó khăn, vướng mắc và nguyên nhân]")
 
     _heading(document, "5. Phương hướng nhiệm vụ trọng tâm trong thời gian tiếp theo")
     for due, task, units in data.upcoming:
-        paragraph(document, f"- {task} (hạn {_d(due)}, {number_vn(units)} đơn vị);", indent_first=True)
+        paragraph(document, f"- {task} (hạn {vn_date(due)}, {vn_number(units)} đơn vị);", indent_first=True)
     placeholder(document, "[Đơn vị bổ sung nội dung: nhiệm vụ trọng tâm học kỳ/năm học tiếp theo]")
 
     _heading(document, "6. Đề xuất, kiến nghị")
@@ -163,6 +158,6 @@ def report_docx(data: ReportData) -> bytes:
         paragraph(document, "Phụ lục", bold=True, align="center")
         paragraph(document, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ", bold=True, align="center", size=14)
         paragraph(document, f"(Kèm theo Báo cáo {data.kind[:1].lower() + data.kind[1:]}; số liệu đến ngày "
-                  f"{_d(data.as_of)})", italic=True, align="center", space_after=6)
+                  f"{vn_date(data.as_of)})", italic=True, align="center", space_after=6)
         _count_table(document, "Đơn vị", data.by_unit, [12, 90, 22, 26, 26, 28, 28, 25])
     return to_bytes(document)

@@ -6,11 +6,11 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+
+from app.formatting import to_local
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Control characters the XML of a sheet cannot hold (openpyxl refuses them).
@@ -23,15 +23,6 @@ def sheet_title(title: str) -> str:
     return cleaned[:31].strip() or "Sheet1"
 
 
-def local_date(value: dt.datetime | None) -> dt.date | None:
-    """A stored (UTC) timestamp as the calendar day in Vietnam, for "Ngày …" columns."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(LOCAL_TZ).date()
-
-
 def _cell_value(value):
     """Turn a Python value into (value, number_format or None) as Excel should store it."""
     if value is None:
@@ -39,8 +30,8 @@ def _cell_value(value):
     if isinstance(value, bool):
         return ("Có" if value else "Không"), None
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:  # Excel has no time zones: show the office's local time
-            value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+        # a timestamp (naive = UTC); Excel has no time zones: write the office's local time
+        value = to_local(value).replace(tzinfo=None)
         if value.time() == dt.time(0, 0):
             return value, DATE_FORMAT
         return value, DATETIME_FORMAT
@@ -67,8 +58,8 @@ def table_to_xlsx(title: str, headers: list[str], rows: Iterable[Sequence],
     """Write headers and rows to a one-sheet workbook and return its bytes.
 
     Strings are always stored as text (a name starting with "=" never becomes a formula); dates are
-    real dates shown dd/mm/yyyy; aware datetimes are shown in Asia/Ho_Chi_Minh time. Widths default
-    to the longest value of each column (bounded).
+    real dates shown dd/mm/yyyy; datetimes are timestamps (naive = UTC) written in Asia/Ho_Chi_Minh
+    time. Widths default to the longest value of each column (bounded).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
+from app.formatting import vn_number
 from app.importers.errors import MSG_CSV_ENCODING, MSG_TOO_BIG_TABLE, MSG_UNKNOWN, ImportFileError
 from app.importers.raw import MAX_COLUMNS, MAX_ROWS, RawDocument, RawTable, join_lines, rectangular
 
@@ -57,7 +58,7 @@ def read_csv(data: bytes) -> RawDocument:
         reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
         for record in reader:
             if len(rows) >= MAX_ROWS:
-                raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=f"{MAX_ROWS:,}".replace(",", ".")))
+                raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=vn_number(MAX_ROWS)))
             rows.append([join_lines([value]) for value in record[:MAX_COLUMNS]])
     except csv.Error as exc:
         raise ImportFileError(MSG_UNKNOWN) from exc

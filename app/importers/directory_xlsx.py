@@ -7,6 +7,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from app.formatting import plain_number, vn_date, vn_number
 from app.importers import errors as messages
 from app.importers.errors import ImportFileError
 from app.models.units import UNIT_KINDS
@@ -132,10 +133,10 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int | float):
+        return plain_number(value)
+    if isinstance(value, dt.datetime | dt.date):  # a wall-clock Excel date: its day as typed
+        return vn_date(value.date() if isinstance(value, dt.datetime) else value)
     return normalize_text(str(value))
 
 
@@ -207,7 +208,7 @@ def _read_rows(sheet, budget: list[int]) -> list[list[str]]:
             blank_run = 0
             budget[0] += 1
             if budget[0] > MAX_ROWS + HEADER_SCAN_ROWS * 2:
-                raise ImportFileError(f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng.".replace(",", "."))
+                raise ImportFileError(f"Tệp có quá nhiều dòng: tối đa {vn_number(MAX_ROWS)} dòng.")
         else:
             blank_run += 1
             if blank_run > 1000:  # stray formatting far below the data
@@ -245,7 +246,7 @@ def parse_directory_xlsx(data: bytes, *, max_bytes: int | None = None) -> Direct
     if "users" in sheets:
         result.users = _parse_users(_data_rows(sheets["users"], USER_COLUMNS, USER_REQUIRED, USER_SHEET))
     if len(result.units) + len(result.users) > MAX_ROWS:
-        raise ImportFileError(f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng.".replace(",", "."))
+        raise ImportFileError(f"Tệp có quá nhiều dòng: tối đa {vn_number(MAX_ROWS)} dòng.")
     if not result.units and not result.users:
         raise ImportFileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
     return result

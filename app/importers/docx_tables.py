@@ -5,6 +5,7 @@ import zipfile
 
 from lxml import etree
 
+from app.formatting import vn_number
 from app.importers.containers import check_part, main_document_part
 from app.importers.errors import MSG_BAD_DOCX, MSG_TOO_BIG_TABLE, ImportFileError
 from app.importers.raw import (
@@ -56,7 +57,7 @@ def read_docx(archive: zipfile.ZipFile) -> RawDocument:
                 if element.tag == W + "tr":
                     if _in_top_level_table(element):
                         if len(rows) >= MAX_ROWS:
-                            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=f"{MAX_ROWS:,}".replace(",", ".")))
+                            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=vn_number(MAX_ROWS)))
                         rows.append(_row_cells(element, rows[-1] if rows else []))
                         _release(element)
                     continue

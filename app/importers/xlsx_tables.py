@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 
+from app.formatting import plain_number, vn_date, vn_number, vn_percent, vn_time
 from app.importers.containers import check_part
 from app.importers.errors import MSG_BAD_XLSX, MSG_TOO_BIG_TABLE, ImportFileError
 from app.importers.raw import MAX_COLUMNS, MAX_ROWS, RawDocument, RawTable, join_lines, rectangular
@@ -61,12 +62,16 @@ def _sheet_rows(sheet) -> list[list[str]]:
                 break
         rows.append(row)
         if len(rows) > MAX_ROWS + MAX_BLANK_RUN:
-            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=f"{MAX_ROWS:,}".replace(",", ".")))
+            raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=vn_number(MAX_ROWS)))
     return rows
 
 
 def cell_text(cell) -> str:
-    """A cell value as the text a reader sees (dates dd/mm/yyyy, percentages with a decimal comma)."""
+    """A cell value as the text a reader sees (dates dd/mm/yyyy, percentages with a decimal comma).
+
+    Excel dates are wall-clock values with no time zone: shown as typed, never shifted from UTC.
+    Percentages keep every digit typed (99,82%), not the display rule of one decimal; other numbers
+    stay plain (codes and phone numbers typed as numbers must not gain a thousands dot)."""
     value = cell.value
     if value is None:
         return ""
@@ -75,27 +80,17 @@ def cell_text(cell) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.strftime("%d/%m/%Y")
-        return value.strftime("%d/%m/%Y %H:%M")
+        day = vn_date(value.date())
+        return day if value.time() == dt.time(0, 0) else f"{day} {vn_time(value)}"
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return vn_date(value)
     if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
+        return vn_time(value)
     if isinstance(value, int | float):
         if "%" in str(getattr(cell, "number_format", "") or ""):
-            return format_number(value * 100).replace(".", ",") + "%"
-        return format_number(value)
+            return vn_percent(value * 100, decimals=None)
+        return plain_number(value)
     return join_lines([str(value)])
-
-
-def format_number(value: float) -> str:
-    """Integers without a decimal part; other numbers without float noise."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
 
 
 def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[str]:

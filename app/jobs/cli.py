@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.formatting import vn_datetime
 from app.jobs.registry import JOB_IDS, JOBS
 
 scheduler_cli = AppGroup("scheduler", help="Tiến trình lập lịch: nhắc hạn, cảnh báo, gửi thư.")
@@ -47,12 +48,13 @@ def run_job_command(job_id, now_text):
     """Run one job once now (or at --now), outside the schedule; safe next to a running scheduler."""
     from app.jobs.scheduler import execute
 
-    now = parse_now(now_text, current_app.config["TIMEZONE"])
+    timezone = current_app.config["TIMEZONE"]
+    now = parse_now(now_text, timezone)
     try:
         summary = execute(current_app._get_current_object(), job_id, now, raise_errors=True)
     except Exception as error:
         raise click.ClickException(f"{job_id} lỗi: {type(error).__name__}: {error}") from error
-    click.echo(f"{job_id} ({now:%d/%m/%Y %H:%M}): {json.dumps(summary, ensure_ascii=False, default=str)}")
+    click.echo(f"{job_id} ({vn_datetime(now, timezone)}): {json.dumps(summary, ensure_ascii=False, default=str)}")
 
 
 @scheduler_cli.command("list")
@@ -61,10 +63,10 @@ def list_command(now_text):
     """The jobs of the registry with their schedule and next run."""
     timezone = current_app.config["TIMEZONE"]
     now = parse_now(now_text, timezone)
-    click.echo(f"Múi giờ {timezone}; bây giờ {now:%d/%m/%Y %H:%M}")
+    click.echo(f"Múi giờ {timezone}; bây giờ {vn_datetime(now, timezone)}")
     for spec in JOBS:
         next_run = spec.make_trigger(ZoneInfo(timezone)).get_next_fire_time(None, now)
-        when = f"{next_run:%d/%m/%Y %H:%M}" if next_run else "—"
+        when = vn_datetime(next_run, timezone) or "—"
         rule = ", ".join(f"{k}={v}" for k, v in spec.trigger_args.items())
         click.echo(f"{spec.id:<20} {when:<17} {spec.trigger}({rule})  {spec.description}")
     from app.services.notify.mail import outbox_counts

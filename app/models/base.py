@@ -11,7 +11,10 @@ def utcnow() -> datetime:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """Stored timestamps are UTC, but SQLite hands them back without an offset: make them aware."""
+    """Stored timestamps are UTC, but SQLite hands them back without an offset: make them aware.
+
+    The display side has the same rule in app.formatting.as_utc (models import only the stdlib and
+    SQLAlchemy); tests/unit/test_formatting.py runs both on the same cases."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

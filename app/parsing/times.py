@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.formatting import vn_date
 from app.parsing.text import fold_aligned, normalize_text
 
 RECURRENCES = (None, "ongoing", "monthly", "quarterly", "yearly")
@@ -323,10 +324,6 @@ def find_content_deadlines(content: str) -> list[tuple[date, str]]:
     return found
 
 
-def _show(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
 def content_deadline_warnings(content: str, parsed: TimeParse) -> list[str]:
     """Warn about each deadline in the task text that the "Thời gian" cell contradicts."""
     warnings = []
@@ -338,7 +335,7 @@ def content_deadline_warnings(content: str, parsed: TimeParse) -> list[str]:
         if parsed.start is not None:
             if not parsed.start <= when <= parsed.due:
                 warnings.append(f"Nội dung nêu hạn «{phrase}» khác với cột Thời gian "
-                                f"({_show(parsed.start)} - {_show(parsed.due)}).")
+                                f"({vn_date(parsed.start)} - {vn_date(parsed.due)}).")
         elif when != parsed.due:
-            warnings.append(f"Nội dung nêu hạn «{phrase}» khác với cột Thời gian ({_show(parsed.due)}).")
+            warnings.append(f"Nội dung nêu hạn «{phrase}» khác với cột Thời gian ({vn_date(parsed.due)}).")
     return warnings

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+
+from app.formatting import parse_vn_date
 
 # Days off for public servants (Bộ luật Lao động 2019, art. 112, and the yearly decisions of the
 # Prime Minister / Bộ Nội vụ). Weekends are not listed: they are off anyway. 2027 Tết is an estimate
@@ -29,14 +31,6 @@ DEFAULT_PUBLIC_HOLIDAYS = (
 )
 
 
-def parse_day(text: str) -> date:
-    """`dd/mm/yyyy` (zero padding optional) or ISO `yyyy-mm-dd`."""
-    text = text.strip()
-    if "-" in text:
-        return date.fromisoformat(text)
-    return datetime.strptime(text, "%d/%m/%Y").date()
-
-
 def parse_holidays(value: str | Iterable | None) -> frozenset[date]:
     """The PUBLIC_HOLIDAYS setting: a comma/space separated string or a list of dates or strings.
 
@@ -48,7 +42,7 @@ def parse_holidays(value: str | Iterable | None) -> frozenset[date]:
         items = [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part.strip()]
     else:
         items = value
-    return frozenset(item if isinstance(item, date) else parse_day(str(item)) for item in items)
+    return frozenset(item if isinstance(item, date) else parse_vn_date(str(item)) for item in items)
 
 
 def holidays_from_config(config) -> frozenset[date]:

@@ -72,11 +72,6 @@ def test_place_and_date_line(day, text):
     assert docx_admin.place_and_date("Hải Phòng", day) == text
 
 
-@pytest.mark.parametrize("value,text", [(1700, "1.700"), (85.7142, "85,71"), (75.0, "75"), (12.5, "12,5")])
-def test_numbers_use_decimal_comma(value, text):
-    assert docx_admin.number_vn(value) == text
-
-
 def test_roman_numerals():
     assert [docx_admin.roman(n) for n in (1, 4, 9, 14)] == ["I", "IV", "IX", "XIV"]
 
@@ -91,8 +86,8 @@ def test_summary_lines_are_computed_from_the_rows():
     groups[1].rows[0].assessment = MOSTLY_DONE
     groups[1].rows[-1].assessment = STOPPED
     lines = summary_lines(groups)
-    assert "- Có 01/12 nhiệm vụ cơ bản hoàn thành, chiếm 8,33%;" in lines
-    assert lines[-1] == "- Có 01/12 nhiệm vụ dừng triển khai, chiếm 8,33%."
+    assert "- Có 01/12 nhiệm vụ cơ bản hoàn thành, chiếm 8,3%;" in lines
+    assert lines[-1] == "- Có 01/12 nhiệm vụ dừng triển khai, chiếm 8,3%."
 
 
 def test_evaluation_table_shape():
@@ -126,8 +121,8 @@ def test_report_follows_the_outline_with_figures_and_placeholders():
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)
     assert "giao cho 1.700 đơn vị" in text
-    assert "tỷ lệ hoàn thành đạt 88,24% (1.500/1.700" in text
-    assert "- Hoàn thành đúng hạn: 1.200/1.700 lượt nhiệm vụ, chiếm 70,59%;" in text
+    assert "tỷ lệ hoàn thành đạt 88,2% (1.500/1.700" in text
+    assert "- Hoàn thành đúng hạn: 1.200/1.700 lượt nhiệm vụ, chiếm 70,6%;" in text
     assert text.count("[Đơn vị bổ sung nội dung") == 6
     assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
     assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE  # the by-unit appendix

@@ -25,16 +25,19 @@ def test_header_is_bold_frozen_and_filtered():
 
 def test_dates_are_real_dates_shown_day_first():
     rows = [
-        [dt.date(2026, 1, 10), dt.datetime(2025, 10, 20, 0, 0), dt.datetime(2025, 10, 20, 1, 30, tzinfo=dt.UTC)],
+        [dt.date(2026, 1, 10), dt.datetime(2025, 10, 19, 17, 0, tzinfo=dt.UTC),
+         dt.datetime(2025, 10, 20, 1, 30, tzinfo=dt.UTC), dt.datetime(2025, 10, 20, 1, 30)],
     ]
-    sheet = reopen(table_to_xlsx("Hạn", ["Ngày", "Ngày giờ 0h", "Lúc"], rows))
-    date_cell, midnight_cell, aware_cell = sheet[2]
+    sheet = reopen(table_to_xlsx("Hạn", ["Ngày", "Ngày giờ 0h", "Lúc", "Lúc (SQLite)"], rows))
+    date_cell, midnight_cell, aware_cell, naive_cell = sheet[2]
     assert date_cell.value == dt.datetime(2026, 1, 10)
     assert date_cell.number_format == "dd/mm/yyyy"
+    # local midnight (17:00 UTC the day before) is shown as a plain date
+    assert midnight_cell.value == dt.datetime(2025, 10, 20)
     assert midnight_cell.number_format == "dd/mm/yyyy"
-    # aware datetimes are shown in Vietnam time (UTC+7), without a time zone
-    assert aware_cell.value == dt.datetime(2025, 10, 20, 8, 30)
-    assert aware_cell.number_format == "dd/mm/yyyy hh:mm"
+    # timestamps are shown in Vietnam time (UTC+7), without a time zone; naive ones are UTC
+    assert aware_cell.value == naive_cell.value == dt.datetime(2025, 10, 20, 8, 30)
+    assert aware_cell.number_format == naive_cell.number_format == "dd/mm/yyyy hh:mm"
 
 
 @pytest.mark.parametrize(
@@ -78,10 +81,3 @@ def test_empty_table_and_generator_rows():
 def test_sheet_title(title, expected):
     assert sheet_title(title) == expected
 
-
-def test_local_date():
-    from app.exporters.xlsx_table import local_date
-
-    assert local_date(dt.datetime(2025, 12, 31, 18, 0, tzinfo=dt.UTC)) == dt.date(2026, 1, 1)
-    assert local_date(dt.datetime(2025, 12, 31, 10, 0)) == dt.date(2025, 12, 31)  # naive = UTC
-    assert local_date(None) is None

@@ -233,7 +233,8 @@ UNIT_EXPORT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt",
 
 def export_units(q: str | None = None, kind: str | None = None, status: str | None = None) -> bytes:
     """The filtered list as .xlsx, laid out like the import sheet "Đơn vị" so it can be re-imported."""
-    from app.exporters.xlsx_table import local_date, table_to_xlsx
+    from app.exporters.xlsx_table import table_to_xlsx
+    from app.formatting import local_date
 
     rows = (
         [u.code, u.name, u.short_name, u.kind_label, u.parent.code if u.parent else None, u.email,

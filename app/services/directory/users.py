@@ -157,7 +157,8 @@ USER_EXPORT_HEADERS = ["Tên đăng nhập", "Họ và tên", "E-mail", "Điện
 def export_users(q: str | None = None, role: str | None = None, unit_id: int | None = None,
                  status: str | None = None) -> bytes:
     """The filtered list as .xlsx, laid out like the import sheet "Người dùng" (no passwords)."""
-    from app.exporters.xlsx_table import local_date, table_to_xlsx
+    from app.exporters.xlsx_table import table_to_xlsx
+    from app.formatting import local_date
 
     rows = (
         [u.username, u.full_name, u.email, u.phone, u.role_label, u.unit.code if u.unit else None,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
-from app.filters import format_number
+from app.formatting import vn_date, vn_number, vn_percent
 from app.models.assignments import (
     CLOSED_STATUSES,
     STATUS_PAUSED,
@@ -62,7 +62,7 @@ class OverdueItem:
         what = task_label(self.assignment.task, 110)
         if self.period:
             what = f"Báo cáo kỳ {self.period} – {what}"
-        return f"- {what} (hạn {self.due:%d/%m/%Y}, quá {self.days_overdue(today)} ngày)"
+        return f"- {what} (hạn {vn_date(self.due)}, quá {vn_number(self.days_overdue(today))} ngày)"
 
 
 def _active(stmt):
@@ -113,8 +113,8 @@ def unit_digest_alerts(items: list[OverdueItem], today: date) -> list[Alert]:
         for item in unit_items:
             for user in assignment_recipients(item.assignment, heads, focal):
                 people[user.id] = user
-        title = f"{unit.name}: {len(unit_items)} việc quá hạn"
-        body = (f"Ngày {today:%d/%m/%Y}, {unit.name} có {len(unit_items)} việc quá hạn:\n"
+        title = f"{unit.name}: {vn_number(len(unit_items))} việc quá hạn"
+        body = (f"Ngày {vn_date(today)}, {unit.name} có {vn_number(len(unit_items))} việc quá hạn:\n"
                 + _listing([i.line(today) for i in unit_items]))
         for user_id in people:
             alerts.append(Alert(user_id=user_id, key=f"overdue:u{user_id}:unit{unit_id}:{today.isoformat()}",
@@ -141,11 +141,11 @@ def escalation_alerts(items: list[OverdueItem], today: date, escalation_days: in
     alerts = []
     for (task_id, marker), group in groups.items():
         task = group[0].assignment.task
-        what = f"báo cáo kỳ {group[0].period}" if group[0].period else f"hạn {group[0].due:%d/%m/%Y}"
-        title = f"Quá hạn từ {escalation_days} ngày ({what}): {task_label(task, 100)} – {len(group)} đơn vị"
+        what = f"báo cáo kỳ {group[0].period}" if group[0].period else f"hạn {vn_date(group[0].due)}"
+        title = f"Quá hạn từ {escalation_days} ngày ({what}): {task_label(task, 100)} – {vn_number(len(group))} đơn vị"
         body = (f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\n"
-                f"Các đơn vị chưa hoàn thành ({len(group)}):\n"
-                + _listing([f"- {i.assignment.unit.name} (quá {i.days_overdue(today)} ngày, "
+                f"Các đơn vị chưa hoàn thành ({vn_number(len(group))}):\n"
+                + _listing([f"- {i.assignment.unit.name} (quá {vn_number(i.days_overdue(today))} ngày, "
                             f"{STATUSES.get(i.status, i.status).lower()})" for i in group]))
         link = ASSIGNMENT_LINK.format(id=group[0].assignment.id) if len(group) == 1 \
             else TASK_LINK.format(id=task.id)
@@ -161,29 +161,29 @@ def weekly_digest_text(items: list[OverdueItem], today: date, timezone: str) -> 
     # the same figures as the directors' dashboard (one 2 × 2 implementation, in SQL)
     stats = dashboard.totals(dashboard.Scope(), today=today, timezone=timezone)
     checkins = dashboard.checkin_counts(dashboard.Scope(), today=today, timezone=timezone)
-    rate = format_number(stats.completion_rate or 0)
-    lines = [f"Tình hình thực hiện nhiệm vụ đến ngày {today:%d/%m/%Y} (các kế hoạch đang thực hiện):", ""]
+    rate = vn_percent(stats.completion_rate or 0)
+    lines = [f"Tình hình thực hiện nhiệm vụ đến ngày {vn_date(today)} (các kế hoạch đang thực hiện):", ""]
     for key in dashboard.TWO_BY_TWO:
-        lines.append(f"- {dashboard.BUCKETS[key]}: {format_number(getattr(stats, key))}")
+        lines.append(f"- {dashboard.BUCKETS[key]}: {vn_number(getattr(stats, key))}")
     lines += [
-        f"- Tỷ lệ hoàn thành: {rate}% trên {format_number(stats.total)} lượt giao có hạn và báo cáo định kỳ",
-        f"- {dashboard.BUCKETS[dashboard.ONGOING]}: {format_number(stats.ongoing)} lượt giao; báo cáo định kỳ: "
-        f"{format_number(checkins.total)} ({format_number(checkins.open_overdue)} quá hạn)",
+        f"- Tỷ lệ hoàn thành: {rate} trên {vn_number(stats.total)} lượt giao có hạn và báo cáo định kỳ",
+        f"- {dashboard.BUCKETS[dashboard.ONGOING]}: {vn_number(stats.ongoing)} lượt giao; báo cáo định kỳ: "
+        f"{vn_number(checkins.total)} ({vn_number(checkins.open_overdue)} quá hạn)",
         "",
     ]
     by_unit = Counter(i.assignment.unit.name for i in items)
     by_kind = Counter(UNIT_KINDS.get(i.assignment.unit.kind, i.assignment.unit.kind) for i in items)
     by_group = Counter(i.assignment.task.group_name or "(không có nhóm)" for i in items)
-    lines.append(f"Việc quá hạn: {format_number(len(items))}")
+    lines.append(f"Việc quá hạn: {vn_number(len(items))}")
     for title, counter in (("Theo đơn vị", by_unit), ("Theo nhóm đơn vị", by_kind),
                            ("Theo nhóm nhiệm vụ", by_group)):
         lines.append(f"{title}:")
-        lines += [f"- {name}: {format_number(count)}" for name, count in counter.most_common(15)] or ["- (không có)"]
+        lines += [f"- {name}: {vn_number(count)}" for name, count in counter.most_common(15)] or ["- (không có)"]
         if len(counter) > 15:
-            lines.append(f"- … và {len(counter) - 15} mục khác")
+            lines.append(f"- … và {vn_number(len(counter) - 15)} mục khác")
     week = today.isocalendar()
-    title = (f"Tổng hợp tuần {week.week}/{week.year}: {format_number(stats.open_overdue)} việc chưa hoàn thành quá hạn, "
-             f"hoàn thành {rate}%")
+    title = (f"Tổng hợp tuần {week.week}/{week.year}: {vn_number(stats.open_overdue)} việc chưa hoàn thành quá hạn, "
+             f"hoàn thành {rate}")
     return title, "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
+from app.formatting import vn_date, vn_number, vn_percent
 from app.models.assignments import (
     CLOSED_STATUSES,
     STATUS_PAUSED,
@@ -91,7 +92,7 @@ def days_left_text(due: date, today: date) -> str:
         return "hôm nay là hạn chót"
     if days == 1:
         return "còn 1 ngày (hạn ngày mai)"
-    return f"còn {days} ngày"
+    return f"còn {vn_number(days)} ngày"
 
 
 def _open_assignments_due(today: date, horizon: date):
@@ -152,8 +153,8 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
         body = (
             f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\n"
             f"Đơn vị: {assignment.unit.name} ({assignment.role_label})\n"
-            f"Hạn: {assignment.due_date:%d/%m/%Y} – {days_left_text(assignment.due_date, today)}\n"
-            f"Trạng thái: {assignment.status_label}, tiến độ {assignment.progress}%"
+            f"Hạn: {vn_date(assignment.due_date)} – {days_left_text(assignment.due_date, today)}\n"
+            f"Trạng thái: {assignment.status_label}, tiến độ {vn_percent(assignment.progress)}"
         )
         for user in assignment_recipients(assignment, heads, focal):
             alerts.append(Alert(
@@ -169,8 +170,8 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
                  f"{task_label(task, 100)}")
         body = (
             f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\nĐơn vị: {assignment.unit.name}\n"
-            f"Kỳ báo cáo: {checkin.period_key} ({checkin.period_start:%d/%m/%Y} – {checkin.due_date:%d/%m/%Y})\n"
-            f"Hạn báo cáo: {checkin.due_date:%d/%m/%Y} – {days_left_text(checkin.due_date, today)}"
+            f"Kỳ báo cáo: {checkin.period_key} ({vn_date(checkin.period_start)} – {vn_date(checkin.due_date)})\n"
+            f"Hạn báo cáo: {vn_date(checkin.due_date)} – {days_left_text(checkin.due_date, today)}"
         )
         for user in assignment_recipients(assignment, heads, focal):
             alerts.append(Alert(

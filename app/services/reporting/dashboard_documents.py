@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.exporters.docx_admin import Letterhead, number_vn, percent
+from app.exporters.docx_admin import Letterhead
 from app.exporters.evaluation_docx import (
     CONTINUING,
     DONE,
@@ -22,8 +22,8 @@ from app.exporters.evaluation_docx import (
 )
 from app.exporters.overdue_docx import OverdueLine, OverdueReport
 from app.exporters.report_docx import CountRow, ReportData
-from app.exporters.xlsx_table import local_date
 from app.extensions import db
+from app.formatting import local_date, vn_date, vn_number, vn_share
 from app.models.assignments import CLOSED_STATUSES, Assignment
 from app.models.plans import Plan, Task
 from app.models.units import KIND_DEPARTMENT_OF_EDUCATION, Unit
@@ -66,7 +66,7 @@ def _assessment(c: Counts, ongoing_task: bool) -> tuple[str, str]:
     if not c.total:
         return (STOPPED, "Các đơn vị không thực hiện") if c.not_done else (IN_PROGRESS, "Chưa giao đơn vị")
     rate = 100 * c.done / c.total
-    note = f"{c.done_late} đơn vị hoàn thành quá hạn" if c.done_late else ""
+    note = f"{vn_number(c.done_late)} đơn vị hoàn thành quá hạn" if c.done_late else ""
     if c.open == 0:
         return DONE, note
     if rate >= MOSTLY_DONE_RATE:
@@ -77,15 +77,15 @@ def _assessment(c: Counts, ongoing_task: bool) -> tuple[str, str]:
 def _result(c: Counts, ongoing_task: bool) -> str:
     if ongoing_task:
         checkins = c.total
-        return (f"{number_vn(c.done)}/{number_vn(checkins)} kỳ báo cáo đã hoàn thành" if checkins
+        return (f"{vn_number(c.done)}/{vn_number(checkins)} kỳ báo cáo đã hoàn thành" if checkins
                 else "Chưa đến kỳ báo cáo")
-    parts = [f"{number_vn(c.done)}/{number_vn(c.total)} đơn vị hoàn thành"
-             + (f" ({percent(c.done, c.total)})" if c.total else "")]
+    parts = [f"{vn_number(c.done)}/{vn_number(c.total)} đơn vị hoàn thành"
+             + (f" ({vn_share(c.done, c.total)})" if c.total else "")]
     if c.open_overdue:
-        parts.append(f"{number_vn(c.open_overdue)} đơn vị quá hạn")
+        parts.append(f"{vn_number(c.open_overdue)} đơn vị quá hạn")
     targeted = c.targets_met + c.targets_not_met + c.targets_unreported
     if targeted:
-        parts.append(f"đạt chỉ tiêu {number_vn(c.targets_met)}/{number_vn(targeted)}")
+        parts.append(f"đạt chỉ tiêu {vn_number(c.targets_met)}/{vn_number(targeted)}")
     return "; ".join(parts)
 
 
@@ -105,16 +105,16 @@ def evaluation(plan: Plan, *, today: date, timezone: str, letterhead_overrides=N
         groups[-1].rows.append(EvaluationRow(
             ref=task.ref or str(task.position), content=task.content, lead=task.lead_text or "",
             cooperating=task.cooperating_text or "",
-            time=task.time_text or (task.due_date.strftime("%d/%m/%Y") if task.due_date else ""),
+            time=task.time_text or vn_date(task.due_date),
             result=_result(counts, ongoing_task), assessment=assessment, note=note))
-    issued = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+    issued = f" ngày {vn_date(plan.issued_on)}" if plan.issued_on else ""
     label = f"Kế hoạch số {plan.number}{issued}" if plan.number else plan.title
     total = sum(len(g.rows) for g in groups)
     return Evaluation(
         title="Đánh giá tình hình thực hiện các nhiệm vụ" + (f" năm học {plan.school_year}" if plan.school_year else ""),
         groups=groups, letterhead=letterhead(today, overrides=letterhead_overrides),
-        reference=f"(Kèm theo báo cáo đánh giá {label}; số liệu đến ngày {today:%d/%m/%Y})",
-        intro=f"{label} đặt ra {number_vn(total)} nhiệm vụ. Kết quả thực hiện cụ thể như sau:",
+        reference=f"(Kèm theo báo cáo đánh giá {label}; số liệu đến ngày {vn_date(today)})",
+        intro=f"{label} đặt ra {vn_number(total)} nhiệm vụ. Kết quả thực hiện cụ thể như sau:",
     )
 
 
@@ -131,7 +131,7 @@ def report(plan: Plan, *, kind: str, today: date, timezone: str, letterhead_over
     by_unit = statistics(scope, today=today, timezone=timezone, dimension="unit")
     year = f" năm học {plan.school_year}" if plan.school_year else ""
     title = "Sơ kết học kỳ I" + year if kind == "so_ket" else "Tổng kết" + year
-    issued = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+    issued = f" ngày {vn_date(plan.issued_on)}" if plan.issued_on else ""
     subject = f"thực hiện Kế hoạch số {plan.number}{issued}" if plan.number else f"thực hiện {plan.title}"
     tasks = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id, Task.status == "active"))
     groups = db.session.scalar(select(func.count(func.distinct(Task.group_name)))

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
+from app.formatting import vn_day_month, vn_month
 from app.models.assignments import (
     CLOSED_STATUSES,
     EXTENSION_PENDING,
@@ -203,7 +204,7 @@ def completions_over_time(scope: Scope, *, today: date, timezone: str, period: s
     series, cursor = [], start if period == "month" else start - timedelta(days=start.weekday())
     while cursor <= today:
         key = _period_key(cursor, period)
-        label = f"{cursor.month:02d}/{cursor.year}" if period == "month" else f"Tuần {cursor:%d/%m}"
+        label = vn_month(cursor) if period == "month" else f"Tuần {vn_day_month(cursor)}"
         series.append((key, label, counts.get(key, 0)))
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1) if period == "month" \
             else cursor + timedelta(days=7)

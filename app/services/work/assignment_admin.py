@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 
 from app.extensions import db
+from app.formatting import NO_DATE, vn_date
 from app.models.assignments import ASSIGNMENT_ROLES, ROLE_COOPERATING, Assignment
 from app.models.base import utcnow
 from app.models.plans import PLAN_ACTIVE, PLAN_ARCHIVED, TASK_ACTIVE, TASK_CANCELLED, Plan, Task
@@ -24,15 +25,11 @@ def _require_office(actor) -> None:
         raise PermissionDenied("Chỉ Văn phòng Sở được điều chỉnh phân công và kế hoạch.")
 
 
-def _vn(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "không có"
-
-
 def _tell_assigned(assignment, actor, event: str) -> None:
     notifications.notify(
         notifications.unit_heads([assignment.unit_id]), event=event, kind=notifications.KIND_ASSIGNED,
         title=f"Đơn vị được giao ({assignment.role_label.lower()}): {_label(assignment)}",
-        body=f"Thời hạn: {_vn(assignment.due_date)}", link=_link(assignment),
+        body=f"Thời hạn: {vn_date(assignment.due_date, empty=NO_DATE)}", link=_link(assignment),
         assignment_id=assignment.id, exclude=actor)
 
 
@@ -120,7 +117,7 @@ def change_deadline(actor, assignment: Assignment, due_date: date | None, *, exp
     if assignment.original_due_date is None:
         assignment.original_due_date = before or due_date
     assignment.due_date = due_date
-    note = f"Đổi thời hạn: {_vn(before)} → {_vn(due_date)}" + (f". {reason.strip()}" if reason else "")
+    note = f"Đổi thời hạn: {vn_date(before, empty=NO_DATE)} → {vn_date(due_date, empty=NO_DATE)}" + (f". {reason.strip()}" if reason else "")
     _journal(actor, assignment, "admin", note=note)
     flush_or_conflict()
     audit.record(actor, "assignment_deadline_changed", assignment, details={
@@ -128,7 +125,7 @@ def change_deadline(actor, assignment: Assignment, due_date: date | None, *, exp
         "after": due_date.isoformat() if due_date else None, "reason": reason})
     notifications.notify(
         notifications.unit_people(assignment), event=f"dl{assignment.id}:v{assignment.version}",
-        kind=notifications.KIND_TASK_CHANGED, title=f"Thời hạn mới {_vn(due_date)}: {_label(assignment)}",
+        kind=notifications.KIND_TASK_CHANGED, title=f"Thời hạn mới {vn_date(due_date, empty=NO_DATE)}: {_label(assignment)}",
         body=reason, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
     return assignment
 

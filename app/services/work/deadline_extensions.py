@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
+from app.formatting import NO_DATE, vn_date
 from app.models.assignments import (
     EXTENSION_APPROVED,
     EXTENSION_PENDING,
@@ -23,10 +24,6 @@ from app.services.work.workflow import _journal, _label, _link, check_version, f
 
 EXTENSION_STATUSES = {EXTENSION_PENDING: "Chờ quyết định", EXTENSION_APPROVED: "Đã đồng ý",
                       EXTENSION_REFUSED: "Không đồng ý"}
-
-
-def _vn(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "không có"
 
 
 def pending_for(assignment_id: int) -> ExtensionRequest | None:
@@ -47,7 +44,7 @@ def request_extension(actor, assignment: Assignment, *, requested_due_date: date
     if not reason:
         raise DomainError("Vui lòng ghi lý do đề nghị gia hạn.")
     if requested_due_date is None or requested_due_date <= assignment.due_date:
-        raise DomainError(f"Thời hạn đề nghị phải sau thời hạn hiện tại ({_vn(assignment.due_date)}).")
+        raise DomainError(f"Thời hạn đề nghị phải sau thời hạn hiện tại ({vn_date(assignment.due_date, empty=NO_DATE)}).")
     if requested_due_date < today:
         raise DomainError("Thời hạn đề nghị không được ở trong quá khứ.")
     if pending_for(assignment.id) is not None:
@@ -63,7 +60,7 @@ def request_extension(actor, assignment: Assignment, *, requested_due_date: date
     notifications.notify(
         notifications.office_and_directors(), event=f"x{request.id}",
         kind=notifications.KIND_EXTENSION_REQUESTED,
-        title=f"{assignment.unit.display_name} đề nghị gia hạn đến {_vn(requested_due_date)}: "
+        title=f"{assignment.unit.display_name} đề nghị gia hạn đến {vn_date(requested_due_date, empty=NO_DATE)}: "
               f"{_label(assignment)}",
         body=reason, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
     return request
@@ -95,14 +92,14 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
             assignment.original_due_date = previous
         assignment.due_date = request.requested_due_date
         _journal(actor, assignment, "extension",
-                 note=f"Gia hạn từ {_vn(previous)} đến {_vn(request.requested_due_date)}"
+                 note=f"Gia hạn từ {vn_date(previous, empty=NO_DATE)} đến {vn_date(request.requested_due_date, empty=NO_DATE)}"
                       + (f": {note}" if note else ""))
     flush_or_conflict()
     audit.record(actor, "extension_approved" if approve else "extension_refused", request, details={
         "assignment_id": assignment.id, "from": previous.isoformat() if previous else None,
         "to": request.requested_due_date.isoformat(), "note": note})
     if approve:
-        title = f"Đồng ý gia hạn đến {_vn(request.requested_due_date)}: {_label(assignment)}"
+        title = f"Đồng ý gia hạn đến {vn_date(request.requested_due_date, empty=NO_DATE)}: {_label(assignment)}"
     else:
         title = f"Không đồng ý gia hạn: {_label(assignment)}"
     requester = db.session.get(User, request.requested_by_id) if request.requested_by_id else None
