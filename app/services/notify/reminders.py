@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
 from app.formatting import vn_date, vn_number, vn_percent
+from app.links import assignment_path
 from app.models.assignments import (
     CLOSED_STATUSES,
     STATUS_PAUSED,
@@ -33,9 +34,6 @@ from app.services.notify.notifications import (  # noqa: F401 - the scheduler's 
 
 # Nothing left for the unit to do before the deadline: no reminder (closed, on hold, or submitted).
 NO_REMINDER_STATUSES = CLOSED_STATUSES | {STATUS_PAUSED, STATUS_SUBMITTED}
-# Links stored on notifications are paths; e-mails prefix them with BASE_URL.
-ASSIGNMENT_LINK = "/assignments/{id}"
-HOME_LINK = "/work"
 KIND_REMINDER = "deadline_reminder"
 KIND_CHECKIN_REMINDER = "checkin_reminder"
 # Longest run of days off (Tết with its weekends) that can move a send day before the offset window.
@@ -161,7 +159,7 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
                 user_id=user.id,
                 key=f"reminder:u{user.id}:a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}",
                 kind=KIND_REMINDER, title=title, body=body,
-                link=ASSIGNMENT_LINK.format(id=assignment.id), assignment_id=assignment.id,
+                link=assignment_path(assignment.id), assignment_id=assignment.id,
             ))
     for checkin, offset in checkins:
         assignment = checkin.assignment
@@ -178,7 +176,7 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
                 user_id=user.id,
                 key=f"reminder:u{user.id}:c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}",
                 kind=KIND_CHECKIN_REMINDER, title=title, body=body,
-                link=ASSIGNMENT_LINK.format(id=assignment.id), assignment_id=assignment.id,
+                link=assignment_path(assignment.id), assignment_id=assignment.id,
             ))
     return alerts
 
