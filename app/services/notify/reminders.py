@@ -154,13 +154,8 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
             f"Hạn: {vn_date(assignment.due_date)} – {days_left_text(assignment.due_date, today)}\n"
             f"Trạng thái: {assignment.status_label}, tiến độ {vn_percent(assignment.progress)}"
         )
-        for user in assignment_recipients(assignment, heads, focal):
-            alerts.append(Alert(
-                user_id=user.id,
-                key=f"reminder:u{user.id}:a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}",
-                kind=KIND_REMINDER, title=title, body=body,
-                link=assignment_path(assignment.id), assignment_id=assignment.id,
-            ))
+        alerts += _alerts(assignment_recipients(assignment, heads, focal), assignment,
+                          f"a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}", KIND_REMINDER, title, body)
     for checkin, offset in checkins:
         assignment = checkin.assignment
         task = assignment.task
@@ -171,14 +166,17 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
             f"Kỳ báo cáo: {checkin.period_key} ({vn_date(checkin.period_start)} – {vn_date(checkin.due_date)})\n"
             f"Hạn báo cáo: {vn_date(checkin.due_date)} – {days_left_text(checkin.due_date, today)}"
         )
-        for user in assignment_recipients(assignment, heads, focal):
-            alerts.append(Alert(
-                user_id=user.id,
-                key=f"reminder:u{user.id}:c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}",
-                kind=KIND_CHECKIN_REMINDER, title=title, body=body,
-                link=assignment_path(assignment.id), assignment_id=assignment.id,
-            ))
+        alerts += _alerts(assignment_recipients(assignment, heads, focal), assignment,
+                          f"c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}", KIND_CHECKIN_REMINDER, title,
+                          body)
     return alerts
+
+
+def _alerts(people, assignment, occurrence: str, kind: str, title: str, body: str) -> list[Alert]:
+    """One reminder per person; the key names the person, the assignment or check-in, the deadline
+    and the offset, so each reminder exists once."""
+    return [Alert(user_id=user.id, key=f"reminder:u{user.id}:{occurrence}", kind=kind, title=title, body=body,
+                  link=assignment_path(assignment.id), assignment_id=assignment.id) for user in people]
 
 
 def send_deadline_reminders(today: date, offsets: list[int], holidays) -> dict:
