@@ -151,13 +151,8 @@ def _label(assignment) -> str:
     return f"{ref}{text}"
 
 
-def record_update(actor, assignment: Assignment, *, expected_version, status: str, progress: int,
-                  note: str | None = None, target_actuals=None, files=(), upload_folder: str | None = None,
-                  max_bytes: int | None = None) -> AssignmentUpdate:
-    """One progress report by the unit: status, progress %, note, actuals and evidence files."""
-    if not can_update_assignment(actor, assignment):
-        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ của đơn vị này.")
-    check_version(assignment, expected_version)
+def _check_transition(actor, assignment: Assignment, status: str) -> None:
+    """Whether the assignment may move from its status to the one reported, by this actor."""
     if assignment.status == STATUS_SUBMITTED:
         raise DomainError("Báo cáo đang chờ xác nhận: chỉ cập nhật được sau khi được xác nhận hoặc trả lại.")
     if assignment.status == STATUS_DONE:
@@ -169,9 +164,16 @@ def record_update(actor, assignment: Assignment, *, expected_version, status: st
     if status == STATUS_NOT_DONE and assignment.status != STATUS_NOT_DONE and not can_submit(actor, assignment):
         # dropping a task takes it out of the overdue figures: the unit's head answers for that
         raise PermissionDenied("Chỉ thủ trưởng đơn vị được báo “Không thực hiện”.")
+
+
+def _clean_note(status: str, note: str | None) -> str | None:
     note = (note or "").strip() or None
     if status in REASON_STATUSES and not note:
         raise DomainError(f"Vui lòng ghi lý do khi chọn “{STATUSES[status]}”.")
+    return note
+
+
+def _clean_progress(status: str, progress) -> int:
     try:
         progress = int(progress)
     except (TypeError, ValueError):
@@ -180,23 +182,43 @@ def record_update(actor, assignment: Assignment, *, expected_version, status: st
         raise DomainError("Tiến độ phải là số từ 0 đến 100.")
     if status == STATUS_NOT_STARTED and progress > 0:
         raise DomainError("Đã có tiến độ thì trạng thái phải là “Đang thực hiện”.")
-    actuals = _normalise_actuals(assignment.task, target_actuals)
+    return progress
+
+
+def _checked_uploads(files, upload_folder: str | None, max_bytes: int | None) -> list:
+    """The evidence files, refused before anything changes."""
     uploads = [f if isinstance(f, evidence.Upload) else evidence.Upload(*f) for f in files or ()]
     if uploads:
         if upload_folder is None or max_bytes is None:
             raise DomainError("Chưa cấu hình nơi lưu minh chứng.")
-        for upload in uploads:  # refuse before anything changes
+        for upload in uploads:
             evidence.check(upload, max_bytes)
+    return uploads
+
+
+def record_update(actor, assignment: Assignment, *, expected_version, status: str, progress: int,
+                  note: str | None = None, target_actuals=None, files=(), upload_folder: str | None = None,
+                  max_bytes: int | None = None) -> AssignmentUpdate:
+    """One progress report by the unit: status, progress %, note, actuals and evidence files."""
+    if not can_update_assignment(actor, assignment):
+        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ của đơn vị này.")
+    check_version(assignment, expected_version)
+    _check_transition(actor, assignment, status)
+    note = _clean_note(status, note)
+    progress = _clean_progress(status, progress)
+    actuals = _normalise_actuals(assignment.task, target_actuals)
+    uploads = _checked_uploads(files, upload_folder, max_bytes)
 
     before = {"status": assignment.status, "progress": assignment.progress,
               "target_actuals": assignment.target_actuals}
+    reported = any(v is not None for v in actuals)
     assignment.status = status
     assignment.progress = progress
     assignment.status_reason = note if status in REASON_STATUSES else None
-    if any(v is not None for v in actuals) or assignment.target_actuals:
+    if reported or assignment.target_actuals:
         assignment.target_actuals = actuals
     entry = _journal(actor, assignment, "update", note=note, status=status, progress=progress,
-                     actuals=actuals if any(v is not None for v in actuals) else None)
+                     actuals=actuals if reported else None)
     flush_or_conflict()
     files_saved = []
     if uploads:
