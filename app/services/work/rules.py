@@ -2,7 +2,8 @@
 
 Each rule has a Python form (one object in hand: a page, an export row) and a SQL form (lists and
 GROUP BY counts over the province), side by side, and tests/unit/test_rules.py runs both on the same
-cases. No Flask and no request here: only dates, values and SQLAlchemy expressions.
+cases. No app context, request or session here: dates and values in, SQLAlchemy expressions over the
+model columns out (the models are imported for their columns and status constants only).
 
 The 2 × 2 (DOMAIN.md): a deadline is the whole local day in Asia/Ho_Chi_Minh, so work completed on
 the due day is on time; the deadline in force (moved by approved extensions) is the default basis,
