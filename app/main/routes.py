@@ -1,27 +1,35 @@
-"""Home page (the signed-in user's unit and its assignments) and /healthz."""
-from flask import current_app, jsonify, render_template, request
+"""Home page: each role starts from what it must act on ("việc cần làm"); and /healthz."""
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import __version__
 from app.extensions import db
 from app.main import bp
+from app.permissions import MANAGE_DIRECTORY, MANAGE_PLANS, UPDATE_OWN_UNIT, VIEW_DASHBOARD
 from app.services import health
 from app.services.clock import today_local
 from app.services.work import assignments as assignment_service
+from app.services.work import todo
 
 
 @bp.route("/")
 @login_required
 def index():
-    page = request.args.get("page", 1, type=int)
+    """Directors land on the dashboard (their area first), the office on its to-do, the administrator
+    on the directory; a unit's people on their unit's to-do and assignments."""
     today = today_local(current_app.config["TIMEZONE"])
+    if current_user.has_permission(MANAGE_PLANS):
+        return render_template("main/office.html", boxes=todo.office_todo(current_user, today=today), today=today)
+    if current_user.has_permission(VIEW_DASHBOARD):
+        return redirect(url_for("dashboard.index"))
+    if current_user.has_permission(MANAGE_DIRECTORY) and not current_user.has_permission(UPDATE_OWN_UNIT):
+        return redirect(url_for("admin.units"))
     pagination = assignment_service.unit_assignments_page(
-        current_user.unit_id, page=page, per_page=current_app.config["ITEMS_PER_PAGE"], today=today
-    )
+        current_user.unit_id, page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["ITEMS_PER_PAGE"], today=today)
     counts = assignment_service.unit_assignment_counts(current_user.unit_id, today=today)
-    return render_template(
-        "main/index.html", pagination=pagination, counts=counts, today=today
-    )
+    return render_template("main/index.html", pagination=pagination, counts=counts, today=today,
+                           boxes=todo.unit_todo(current_user, today=today))
 
 
 @bp.route("/healthz")

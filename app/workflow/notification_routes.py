@@ -1,9 +1,10 @@
-"""The notifications page, marking read, and the unread count offered to every template."""
+"""The notifications page, marking read, and the unread count and menu counts offered to every template."""
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.services.notify import notifications
+from app.services.work import todo
 from app.views import run
 from app.workflow import bp
 from app.workflow.forms import ActionForm
@@ -15,7 +16,21 @@ def unread_notifications():
     def count():
         return notifications.unread_count(current_user) if current_user.is_authenticated else 0
 
-    return {"unread_notifications": count}
+    return {"unread_notifications": count, "menu_counts": _MenuCounts()}
+
+
+class _MenuCounts:
+    """The menu's numbers (Gia hạn 3, Chờ xác nhận 5), counted on first use in a page, once."""
+
+    def __init__(self):
+        self._counts: dict[str, int] | None = None
+
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._counts is None:
+            self._counts = todo.menu_counts(current_user) if current_user.is_authenticated else {}
+        return self._counts.get(name, 0)
 
 
 @bp.route("/notifications")

@@ -13,11 +13,12 @@ FIXTURE = DATA_DIR / "haiphong_phuluc_2025-2026.docx"
 
 def test_director_logs_in_and_sees_vietnamese_home(page, live_server, demo_directory):
     browser_login(page, live_server, "giamdoc")
-    assert page.locator("h1").inner_text() == "Sở Giáo dục và Đào tạo Hải Phòng"
+    # a director lands on the dashboard, never on an empty unit page
+    assert page.locator("h1").inner_text() == "Bảng điều hành · Toàn Sở"
     assert "Bảng điều hành" in page.inner_text("nav")
     page.get_by_role("button", name="Nguyễn Văn Hải").or_(page.get_by_role("link", name="Nguyễn Văn Hải")).click()
     assert "Lãnh đạo Sở" in page.inner_text("nav")
-    page.get_by_role("link", name="Kế hoạch").click()
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
     assert "Chưa có kế hoạch nào." in page.inner_text("main")
 
 
@@ -28,7 +29,8 @@ def test_wrong_password_shows_message(page, live_server, demo_directory):
 
 def test_office_imports_a_plan_through_the_preview(page, live_server, demo_directory, db):
     browser_login(page, live_server, "vanphong")
-    page.get_by_role("link", name="Kế hoạch").click()
+    assert "Việc cần làm của Văn phòng Sở" in page.inner_text("main")
+    page.get_by_role("link", name="Kế hoạch", exact=True).click()
     page.set_input_files("input[type=file]", str(FIXTURE))
     page.get_by_role("button", name="Tải lên và xem trước").click()
     page.wait_for_url("**/plans/import/**")

@@ -45,7 +45,7 @@ def test_other_roles_are_refused(client, db, login_as, role):
     login_as(user)
     for url in ADMIN_PAGES:
         assert client.get(_fill(url, unit, group, user)).status_code == 403, url
-    token = csrf_token(client, "/")
+    token = csrf_token(client, "/notifications")
     for url in ADMIN_POSTS:
         assert client.post(_fill(url, unit, group, user), data={"csrf_token": token}).status_code == 403, url
     assert db.session.get(Unit, unit.id).is_active

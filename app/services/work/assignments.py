@@ -164,19 +164,30 @@ def led_cooperation(viewer, *, today: date, limit: int = 200) -> list[Assignment
     return list(db.session.scalars(stmt))
 
 
-def awaiting_sign_off(viewer, *, limit: int = 200) -> list[Assignment]:
-    """Submissions this viewer may sign off: lead-unit heads get their cooperating units' ones,
-    the office and directors every submission."""
+def _awaiting_sign_off(viewer):
+    """Submissions this viewer may sign off (None: none at all): lead-unit heads get their cooperating
+    units' ones, the office and directors every submission."""
     stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
             .where(Assignment.status == STATUS_SUBMITTED, Task.status == TASK_ACTIVE,
-                   Plan.status == PLAN_ACTIVE)
-            .options(joinedload(Assignment.task), joinedload(Assignment.unit))
-            .order_by(Assignment.updated_at, Assignment.id).limit(limit))
+                   Plan.status == PLAN_ACTIVE))
     if viewer.has_permission(SIGN_OFF_ANY):
-        return list(db.session.scalars(stmt))
+        return stmt
     if viewer.role != ROLE_UNIT_HEAD or viewer.unit_id is None:
-        return []
+        return None
     led = select(Assignment.task_id).where(Assignment.unit_id == viewer.unit_id, Assignment.role == ROLE_LEAD)
-    stmt = stmt.where(Assignment.task_id.in_(led), Assignment.role == ROLE_COOPERATING,
+    return stmt.where(Assignment.task_id.in_(led), Assignment.role == ROLE_COOPERATING,
                       Assignment.unit_id != viewer.unit_id)
-    return list(db.session.scalars(stmt))
+
+
+def awaiting_sign_off(viewer, *, limit: int = 200) -> list[Assignment]:
+    """The submissions waiting longest first."""
+    stmt = _awaiting_sign_off(viewer)
+    if stmt is None:
+        return []
+    return list(db.session.scalars(stmt.options(joinedload(Assignment.task), joinedload(Assignment.unit))
+                                   .order_by(Assignment.updated_at, Assignment.id).limit(limit)))
+
+
+def awaiting_sign_off_count(viewer) -> int:
+    stmt = _awaiting_sign_off(viewer)
+    return 0 if stmt is None else db.session.scalar(stmt.with_only_columns(func.count(Assignment.id))) or 0
