@@ -40,7 +40,12 @@ def downgrade():
         batch_op.drop_index('ix_assignments_unit_id_status')
         batch_op.drop_index('ix_assignments_task_id_status')
         batch_op.drop_index('ix_assignments_due_date_status')
-        batch_op.drop_column('last_update_at')
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite >= 3.35 drops the column in place; a batch copy of the table would drop the old one,
+        # and with foreign keys on, ON DELETE CASCADE would empty the journal and the evidence.
+        op.execute('ALTER TABLE assignments DROP COLUMN last_update_at')
+    else:
+        op.drop_column('assignments', 'last_update_at')
 
     with op.batch_alter_table('assignment_updates', schema=None) as batch_op:
         batch_op.drop_index('ix_assignment_updates_assignment_id_created_at')
