@@ -68,7 +68,7 @@ def test_the_unit_filter_is_a_type_ahead(app, db, client):
     assert {"id": school.id, "name": "Trường THPT chuyên Trần Phú"} in found
     assert len(client.get("/units/search?q=n").get_json()) == 20  # top 20 of 40
     assert client.get("/units/search?q=").get_json() == []
-    assert [u["name"] for u in client.get("/units/search?q=qlcl cds").get_json()] == ["Phòng Quản lý chất lượng"]
+    assert [u["name"] for u in client.get("/units/search?q=van phong so gddt").get_json()] == ["Văn phòng Sở"]
 
 
 def test_unit_search_needs_a_login(client):
