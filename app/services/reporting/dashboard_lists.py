@@ -147,6 +147,10 @@ class OverdueItem:
 def _overdue_statement(scope: Scope, today: date, sort: str, descending: bool):
     """The page's rows only: the latest update is a column of the row (Assignment.last_update_at)."""
     stmt = apply_scope(joined(Assignment, Task, Plan, Unit).where(_open_overdue(today)), scope)
+    if sort in ("days", "", None) and scope.unit_id is None:
+        # SQLite's planner starts from plans and tasks, then sorts all 30.000 overdue rows; read in
+        # due-date order from the index, it stops after a page (78 ms -> 1 ms). PostgreSQL ignores it.
+        stmt = stmt.with_hint(Assignment, "INDEXED BY ix_assignments_due_date_status", "sqlite")
     key = {"days": Assignment.due_date, "unit": Unit.name, "plan": Plan.number, "task": Task.position,
            "update": Assignment.last_update_at}.get(sort, Assignment.due_date)
     # "days" ascending by due date = most overdue first; flip so the arrow means "more days".
@@ -186,7 +190,14 @@ def overdue_page(scope: Scope, *, today: date, sort: str = "days", descending: b
     Four statements whatever the size of the Sở: a capped count, the page, its lead units, its
     pending extensions."""
     stmt = _overdue_statement(scope, today, sort, descending)
-    total, capped = capped_count(apply_scope(joined(Assignment.id).where(_open_overdue(today)), scope))
+    counted = (select(Assignment.id).select_from(Assignment).join(Task, Assignment.task_id == Task.id)
+               .join(Plan, Task.plan_id == Plan.id))
+    if scope.unit_kind:  # the only filter that needs the unit
+        counted = counted.join(Unit, Assignment.unit_id == Unit.id)
+    counted = apply_scope(counted.where(_open_overdue(today)), scope)
+    if scope.unit_id is None:
+        counted = counted.with_hint(Assignment, "INDEXED BY ix_assignments_due_date_status", "sqlite")
+    total, capped = capped_count(counted)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(_overdue_items(rows, today), page, per_page, total, capped=capped)
 
