@@ -43,6 +43,28 @@ def seed_demo():
     click.echo(summary.report())
 
 
+@demo_cli.command("generate")
+@click.option("--units", default=1700, show_default=True, help="Số đơn vị (gồm Sở, các phòng, trường, xã).")
+@click.option("--plans", default=5, show_default=True)
+@click.option("--assignments", default=150000, show_default=True, help="Số lượt giao (chủ trì + phối hợp).")
+@click.option("--seed", default=1, show_default=True, help="Cùng seed (và cùng ngày) cho cùng dữ liệu.")
+def generate_demo(units, plans, assignments, seed):
+    """Build a province-sized Sở with bulk inserts, for benchmarks (never in production)."""
+    from app.services.clock import today_local
+    from app.services.demo import generate as province
+    if not current_app.config.get("ALLOW_DEMO_SEED"):
+        raise click.ClickException("Cấu hình production không cho phép tạo dữ liệu demo.")
+    try:
+        summary = province.generate(units=units, plans=plans, assignments=assignments, seed=seed,
+                                    today=today_local(current_app.config["TIMEZONE"]),
+                                    password=current_app.config["DEMO_PASSWORD"])
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(summary.report())
+
+
 def init_app(app):
     from app.dashboard.cli import reports_cli
     from app.jobs.cli import scheduler_cli

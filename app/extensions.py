@@ -4,6 +4,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -37,3 +38,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_from_hint(compiler, table, text):
+    """SQLAlchemy drops select().with_hint(..., "sqlite"); render it after the table name, so a list
+    can say `INDEXED BY <index>` where SQLite's planner would sort the whole table (PostgreSQL and
+    other dialects never see these hints)."""
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint

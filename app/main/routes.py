@@ -32,6 +32,16 @@ def index():
                            boxes=todo.unit_todo(current_user, today=today))
 
 
+@bp.route("/units/search")
+@login_required
+def unit_search():
+    """Type-ahead for unit fields: top 20 active units matching q, without diacritics ("tran phu")."""
+    from app.services.directory.units import search_units
+
+    return jsonify([{"id": unit_id, "name": name}
+                    for unit_id, name in search_units(request.args.get("q", "")[:100], limit=20)])
+
+
 @bp.route("/healthz")
 def healthz():
     status = health.check(db, current_app.extensions["migrate"].directory)

@@ -2,6 +2,7 @@
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.models import events  # noqa: F401  (derived columns kept on flush)
 from app.models.assignments import (
     Assignment,
     AssignmentUpdate,

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -50,7 +51,13 @@ EXTENSION_REFUSED = "refused"
 
 class Assignment(TimestampMixin, db.Model):
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "unit_id"),
+        # the filters and sorts the lists offer (overdue = due_date < today and an open status)
+        Index("ix_assignments_due_date_status", "due_date", "status"),
+        Index("ix_assignments_unit_id_status", "unit_id", "status"),
+        Index("ix_assignments_task_id_status", "task_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
@@ -67,6 +74,8 @@ class Assignment(TimestampMixin, db.Model):
     focal_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # time of the latest journal entry, kept by app/models/events.py in the flush that adds one
+    last_update_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -95,6 +104,7 @@ class AssignmentUpdate(TimestampMixin, db.Model):
     """One journal entry: what a unit reported at a point in time."""
 
     __tablename__ = "assignment_updates"
+    __table_args__ = (Index("ix_assignment_updates_assignment_id_created_at", "assignment_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(

@@ -1,7 +1,7 @@
 """Units of the Sở (a tree), their aliases, and the rule-based unit groups."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -29,6 +29,7 @@ UNIT_KINDS = {
 
 class Unit(TimestampMixin, db.Model):
     __tablename__ = "units"
+    __table_args__ = (Index("ix_units_kind_name", "kind", "name"),)  # lists order units by kind, name
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)

@@ -37,6 +37,20 @@ def search_condition(column, query: str | None):
     return [column.contains(word, autoescape=True) for word in words]
 
 
+def search_units(q: str | None, *, limit: int = 20) -> list[tuple[int, str]]:
+    """(id, name) of the active units whose folded name, short name, code or an alias holds every
+    word of q: the type-ahead of the filter bars. One indexed-size query, at most `limit` rows."""
+    folded = fold(q or "")
+    if not folded:
+        return []
+    alias_match = select(UnitAlias.unit_id).where(UnitAlias.folded.contains(folded, autoescape=True))
+    stmt = (select(Unit.id, Unit.name)
+            .where(Unit.is_active.is_(True),
+                   or_(Unit.id.in_(alias_match), and_(*search_condition(Unit.search_text, q))))
+            .order_by(Unit.kind, Unit.name, Unit.id).limit(limit))
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
 def units_query(q: str | None = None, kind: str | None = None, status: str | None = None):
     """The filtered unit list, ordered by folded name (diacritics-insensitive)."""
     stmt = select(Unit).options(joinedload(Unit.parent), selectinload(Unit.aliases))

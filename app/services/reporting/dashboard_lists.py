@@ -16,7 +16,6 @@ from app.models.assignments import (
     EXTENSION_PENDING,
     ROLE_LEAD,
     Assignment,
-    AssignmentUpdate,
     ExtensionRequest,
 )
 from app.models.checkins import CheckIn
@@ -48,6 +47,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    capped: bool = False  # total is COUNT_CAP and there are more ("hơn 10.000")
 
     @property
     def pages(self) -> int:
@@ -110,16 +110,32 @@ def bucket_checkins(scope: Scope, bucket: str, *, today: date, timezone: str, pa
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def _last_update():
-    return (select(AssignmentUpdate.assignment_id, func.max(AssignmentUpdate.created_at).label("last_update"))
-            .group_by(AssignmentUpdate.assignment_id).subquery("last_updates"))
+# A pager never counts past this: "hơn 10.000" is all a person needs, and the count stays cheap.
+COUNT_CAP = 10_000
 
 
-def _pending_extension():
-    return (select(ExtensionRequest.assignment_id,
-                   func.max(ExtensionRequest.requested_due_date).label("requested_due_date"))
-            .where(ExtensionRequest.status == EXTENSION_PENDING)
-            .group_by(ExtensionRequest.assignment_id).subquery("pending_extensions"))
+def capped_count(stmt, cap: int | None = None) -> tuple[int, bool]:
+    """Rows of a statement, counting at most cap + 1 of them: (count, True) when there are more than cap."""
+    cap = COUNT_CAP if cap is None else cap
+    total = db.session.scalar(select(func.count()).select_from(stmt.limit(cap + 1).subquery())) or 0
+    return (cap, True) if total > cap else (total, False)
+
+
+def _open_overdue(today: date):
+    # due_date < today first: the (due_date, status) index serves it
+    return and_(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES))
+
+
+def _pending_extensions(assignment_ids) -> dict[int, date]:
+    """The pending extension request (latest date asked) of each listed assignment: one query per page."""
+    ids, pending = sorted(set(assignment_ids)), {}
+    for start in range(0, len(ids), 5000):  # exports list up to 20.000 rows: keep IN lists bounded
+        pending.update(db.session.execute(
+            select(ExtensionRequest.assignment_id, func.max(ExtensionRequest.requested_due_date))
+            .where(ExtensionRequest.assignment_id.in_(ids[start:start + 5000]),
+                   ExtensionRequest.status == EXTENSION_PENDING)
+            .group_by(ExtensionRequest.assignment_id)).all())
+    return pending
 
 
 @dataclass
@@ -132,16 +148,14 @@ class OverdueItem:
 
 
 def _overdue_statement(scope: Scope, today: date, sort: str, descending: bool):
-    last, pending = _last_update(), _pending_extension()
-    stmt = apply_scope(
-        joined(Assignment, Task, Plan, Unit, last.c.last_update, pending.c.requested_due_date)
-        .outerjoin(last, last.c.assignment_id == Assignment.id)
-        .outerjoin(pending, pending.c.assignment_id == Assignment.id)
-        .where(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES)),
-        scope,
-    )
+    """The page's rows only: the latest update is a column of the row (Assignment.last_update_at)."""
+    stmt = apply_scope(joined(Assignment, Task, Plan, Unit).where(_open_overdue(today)), scope)
+    if sort in ("days", "", None) and scope.unit_id is None:
+        # SQLite's planner starts from plans and tasks, then sorts all 30.000 overdue rows; read in
+        # due-date order from the index, it stops after a page (78 ms -> 1 ms). PostgreSQL ignores it.
+        stmt = stmt.with_hint(Assignment, "INDEXED BY ix_assignments_due_date_status", "sqlite")
     key = {"days": Assignment.due_date, "unit": Unit.name, "plan": Plan.number, "task": Task.position,
-           "update": last.c.last_update}.get(sort, Assignment.due_date)
+           "update": Assignment.last_update_at}.get(sort, Assignment.due_date)
     # "days" ascending by due date = most overdue first; flip so the arrow means "more days".
     if sort in ("days", "", None):
         descending = not descending
@@ -165,27 +179,36 @@ def _lead_units(task_ids) -> dict[int, list[str]]:
 
 
 def _overdue_items(rows, today: date) -> list[OverdueItem]:
-    rows = list(rows)
-    leads = _lead_units([row[0].task_id for row in rows])
-    return [OverdueItem(a, (today - a.due_date).days, last, requested, leads.get(a.task_id, []))
-            for a, _task, _plan, _unit, last, requested in rows]
+    assignments = [row[0] for row in rows]
+    leads = _lead_units([a.task_id for a in assignments])
+    pending = _pending_extensions([a.id for a in assignments])
+    return [OverdueItem(a, (today - a.due_date).days, a.last_update_at, pending.get(a.id), leads.get(a.task_id, []))
+            for a in assignments]
 
 
 def overdue_page(scope: Scope, *, today: date, sort: str = "days", descending: bool = True,
                  page: int = 1, per_page: int = 25) -> Page:
-    """Every open assignment past its deadline in force, with lead units, last update, extension."""
+    """Every open assignment past its deadline in force, with lead units, last update, extension.
+
+    Four statements whatever the size of the Sở: a capped count, the page, its lead units, its
+    pending extensions."""
     stmt = _overdue_statement(scope, today, sort, descending)
-    total = db.session.scalar(select(func.count()).select_from(
-        apply_scope(joined(Assignment.id).where(Assignment.due_date < today,
-                                                Assignment.status.not_in(CLOSED_STATUSES)), scope).subquery()))
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique()
-    return Page(_overdue_items(rows, today), page, per_page, total or 0)
+    counted = (select(Assignment.id).select_from(Assignment).join(Task, Assignment.task_id == Task.id)
+               .join(Plan, Task.plan_id == Plan.id))
+    if scope.unit_kind:  # the only filter that needs the unit
+        counted = counted.join(Unit, Assignment.unit_id == Unit.id)
+    counted = apply_scope(counted.where(_open_overdue(today)), scope)
+    if scope.unit_id is None:
+        counted = counted.with_hint(Assignment, "INDEXED BY ix_assignments_due_date_status", "sqlite")
+    total, capped = capped_count(counted)
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(_overdue_items(rows, today), page, per_page, total, capped=capped)
 
 
 def overdue_all(scope: Scope, *, today: date, sort: str = "days", descending: bool = True,
                 limit: int = 20000) -> list[OverdueItem]:
     """The whole overdue list (exports), capped so a runaway export cannot exhaust memory."""
-    rows = db.session.execute(_overdue_statement(scope, today, sort, descending).limit(limit)).unique()
+    rows = db.session.execute(_overdue_statement(scope, today, sort, descending).limit(limit)).unique().all()
     return _overdue_items(rows, today)
 
 
