@@ -9,13 +9,22 @@ from functools import wraps
 
 from flask import abort, request
 from flask_login import AnonymousUserMixin, current_user
+from sqlalchemy import false, or_, select, true
+from sqlalchemy.orm import aliased
 
+from app.models.assignments import ROLE_COOPERATING, ROLE_LEAD, Assignment
+from app.models.plans import Plan, Task
 from app.roles import (  # noqa: F401 - the permission names are used from here by views
     DECIDE_EXTENSIONS,
     IMPORT_PLANS,
     MANAGE_DIRECTORY,
     MANAGE_PLANS,
+    ROLE_ADMIN,
+    ROLE_DIRECTOR,
+    ROLE_OFFICE,
     ROLE_PERMISSIONS,
+    ROLE_UNIT_HEAD,
+    ROLE_UNIT_STAFF,
     SIGN_OFF_ANY,
     SUBMIT_OWN_UNIT,
     UPDATE_OWN_UNIT,
@@ -77,8 +86,6 @@ def can_manage_plan(user) -> bool:
 
 
 def _lead_unit_ids(task) -> set[int]:
-    from app.models.assignments import ROLE_LEAD
-
     return {a.unit_id for a in task.assignments if a.role == ROLE_LEAD}
 
 
@@ -88,11 +95,36 @@ def _is_unit_user(user) -> bool:
     )
 
 
+# Who may see what: each check in Python (one object) and as a SQL where-clause (lists), side by side.
+
+
 def can_view_task(user, task) -> bool:
     """The office and directors see every task; a unit sees the tasks it has a part in."""
     if user.has_permission(VIEW_ALL):
         return True
     return _is_unit_user(user) and any(a.unit_id == user.unit_id for a in task.assignments)
+
+
+def visible_tasks_clause(user):
+    """SQL form of can_view_task: a where-clause over Task."""
+    if user.has_permission(VIEW_ALL):
+        return true()
+    if not _is_unit_user(user):
+        return false()
+    part = aliased(Assignment)
+    return Task.id.in_(select(part.task_id).where(part.unit_id == user.unit_id))
+
+
+def can_view_plan(user, plan) -> bool:
+    """A plan is readable by whoever may read one of its tasks (the office and directors: all)."""
+    return user.has_permission(VIEW_ALL) or any(can_view_task(user, task) for task in plan.tasks)
+
+
+def visible_plans_clause(user):
+    """SQL form of can_view_plan: a where-clause over Plan."""
+    if user.has_permission(VIEW_ALL):
+        return true()
+    return Plan.id.in_(select(Task.plan_id).where(visible_tasks_clause(user)))
 
 
 def can_view_assignment(user, assignment) -> bool:
@@ -103,6 +135,17 @@ def can_view_assignment(user, assignment) -> bool:
     if not _is_unit_user(user):
         return False
     return assignment.unit_id == user.unit_id or user.unit_id in _lead_unit_ids(assignment.task)
+
+
+def visible_assignments_clause(user):
+    """SQL form of can_view_assignment: a where-clause over Assignment."""
+    if user.has_permission(VIEW_ALL):
+        return true()
+    if not _is_unit_user(user):
+        return false()
+    lead = aliased(Assignment)
+    led_tasks = select(lead.task_id).where(lead.unit_id == user.unit_id, lead.role == ROLE_LEAD)
+    return or_(Assignment.unit_id == user.unit_id, Assignment.task_id.in_(led_tasks))
 
 
 def can_view_evidence(user, assignment) -> bool:
@@ -131,8 +174,6 @@ def can_submit(user, assignment) -> bool:
 def can_sign_off(user, assignment) -> bool:
     """A cooperating unit's work: the lead unit's head, the office or a director.
     A lead unit's work: the office or a director."""
-    from app.models.assignments import ROLE_COOPERATING
-
     if user.has_permission(SIGN_OFF_ANY):
         return True
     if assignment.role != ROLE_COOPERATING or assignment.unit_id == user.unit_id:

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models.assignments import Assignment, AssignmentUpdate
 from app.models.plans import Plan, Task
 from app.parsing.text import fold
-from app.permissions import VIEW_ALL, can_view_assignment, can_view_task
+from app.permissions import can_view_assignment, can_view_task, visible_plans_clause, visible_tasks_clause
 from app.services.accounts import auth as auth_service
 from app.services.accounts import tokens
 from app.services.clock import today_local
@@ -90,16 +90,9 @@ def create_token():
     return jsonify(id=token.id, name=token.name, token=secret, prefix=token.prefix), 201
 
 
-def _own_unit_tasks(user):
-    """Task ids a unit user may read: those their unit has a part in (the screens' rule)."""
-    return select(Assignment.task_id).where(Assignment.unit_id == (user.unit_id or -1))
-
-
 @bp.get("/plans")
 def list_plans():
-    stmt = select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())
-    if not g.api_user.has_permission(VIEW_ALL):
-        stmt = stmt.where(Plan.id.in_(select(Task.plan_id).where(Task.id.in_(_own_unit_tasks(g.api_user)))))
+    stmt = select(Plan).where(visible_plans_clause(g.api_user)).order_by(Plan.created_at.desc(), Plan.id.desc())
     if request.args.get("status"):
         stmt = stmt.where(Plan.status == request.args["status"])
     if request.args.get("school_year"):
@@ -109,9 +102,7 @@ def list_plans():
 
 @bp.get("/tasks")
 def list_tasks():
-    stmt = select(Task).order_by(Task.plan_id, Task.position)
-    if not g.api_user.has_permission(VIEW_ALL):
-        stmt = stmt.where(Task.id.in_(_own_unit_tasks(g.api_user)))
+    stmt = select(Task).where(visible_tasks_clause(g.api_user)).order_by(Task.plan_id, Task.position)
     if (plan_id := _int_arg("plan")) is not None:
         stmt = stmt.where(Task.plan_id == plan_id)
     if request.args.get("group"):

@@ -1,6 +1,8 @@
 """Plain-dict views of the models for the JSON API (ISO dates, no HTML)."""
 from datetime import date
 
+from app.models.assignments import ROLE_LEAD
+
 
 def _iso(value):
     return value.isoformat() if value is not None else None
@@ -36,7 +38,7 @@ def task_dict(task, *, with_assignments: bool = False, today: date | None = None
             {"id": a.id, "unit": unit_ref(a.unit), "role": a.role, "status": a.status,
              "progress": a.progress, "due_date": _iso(a.due_date),
              "overdue": a.is_overdue(today) if today else None}
-            for a in sorted(task.assignments, key=lambda a: (a.role != "lead", a.unit.name))
+            for a in sorted(task.assignments, key=lambda a: (a.role != ROLE_LEAD, a.unit.name))
         ]
     return data
 

@@ -12,10 +12,9 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Đăng nhập")
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Mật khẩu hiện tại", validators=[DataRequired(REQUIRED.format("mật khẩu hiện tại"))]
-    )
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice, with the house's length rule."""
+
     new_password = PasswordField(
         "Mật khẩu mới",
         validators=[DataRequired(REQUIRED.format("mật khẩu mới")),
@@ -24,6 +23,12 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(
         "Nhập lại mật khẩu mới",
         validators=[EqualTo("new_password", message="Hai mật khẩu không khớp.")],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Mật khẩu hiện tại", validators=[DataRequired(REQUIRED.format("mật khẩu hiện tại"))]
     )
     submit = SubmitField("Đổi mật khẩu")
 
@@ -35,16 +40,7 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField("Gửi liên kết đặt lại mật khẩu")
 
 
-class ResetPasswordForm(FlaskForm):
-    new_password = PasswordField(
-        "Mật khẩu mới",
-        validators=[DataRequired(REQUIRED.format("mật khẩu mới")),
-                    Length(min=8, message="Mật khẩu phải có ít nhất 8 ký tự.")],
-    )
-    confirm = PasswordField(
-        "Nhập lại mật khẩu mới",
-        validators=[EqualTo("new_password", message="Hai mật khẩu không khớp.")],
-    )
+class ResetPasswordForm(NewPasswordForm):
     submit = SubmitField("Đặt mật khẩu mới")
 
 

@@ -29,6 +29,10 @@ def _today() -> date:
     return today_local(current_app.config["TIMEZONE"])
 
 
+def _docx(data: bytes, filename: str):
+    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename)
+
+
 def _tz() -> str:
     return current_app.config["TIMEZONE"]
 
@@ -185,8 +189,7 @@ def overdue_docx():
     label = "Lĩnh vực được phân công theo dõi" if keep.get("area") else "Toàn Sở"
     data = build(documents.overdue_report(scope, today=_today(), scope_label=label,
                                           letterhead_overrides=_letterhead_overrides()))
-    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-                     download_name=f"danh-sach-qua-han-{_today():%Y%m%d}.docx")
+    return _docx(data, f"danh-sach-qua-han-{_today():%Y%m%d}.docx")
 
 
 @bp.route("/plans/<int:plan_id>/evaluation.docx")
@@ -197,8 +200,7 @@ def evaluation_docx(plan_id):
     plan = db.get_or_404(Plan, plan_id)
     data = build(documents.evaluation(plan, today=_today(), timezone=_tz(),
                                       letterhead_overrides=_letterhead_overrides()))
-    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-                     download_name=f"danh-gia-ke-hoach-{plan.id}-{_today():%Y%m%d}.docx")
+    return _docx(data, f"danh-gia-ke-hoach-{plan.id}-{_today():%Y%m%d}.docx")
 
 
 @bp.route("/plans/<int:plan_id>/report.docx")
@@ -211,8 +213,7 @@ def report_docx(plan_id):
     data = build(documents.report(plan, kind=kind, today=_today(), timezone=_tz(),
                                   letterhead_overrides=_letterhead_overrides()))
     name = "tong-ket" if kind == "tong_ket" else "so-ket"
-    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-                     download_name=f"bao-cao-{name}-ke-hoach-{plan.id}-{_today():%Y%m%d}.docx")
+    return _docx(data, f"bao-cao-{name}-ke-hoach-{plan.id}-{_today():%Y%m%d}.docx")
 
 
 def _items_url(**params) -> str:

@@ -285,18 +285,10 @@ def _parse_units(rows) -> list[UnitRow]:
             errors.append(f"Mã đơn vị {unit.code} trùng với dòng {first_row_of_code[unit.code.upper()]}.")
         else:
             first_row_of_code[unit.code.upper()] = number
-        if not unit.name:
-            errors.append("Thiếu tên đơn vị.")
-        elif len(unit.name) > 255:
-            errors.append("Tên đơn vị dài quá 255 ký tự.")
-        if len(unit.short_name) > 100:
-            errors.append("Tên viết tắt dài quá 100 ký tự.")
-        if not kind_text:
-            errors.append("Thiếu loại đơn vị.")
-        elif unit.kind is None:
-            errors.append(f"Loại đơn vị không hợp lệ: {kind_text}.")
-        if unit.email and not is_valid_email(unit.email):
-            errors.append(f"E-mail không hợp lệ: {unit.email}.")
+        _check_text(errors, unit.name, "tên đơn vị", 255)
+        _check_text(errors, unit.short_name, "tên viết tắt", 100, required=False)
+        _check_choice(errors, kind_text, unit.kind, "loại đơn vị")
+        _check_email(errors, unit.email)
         if unit.parent_code and unit.code and unit.parent_code.upper() == unit.code.upper():
             errors.append("Đơn vị không thể là cấp trên của chính nó.")
         for alias in unit.aliases:
@@ -309,6 +301,27 @@ def _parse_units(rows) -> list[UnitRow]:
                 alias_rows[key] = number
         result.append(unit)
     return result
+
+
+def _check_text(errors: list[str], value: str, label: str, max_length: int, *, required: bool = True) -> None:
+    if not value:
+        if required:
+            errors.append(f"Thiếu {label}.")
+    elif len(value) > max_length:
+        errors.append(f"{label[:1].upper()}{label[1:]} dài quá {max_length} ký tự.")
+
+
+def _check_choice(errors: list[str], text: str, value, label: str) -> None:
+    """A list value (unit kind, role): given, and one the system knows."""
+    if not text:
+        errors.append(f"Thiếu {label}.")
+    elif value is None:
+        errors.append(f"{label[:1].upper()}{label[1:]} không hợp lệ: {text}.")
+
+
+def _check_email(errors: list[str], email: str) -> None:
+    if email and not is_valid_email(email):
+        errors.append(f"E-mail không hợp lệ: {email}.")
 
 
 def _parse_users(rows) -> list[UserRow]:
@@ -329,18 +342,10 @@ def _parse_users(rows) -> list[UserRow]:
             errors.append(f"Tên đăng nhập {user.username} trùng với dòng {first_row_of[user.username]}.")
         else:
             first_row_of[user.username] = number
-        if not user.full_name:
-            errors.append("Thiếu họ và tên.")
-        elif len(user.full_name) > 255:
-            errors.append("Họ và tên dài quá 255 ký tự.")
-        if not role_text:
-            errors.append("Thiếu vai trò.")
-        elif user.role is None:
-            errors.append(f"Vai trò không hợp lệ: {role_text}.")
-        if user.email and not is_valid_email(user.email):
-            errors.append(f"E-mail không hợp lệ: {user.email}.")
-        if len(user.phone) > 30:
-            errors.append("Số điện thoại dài quá 30 ký tự.")
+        _check_text(errors, user.full_name, "họ và tên", 255)
+        _check_choice(errors, role_text, user.role, "vai trò")
+        _check_email(errors, user.email)
+        _check_text(errors, user.phone, "số điện thoại", 30, required=False)
         if user.password and len(user.password) < MIN_PASSWORD_LENGTH:
             errors.append(f"Mật khẩu ban đầu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
         result.append(user)

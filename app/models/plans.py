@@ -11,6 +11,8 @@ from app.models.base import TimestampMixin
 
 PLAN_ACTIVE = "active"
 PLAN_ARCHIVED = "archived"
+PLAN_WITHDRAWN = "withdrawn"  # thu hồi: tasks cancelled, kept for audit
+PLAN_STATUSES = {PLAN_ACTIVE: "Đang theo dõi", PLAN_ARCHIVED: "Lưu trữ", PLAN_WITHDRAWN: "Đã thu hồi"}
 
 TASK_ACTIVE = "active"
 TASK_CANCELLED = "cancelled"
@@ -49,6 +51,10 @@ class Plan(TimestampMixin, db.Model):
     @property
     def label(self) -> str:
         return f"{self.number} – {self.title}" if self.number else self.title
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUSES.get(self.status, self.status)
 
 
 class Task(TimestampMixin, db.Model):

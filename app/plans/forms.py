@@ -1,7 +1,7 @@
 """Forms of the plan import flow."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.fields import VnDateField
@@ -23,3 +23,27 @@ class ConfirmImportForm(FlaskForm):
     issuer = StringField("Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
     refresh = SubmitField("Áp dụng lựa chọn đơn vị")
     confirm = SubmitField("Xác nhận nhập kế hoạch")
+
+
+class EditPlanForm(FlaskForm):
+    """The plan's details as the office corrects them after import."""
+
+    number = StringField("Số hiệu", validators=[Optional(), Length(max=80, message="Tối đa %(max)d ký tự.")])
+    issued_on = VnDateField("Ngày ban hành", validators=[Optional()])
+    title = TextAreaField("Trích yếu / tên kế hoạch",
+                          validators=[DataRequired("Vui lòng nhập tên kế hoạch."),
+                                      Length(max=2000, message="Tối đa %(max)d ký tự.")])
+    issuer = StringField("Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
+    school_year = StringField("Năm học", validators=[
+        Optional(), Regexp(r"^\d{4}-\d{4}$", message="Năm học dạng 2025-2026.")])
+    submit = SubmitField("Lưu thông tin kế hoạch")
+
+
+class WithdrawPlanForm(FlaskForm):
+    reason = TextAreaField("Lý do thu hồi", validators=[DataRequired("Vui lòng ghi lý do thu hồi kế hoạch."),
+                                                        Length(max=2000, message="Tối đa %(max)d ký tự.")])
+    submit = SubmitField("Thu hồi kế hoạch")
+
+
+class DeletePlanForm(FlaskForm):
+    submit = SubmitField("Xoá kế hoạch nhập nhầm")

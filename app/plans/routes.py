@@ -13,12 +13,13 @@ from app.importers.errors import ImportFileError
 from app.models.assignments import Assignment
 from app.models.plans import Plan, Task
 from app.models.units import UnitGroup
-from app.permissions import IMPORT_PLANS, VIEW_ALL, permission_required
+from app.permissions import IMPORT_PLANS, MANAGE_PLANS, VIEW_ALL, can_manage_plan, permission_required
 from app.plans import bp
-from app.plans.forms import ConfirmImportForm, UploadPlanForm
+from app.plans.forms import ConfirmImportForm, DeletePlanForm, EditPlanForm, UploadPlanForm, WithdrawPlanForm
 from app.services.directory.units import active_units
 from app.services.errors import DomainError
-from app.services.plans import plan_import, uploads
+from app.services.plans import plan_admin, plan_import, uploads
+from app.views import flash_form_errors, run
 
 
 @bp.route("/")
@@ -46,7 +47,7 @@ def export():
     counts = dict(db.session.execute(select(Task.plan_id, func.count(Task.id)).group_by(Task.plan_id)).all())
     plans = db.session.scalars(select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())).all()
     rows = [(p.number, p.title, p.school_year, p.issued_on, p.issuer, counts.get(p.id, 0),
-             "Lưu trữ" if p.status == "archived" else "Đang theo dõi", p.created_at) for p in plans]
+             p.status_label, p.created_at) for p in plans]
     data = table_to_xlsx("Kế hoạch", ["Số hiệu", "Tên kế hoạch", "Năm học", "Ngày ban hành", "Cơ quan ban hành",
                                       "Số nhiệm vụ", "Trạng thái", "Ngày nhập"], rows)
     return send_file(BytesIO(data), download_name="ke-hoach.xlsx", as_attachment=True,
@@ -146,4 +147,56 @@ def detail(plan_id):
         select(Task).where(Task.plan_id == plan.id).order_by(Task.position)
         .options(selectinload(Task.assignments).joinedload(Assignment.unit))
     ).all()
-    return render_template("plans/detail.html", plan=plan, tasks=tasks)
+    manage = can_manage_plan(current_user)
+    return render_template("plans/detail.html", plan=plan, tasks=tasks, can_manage=manage,
+                           withdraw_form=WithdrawPlanForm(formdata=None) if manage else None,
+                           delete_form=DeletePlanForm(formdata=None)
+                           if manage and not plan_admin.has_reports(plan) else None)
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@permission_required(MANAGE_PLANS)
+def edit(plan_id):
+    plan = db.get_or_404(Plan, plan_id)
+    form = EditPlanForm(obj=plan)
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in plan_admin.PLAN_FIELDS}
+        if run(lambda: plan_admin.edit_plan(current_user, plan, **fields), "Đã lưu thông tin kế hoạch."):
+            return redirect(url_for("plans.detail", plan_id=plan.id))
+    elif request.method == "POST":
+        flash_form_errors(form)
+    return render_template("plans/edit.html", plan=plan, form=form)
+
+
+@bp.route("/<int:plan_id>/withdraw", methods=["POST"])
+@permission_required(MANAGE_PLANS)
+def withdraw(plan_id):
+    plan = db.get_or_404(Plan, plan_id)
+    form = WithdrawPlanForm()
+    if form.validate_on_submit():
+        run(lambda: plan_admin.withdraw_plan(current_user, plan, reason=form.reason.data),
+            lambda told: f"Đã thu hồi kế hoạch và thông báo cho {told} đơn vị.")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("plans.detail", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/delete", methods=["POST"])
+@permission_required(MANAGE_PLANS)
+def delete(plan_id):
+    plan = db.get_or_404(Plan, plan_id)
+    if DeletePlanForm().validate_on_submit() and run(lambda: plan_admin.delete_plan(current_user, plan),
+                                                    "Đã xoá kế hoạch nhập nhầm."):
+        return redirect(url_for("plans.index"))
+    return redirect(url_for("plans.detail", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/activity")
+@permission_required(VIEW_ALL)
+def activity(plan_id):
+    """Who imported, assigned, changed deadlines, withdrew: the plan's audit trail, newest first."""
+    plan = db.get_or_404(Plan, plan_id)
+    pagination = db.paginate(plan_admin.activity_query(plan), page=request.args.get("page", 1, type=int),
+                             per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("plans/activity.html", plan=plan, pagination=pagination,
+                           label=plan_admin.activity_label)

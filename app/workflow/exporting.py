@@ -1,7 +1,7 @@
 """The filtered "Việc của đơn vị" list as Excel rows, written by the shared table exporter."""
 from app.exporters.xlsx_table import table_to_xlsx
 from app.formatting import format_target, local_date, vn_number
-from app.services.work import workflow
+from app.services.work import rules, workflow
 
 HEADERS = ["STT", "Kế hoạch", "Nhóm nhiệm vụ", "Nội dung công việc", "Đơn vị", "Vai trò", "Trạng thái",
            "Tiến độ (%)", "Thời hạn", "Thời hạn ban đầu", "Quá hạn", "Đánh giá thời hạn",
@@ -21,11 +21,11 @@ def _targets_text(assignment) -> str:
 def export_assignments(assignments, *, today, timezone: str) -> bytes:
     rows = []
     for a in assignments:
-        state = workflow.timeliness(a, today=today, timezone=timezone)
+        state = rules.assignment_bucket(a, today=today, timezone=timezone)
         rows.append([
             a.task.ref, a.task.plan.number or a.task.plan.title, a.task.group_name, a.task.content,
             a.unit.name, a.role_label, a.status_label, a.progress, a.due_date, a.original_due_date,
-            a.is_overdue(today), workflow.TIMELINESS_LABELS.get(state, "Không có thời hạn"),
+            a.is_overdue(today), rules.BUCKET_LABELS[state],
             _targets_text(a), local_date(a.completed_at, timezone),
         ])
     return table_to_xlsx("Việc của đơn vị", HEADERS, rows, widths=WIDTHS)

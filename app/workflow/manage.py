@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.assignments import Assignment
-from app.models.plans import Plan, Task
+from app.models.plans import PLAN_ARCHIVED, Plan, Task
 from app.models.units import Unit, UnitGroup
 from app.permissions import MANAGE_PLANS, permission_required
 from app.services.directory.units import active_units
@@ -182,6 +182,6 @@ def manage_archive():
 
             flash(f"Đã lưu trữ {count[0]} kế hoạch của năm học {form.school_year.data}.", "success")
             return redirect(url_for("workflow.manage_archive"))
-    archived = db.session.scalars(select(Plan).where(Plan.status == "archived")
+    archived = db.session.scalars(select(Plan).where(Plan.status == PLAN_ARCHIVED)
                                   .order_by(Plan.archived_at.desc()).limit(100)).all()
     return render_template("workflow/archive.html", form=form, years=years, archived=archived)

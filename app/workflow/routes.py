@@ -35,7 +35,7 @@ from app.permissions import (
 )
 from app.services.directory.units import active_units
 from app.services.errors import ConflictError, DomainError, PermissionDenied
-from app.services.work import assignment_admin, checkin_reports, comments, evidence, workflow
+from app.services.work import assignment_admin, checkin_reports, comments, evidence, rules, workflow
 from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
 from app.views import flash_form_errors, run
@@ -137,8 +137,8 @@ def task(task_id):
         comments=comments.comments_for(task, visible_assignment_ids=visible_ids),
         comment_form=CommentForm(), can_comment=can_comment(current_user, task),
         can_manage=can_manage_plan(current_user), state=workflow.task_state(task),
-        progress=workflow.task_progress(task), labels=workflow.TIMELINESS_LABELS,
-        timeliness=workflow.timeliness, kind_labels=workflow.KIND_LABELS, target_rows=workflow.target_rows,
+        progress=workflow.task_progress(task), labels=rules.BUCKET_LABELS,
+        timeliness=rules.assignment_bucket, kind_labels=workflow.KIND_LABELS, target_rows=workflow.target_rows,
         statuses=STATUSES)
 
 
@@ -189,8 +189,8 @@ def _render_assignment(assignment, *, update_form=None, status=200):
         and not workflow.is_closed(assignment) and assignment.due_date is not None
         and extension_service.pending_for(assignment.id) is None,
         can_decide=can_decide_extension(current_user), can_manage=can_manage_plan(current_user),
-        timeliness=workflow.timeliness(assignment, today=day, timezone=current_app.config["TIMEZONE"]),
-        labels=workflow.TIMELINESS_LABELS, kind_labels=workflow.KIND_LABELS,
+        timeliness=rules.assignment_bucket(assignment, today=day, timezone=current_app.config["TIMEZONE"]),
+        labels=rules.BUCKET_LABELS, late_buckets=rules.LATE_BUCKETS, kind_labels=workflow.KIND_LABELS,
         extension_labels=extension_service.EXTENSION_STATUSES, accepted=evidence.ACCEPTED_TEXT,
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)), status
 

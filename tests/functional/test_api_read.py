@@ -131,6 +131,15 @@ def test_director_sees_all_and_filters(client, two_units):
     assert [t["id"] for t in found["items"]] == [task.id]
 
 
+def test_admin_with_a_unit_reads_no_unit_work(client, two_units):
+    mine, _, plan, task, own, other = two_units
+    headers = bearer(UserFactory(role="admin", unit=mine))
+    for url in ("/api/v1/assignments", "/api/v1/tasks", "/api/v1/plans"):
+        assert client.get(url, headers=headers).get_json()["total"] == 0, url
+    assert client.get(f"/api/v1/tasks/{task.id}", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/assignments/{own.id}", headers=headers).status_code == 403
+
+
 def test_pagination_and_errors(client, db):
     headers = bearer(UserFactory(role="office"))
     for n in range(3):

@@ -7,6 +7,7 @@ from app.extensions import db as _db
 from app.models import CheckIn, ExtensionRequest
 from app.services.reporting import dashboard as stats
 from app.services.reporting import dashboard_lists as lists
+from app.services.work import rules
 from tests.factories import AssignmentFactory, PlanFactory, SchoolFactory, TaskFactory, UnitFactory
 
 TODAY = date(2025, 11, 20)
@@ -132,6 +133,8 @@ def test_checkins_behind_the_overdue_number(dataset):
 def test_targets_lists(dataset):
     met = lists.bucket_assignments(stats.Scope(), stats.TARGETS_MET, today=TODAY, timezone=TZ)
     assert [a.id for a in met.items] == [dataset["rows"]["target_met"].id]
+    missed = lists.bucket_assignments(stats.Scope(), stats.TARGETS_NOT_MET, today=TODAY, timezone=TZ)
+    assert [a.id for a in missed.items] == [dataset["rows"]["target_missed"].id]
 
 
 @pytest.mark.parametrize("target,value,met", [
@@ -139,7 +142,7 @@ def test_targets_lists(dataset):
     ({"op": "<=", "value": 2}, 2, True), ({"op": "between", "value": 3, "max": 5}, 6, False),
 ])
 def test_target_met(target, value, met):
-    assert stats.target_met(target, value) is met
+    assert rules.target_met(target, value) is met
 
 
 def test_completions_over_time(dataset):

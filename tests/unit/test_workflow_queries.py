@@ -10,7 +10,7 @@ from app.services.work.assignments import (
     awaiting_sign_off,
     led_cooperation,
 )
-from tests.factories import AssignmentFactory, TaskFactory
+from tests.factories import AssignmentFactory, TaskFactory, UserFactory
 from tests.workflow_helpers import DUE, build_world
 
 TODAY = date(2026, 3, 15)
@@ -40,6 +40,13 @@ def test_unit_user_sees_only_own_unit_even_when_asking_for_another(world):
     assert set(_ids(staff, unit_id=world.other_unit.id)) == {world.coop.id, world.late.id, world.done.id}
     assert set(_ids(world.users["office"], unit_id=world.other_unit.id)) == {world.other.id}
     assert len(_ids(world.users["director"])) == 5
+
+
+def test_a_unit_without_a_unit_role_sees_nothing(world):
+    """An admin attached to a unit is not that unit's user: the list agrees with can_view_assignment."""
+    admin = UserFactory(role="admin", unit=world.coop_unit)
+    assert _ids(admin) == [] and _ids(admin, unit_id=world.coop_unit.id) == []
+    assert led_cooperation(UserFactory(role="admin", unit=world.lead_unit), today=TODAY) == []
 
 
 def test_default_sort_puts_overdue_first_and_closed_last(world):

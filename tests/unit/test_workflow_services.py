@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import AssignmentUpdate, AuditLog, Notification
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import deadline_extensions as extensions
-from app.services.work import workflow
+from app.services.work import rules, workflow
 from tests.workflow_helpers import DUE, build_world
 
 
@@ -46,13 +46,13 @@ def test_update_records_journal_actuals_and_audit(world):
 @pytest.mark.parametrize("text,value", [("96,2", 96.2), ("1.700", 1700), ("98.5", 98.5), ("100", 100),
                                         ("", None), (" 45,75 % ", 45.75)])
 def test_parse_vn_number(text, value):
-    assert workflow.parse_vn_number(text) == value
+    assert rules.parse_vn_number(text) == value
 
 
 @pytest.mark.parametrize("text", ["abc", "9,8,7", "1/2"])
 def test_parse_vn_number_refuses_garbage(text):
     with pytest.raises(DomainError):
-        workflow.parse_vn_number(text)
+        rules.parse_vn_number(text)
 
 
 @pytest.mark.parametrize("target,value,met", [
@@ -60,7 +60,7 @@ def test_parse_vn_number_refuses_garbage(text):
     ({"op": "<", "value": 2}, 2, False), ({"op": "between", "value": 3, "max": 5}, 4, True),
     ({"op": "between", "value": 3, "max": 5}, 6, False), ({"op": ">=", "value": 10}, None, None)])
 def test_target_met(target, value, met):
-    assert workflow.target_met(target, value) is met
+    assert rules.target_met(target, value) is met
 
 
 def test_pause_and_not_done_need_a_reason(world):
@@ -138,7 +138,9 @@ def test_cooperating_sign_off_by_lead_head_and_completion(world):
     workflow.sign_off(world.users["lead_head"], a, expected_version=a.version, note="Đạt")
     db.session.commit()
     assert a.status == "done" and a.progress == 100 and a.completed_at is not None
-    assert workflow.timeliness(a, today=date(2026, 5, 1)) in {"done_on_time", "done_late"}
+    # completed as of the submission, made after the 31/03/2026 deadline: late
+    assert a.completed_at.date() > DUE
+    assert rules.assignment_bucket(a, today=date(2026, 5, 1)) == rules.DONE_LATE
     note = db.session.scalar(select(Notification).where(Notification.kind == "signed_off"))
     assert note.user_id == world.users["coop_head"].id and note.link == f"/assignments/{a.id}"
     # the task is not complete until the lead is
@@ -170,17 +172,17 @@ def test_return_needs_a_reason_and_reopens(world):
     assert note.body == "Thiếu minh chứng"
 
 
-def test_timeliness_counts_the_due_day_as_on_time(world):
+def test_bucket_counts_the_due_day_as_on_time(world):
     a = world.coop
     a.status = "done"
     # 23:30 in Hà Nội on the due day is 16:30 UTC: still on time
     a.completed_at = datetime(DUE.year, DUE.month, DUE.day, 16, 30, tzinfo=UTC)
-    assert workflow.timeliness(a, today=date(2026, 4, 5)) == "done_on_time"
+    assert rules.assignment_bucket(a, today=date(2026, 4, 5)) == rules.DONE_ON_TIME
     a.completed_at = datetime(DUE.year, DUE.month, DUE.day, 17, 30, tzinfo=UTC)  # 00:30 next day locally
-    assert workflow.timeliness(a, today=date(2026, 4, 5)) == "done_late"
+    assert rules.assignment_bucket(a, today=date(2026, 4, 5)) == rules.DONE_LATE
     a.status = "in_progress"
-    assert workflow.timeliness(a, today=DUE) == "open_on_time"
-    assert workflow.timeliness(a, today=date(2026, 4, 1)) == "open_late"
+    assert rules.assignment_bucket(a, today=DUE) == rules.OPEN_IN_TIME
+    assert rules.assignment_bucket(a, today=date(2026, 4, 1)) == rules.OPEN_OVERDUE
     assert a.is_overdue(date(2026, 4, 1)) and not a.is_overdue(DUE)
 
 
@@ -200,8 +202,8 @@ def test_extension_approved_moves_deadline_in_force_and_keeps_original(world):
     assert req.status == "approved" and req.decided_by_id == world.users["director"].id
     # late against the original, on time against the deadline in force
     a.status, a.completed_at = "done", datetime(2026, 4, 20, 3, 0, tzinfo=UTC)
-    assert workflow.timeliness(a, today=date(2026, 5, 1)) == "done_on_time"
-    assert workflow.timeliness(a, today=date(2026, 5, 1), against_original=True) == "done_late"
+    assert rules.assignment_bucket(a, today=date(2026, 5, 1)) == rules.DONE_ON_TIME
+    assert rules.assignment_bucket(a, today=date(2026, 5, 1), basis=rules.BASIS_ORIGINAL) == rules.DONE_LATE
     told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "extension_decided"))}
     assert told == {world.users["coop_head"].id, world.users["coop_staff"].id}
 

@@ -46,11 +46,14 @@ def units_query(q: str | None = None, kind: str | None = None, status: str | Non
         stmt = stmt.where(or_(Unit.id.in_(alias_match), and_(*search_condition(Unit.search_text, q))))
     if kind:
         stmt = stmt.where(Unit.kind == kind)
-    if status == STATUS_ACTIVE:
-        stmt = stmt.where(Unit.is_active.is_(True))
-    elif status == STATUS_INACTIVE:
-        stmt = stmt.where(Unit.is_active.is_(False))
-    return stmt.order_by(Unit.search_text, Unit.id)
+    return with_status(stmt, Unit.is_active, status).order_by(Unit.search_text, Unit.id)
+
+
+def with_status(stmt, flag, status: str | None):
+    """The list's "Đang hoạt động / Đã ngừng" filter over a boolean column (units and accounts)."""
+    if status in (STATUS_ACTIVE, STATUS_INACTIVE):
+        stmt = stmt.where(flag.is_(status == STATUS_ACTIVE))
+    return stmt
 
 
 def _clean(value: str | None) -> str:

@@ -127,7 +127,7 @@ def reset_password(actor, user: User, password: str) -> User:
 def users_query(q: str | None = None, role: str | None = None, unit_id: int | None = None,
                 status: str | None = None):
     """The filtered account list, ordered by folded user name."""
-    from app.services.directory.units import search_condition
+    from app.services.directory.units import search_condition, with_status
 
     stmt = select(User).options(joinedload(User.unit))
     words = search_condition(User.search_text, q)
@@ -137,11 +137,7 @@ def users_query(q: str | None = None, role: str | None = None, unit_id: int | No
         stmt = stmt.where(User.role == role)
     if unit_id:
         stmt = stmt.where(User.unit_id == unit_id)
-    if status == STATUS_ACTIVE:
-        stmt = stmt.where(User.is_active_account.is_(True))
-    elif status == STATUS_INACTIVE:
-        stmt = stmt.where(User.is_active_account.is_(False))
-    return stmt.order_by(User.search_text, User.id)
+    return with_status(stmt, User.is_active_account, status).order_by(User.search_text, User.id)
 
 
 def units_with_users() -> list[Unit]:

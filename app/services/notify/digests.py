@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.formatting import vn_date, vn_number, vn_percent
+from app.links import assignment_path, dashboard_path, task_path, work_path
 from app.models.assignments import (
     CLOSED_STATUSES,
     STATUS_PAUSED,
@@ -25,8 +26,6 @@ from app.models.units import UNIT_KINDS
 from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, User
 from app.services.holidays import is_working_day
 from app.services.notify.reminders import (
-    ASSIGNMENT_LINK,
-    HOME_LINK,
     Alert,
     assignment_recipients,
     create_notifications,
@@ -39,8 +38,6 @@ from app.services.reporting import dashboard
 KIND_OVERDUE = "overdue_digest"
 KIND_ESCALATION = "overdue_escalation"
 KIND_WEEKLY = "weekly_digest"
-DASHBOARD_LINK = "/dashboard/"
-TASK_LINK = "/tasks/{id}"
 LIST_LIMIT = 30
 # The unit cannot act on these until someone else does: left out of its own digest, not of escalation.
 WAITING_STATUSES = {STATUS_SUBMITTED, STATUS_PAUSED}
@@ -118,7 +115,7 @@ def unit_digest_alerts(items: list[OverdueItem], today: date) -> list[Alert]:
                 + _listing([i.line(today) for i in unit_items]))
         for user_id in people:
             alerts.append(Alert(user_id=user_id, key=f"overdue:u{user_id}:unit{unit_id}:{today.isoformat()}",
-                                kind=KIND_OVERDUE, title=title, body=body, link=HOME_LINK))
+                                kind=KIND_OVERDUE, title=title, body=body, link=work_path()))
     return alerts
 
 
@@ -147,8 +144,7 @@ def escalation_alerts(items: list[OverdueItem], today: date, escalation_days: in
                 f"Các đơn vị chưa hoàn thành ({vn_number(len(group))}):\n"
                 + _listing([f"- {i.assignment.unit.name} (quá {vn_number(i.days_overdue(today))} ngày, "
                             f"{STATUSES.get(i.status, i.status).lower()})" for i in group]))
-        link = ASSIGNMENT_LINK.format(id=group[0].assignment.id) if len(group) == 1 \
-            else TASK_LINK.format(id=task.id)
+        link = assignment_path(group[0].assignment.id) if len(group) == 1 else task_path(task.id)
         for user in people:
             alerts.append(Alert(user_id=user.id, key=f"escalation:u{user.id}:t{task_id}:{marker}",
                                 kind=KIND_ESCALATION, title=title, body=body, link=link,
@@ -197,7 +193,7 @@ def weekly_alerts(items: list[OverdueItem], today: date, timezone: str, director
         return []
     title, body = weekly_digest_text(items, today, timezone)
     return [Alert(user_id=u.id, key=_weekly_key(u.id, today), kind=KIND_WEEKLY,
-                  title=title, body=body, link=DASHBOARD_LINK) for u in directors]
+                  title=title, body=body, link=dashboard_path()) for u in directors]
 
 
 def overdue_followup(today: date, *, holidays, escalation_days: int = 3, weekly_weekday: int = 0,

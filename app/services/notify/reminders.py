@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
 from app.formatting import vn_date, vn_number, vn_percent
+from app.links import assignment_path
 from app.models.assignments import (
     CLOSED_STATUSES,
     STATUS_PAUSED,
@@ -33,9 +34,6 @@ from app.services.notify.notifications import (  # noqa: F401 - the scheduler's 
 
 # Nothing left for the unit to do before the deadline: no reminder (closed, on hold, or submitted).
 NO_REMINDER_STATUSES = CLOSED_STATUSES | {STATUS_PAUSED, STATUS_SUBMITTED}
-# Links stored on notifications are paths; e-mails prefix them with BASE_URL.
-ASSIGNMENT_LINK = "/assignments/{id}"
-HOME_LINK = "/work"
 KIND_REMINDER = "deadline_reminder"
 KIND_CHECKIN_REMINDER = "checkin_reminder"
 # Longest run of days off (Tết with its weekends) that can move a send day before the offset window.
@@ -156,13 +154,8 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
             f"Hạn: {vn_date(assignment.due_date)} – {days_left_text(assignment.due_date, today)}\n"
             f"Trạng thái: {assignment.status_label}, tiến độ {vn_percent(assignment.progress)}"
         )
-        for user in assignment_recipients(assignment, heads, focal):
-            alerts.append(Alert(
-                user_id=user.id,
-                key=f"reminder:u{user.id}:a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}",
-                kind=KIND_REMINDER, title=title, body=body,
-                link=ASSIGNMENT_LINK.format(id=assignment.id), assignment_id=assignment.id,
-            ))
+        alerts += _alerts(assignment_recipients(assignment, heads, focal), assignment,
+                          f"a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}", KIND_REMINDER, title, body)
     for checkin, offset in checkins:
         assignment = checkin.assignment
         task = assignment.task
@@ -173,14 +166,17 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
             f"Kỳ báo cáo: {checkin.period_key} ({vn_date(checkin.period_start)} – {vn_date(checkin.due_date)})\n"
             f"Hạn báo cáo: {vn_date(checkin.due_date)} – {days_left_text(checkin.due_date, today)}"
         )
-        for user in assignment_recipients(assignment, heads, focal):
-            alerts.append(Alert(
-                user_id=user.id,
-                key=f"reminder:u{user.id}:c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}",
-                kind=KIND_CHECKIN_REMINDER, title=title, body=body,
-                link=ASSIGNMENT_LINK.format(id=assignment.id), assignment_id=assignment.id,
-            ))
+        alerts += _alerts(assignment_recipients(assignment, heads, focal), assignment,
+                          f"c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}", KIND_CHECKIN_REMINDER, title,
+                          body)
     return alerts
+
+
+def _alerts(people, assignment, occurrence: str, kind: str, title: str, body: str) -> list[Alert]:
+    """One reminder per person; the key names the person, the assignment or check-in, the deadline
+    and the offset, so each reminder exists once."""
+    return [Alert(user_id=user.id, key=f"reminder:u{user.id}:{occurrence}", kind=kind, title=title, body=body,
+                  link=assignment_path(assignment.id), assignment_id=assignment.id) for user in people]
 
 
 def send_deadline_reminders(today: date, offsets: list[int], holidays) -> dict:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.importers.plan import ParsedPlan, parse_plan
+from app.links import work_path
 from app.models.assignments import ROLE_COOPERATING, ROLE_LEAD, Assignment
 from app.models.plans import Plan, Task
 from app.models.units import Unit
@@ -169,7 +170,7 @@ def _tell_assigned_units(actor, plan: Plan) -> None:
         notifications.notify(
             heads, event=f"plan{plan.id}", kind=notifications.KIND_ASSIGNED,
             title=f"Kế hoạch {label}: đơn vị được giao {count} nhiệm vụ", body=plan.title,
-            link=f"/work?plan={plan.id}", exclude=actor,
+            link=work_path(plan=plan.id), exclude=actor,
         )
 
 

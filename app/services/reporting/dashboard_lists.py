@@ -23,18 +23,20 @@ from app.models.checkins import CheckIn
 from app.models.plans import Plan, Task
 from app.models.units import Unit
 from app.services.reporting.dashboard import (
-    BASIS_IN_FORCE,
     TARGETS_MET,
     TARGETS_NOT_MET,
     Scope,
-    _ongoing,
     apply_scope,
-    assignment_bucket,
-    checkin_bucket,
     joined,
-    local_day,
     statistics,
     target_assignment_ids,
+)
+from app.services.work.rules import (
+    BASIS_IN_FORCE,
+    assignment_bucket_sql,
+    checkin_bucket_sql,
+    local_day_sql,
+    ongoing_sql,
 )
 
 
@@ -88,7 +90,7 @@ def bucket_assignments(scope: Scope, bucket: str, *, today: date, timezone: str,
         items = db.session.scalars(_order(_with_task_plan_unit(stmt.where(Assignment.id.in_(page_ids)))))
         return Page(list(items.unique()), page, per_page, len(ids))
     if bucket:
-        stmt = stmt.where(assignment_bucket(today, timezone, basis) == bucket)
+        stmt = stmt.where(assignment_bucket_sql(today, timezone, basis) == bucket)
     return db.paginate(_order(_with_task_plan_unit(stmt)), page=page, per_page=per_page, error_out=False)
 
 
@@ -96,11 +98,11 @@ def bucket_checkins(scope: Scope, bucket: str, *, today: date, timezone: str, pa
                     per_page: int = 25):
     """The check-ins of ongoing tasks behind one number of the 2 × 2."""
     stmt = apply_scope(joined(CheckIn).join(CheckIn, CheckIn.assignment_id == Assignment.id)
-                       .where(_ongoing()), scope)
+                       .where(ongoing_sql()), scope)
     if scope.due_on is not None:
         stmt = stmt.where(CheckIn.due_date == scope.due_on)
     if bucket:
-        stmt = stmt.where(checkin_bucket(today, timezone) == bucket)
+        stmt = stmt.where(checkin_bucket_sql(today, timezone) == bucket)
     stmt = stmt.options(contains_eager(CheckIn.assignment).contains_eager(Assignment.task)
                         .contains_eager(Task.plan),
                         contains_eager(CheckIn.assignment).contains_eager(Assignment.unit))
@@ -192,7 +194,7 @@ def completions_over_time(scope: Scope, *, today: date, timezone: str, period: s
     """Completions per week or month from completed_at: (key, label, count), oldest first."""
     index = today.year * 12 + today.month - 1 - (months - 1)
     start = date(index // 12, index % 12 + 1, 1)
-    day = local_day(Assignment.completed_at, timezone).label("day")
+    day = local_day_sql(Assignment.completed_at, timezone).label("day")
     stmt = apply_scope(joined(day, func.count(Assignment.id))
                        .where(Assignment.completed_at.is_not(None), Assignment.status == "done"), scope)
     counts: dict[str, int] = {}
@@ -230,7 +232,7 @@ def period_bounds(key: str) -> tuple[date, date]:
 def completed_between(scope: Scope, first: date, last: date, *, timezone: str, page: int = 1,
                       per_page: int = 25):
     """Assignments completed in a period (the bars of the "over time" chart)."""
-    day = local_day(Assignment.completed_at, timezone)
+    day = local_day_sql(Assignment.completed_at, timezone)
     stmt = apply_scope(joined(Assignment, Task, Plan, Unit), scope).where(
         Assignment.status == "done", and_(day >= first, day <= last))
     return db.paginate(_order(_with_task_plan_unit(stmt)), page=page, per_page=per_page, error_out=False)

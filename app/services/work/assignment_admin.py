@@ -7,7 +7,8 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.formatting import NO_DATE, vn_date
-from app.models.assignments import ASSIGNMENT_ROLES, ROLE_COOPERATING, Assignment
+from app.links import task_path
+from app.models.assignments import ASSIGNMENT_ROLES, CLOSED_STATUSES, ROLE_COOPERATING, Assignment
 from app.models.base import utcnow
 from app.models.plans import PLAN_ACTIVE, PLAN_ARCHIVED, TASK_ACTIVE, TASK_CANCELLED, Plan, Task
 from app.models.units import Unit, UnitGroup
@@ -159,7 +160,7 @@ TASK_FIELDS = ("ref", "group_name", "content", "product", "time_text", "start_da
 def _tell_task_units(actor, task: Task, title: str, event: str, body: str | None = None) -> None:
     notifications.notify(
         notifications.unit_heads(a.unit_id for a in task.assignments), event=event,
-        kind=notifications.KIND_TASK_CHANGED, title=title, body=body, link=f"/tasks/{task.id}", exclude=actor)
+        kind=notifications.KIND_TASK_CHANGED, title=title, body=body, link=task_path(task.id), exclude=actor)
 
 
 def add_task(actor, plan: Plan, *, content: str, ref=None, group_name=None, product=None, time_text=None,
@@ -199,7 +200,7 @@ def edit_task(actor, task: Task, **changes) -> Task:
         task.targets = parse_targets(task.product or "")
     if "due_date" in diff:
         for assignment in task.assignments:
-            if assignment.due_date == old_due and assignment.status not in {"done", "not_done"}:
+            if assignment.due_date == old_due and assignment.status not in CLOSED_STATUSES:
                 if assignment.original_due_date is None:
                     assignment.original_due_date = old_due
                 assignment.due_date = task.due_date

@@ -10,11 +10,14 @@ from app.models.assignments import (
     CLOSED_STATUSES,
     ROLE_COOPERATING,
     ROLE_LEAD,
+    STATUS_DONE,
     STATUS_SUBMITTED,
     Assignment,
 )
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
+from app.models.users import ROLE_UNIT_HEAD
 from app.parsing.text import fold
+from app.permissions import SIGN_OFF_ANY, VIEW_ALL, visible_assignments_clause, visible_tasks_clause
 
 
 def _open_overdue(today: date):
@@ -49,7 +52,7 @@ def unit_assignment_counts(unit_id: int | None, *, today: date) -> dict:
         func.count(Assignment.id),
         func.sum(case((Assignment.status.not_in(CLOSED_STATUSES), 1), else_=0)),
         func.sum(case((_open_overdue(today), 1), else_=0)),
-        func.sum(case((Assignment.status == "done", 1), else_=0)),
+        func.sum(case((Assignment.status == STATUS_DONE, 1), else_=0)),
     )
     total, open_, overdue, done = db.session.execute(stmt).one()
     return {"total": total or 0, "open": open_ or 0, "overdue": overdue or 0, "done": done or 0}
@@ -88,11 +91,10 @@ def _like_escape(text: str) -> str:
 
 
 def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
-    """The select() behind the list: a unit user sees only the own unit, whatever the filters say."""
-    from app.permissions import VIEW_ALL
-
+    """The select() behind the list: what the viewer may see (permissions), and for a unit user the
+    own unit's work only, whatever the filters say."""
     stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
-            .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE))
+            .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE, visible_assignments_clause(viewer)))
     if viewer.has_permission(VIEW_ALL):
         if filters.unit_id:
             stmt = stmt.where(Assignment.unit_id == filters.unit_id)
@@ -137,12 +139,8 @@ def assignments_page(viewer, filters: AssignmentFilters, *, today: date, page: i
 
 def filter_choices(viewer) -> dict:
     """Plans and task groups the viewer can filter on (of active plans only)."""
-    from app.permissions import VIEW_ALL
-
     base = (select(Task.plan_id, Task.group_name).join(Task.plan)
-            .where(Plan.status == PLAN_ACTIVE, Task.status == TASK_ACTIVE))
-    if not viewer.has_permission(VIEW_ALL):
-        base = base.join(Assignment, Assignment.task_id == Task.id).where(Assignment.unit_id == viewer.unit_id)
+            .where(Plan.status == PLAN_ACTIVE, Task.status == TASK_ACTIVE, visible_tasks_clause(viewer)))
     rows = db.session.execute(base.distinct()).all()
     plan_ids = {r[0] for r in rows}
     plans = list(db.session.scalars(select(Plan).where(Plan.id.in_(plan_ids)).order_by(Plan.id.desc())))
@@ -157,7 +155,7 @@ def led_cooperation(viewer, *, today: date, limit: int = 200) -> list[Assignment
     led = select(Assignment.task_id).where(Assignment.unit_id == viewer.unit_id, Assignment.role == ROLE_LEAD)
     stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
             .where(Assignment.task_id.in_(led), Assignment.role == ROLE_COOPERATING,
-                   Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE)
+                   Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE, visible_assignments_clause(viewer))
             .options(joinedload(Assignment.task), joinedload(Assignment.unit))
             .order_by(case((Assignment.status == STATUS_SUBMITTED, 0), else_=1),
                       case((Assignment.status.in_(CLOSED_STATUSES), 1), else_=0),
@@ -169,9 +167,6 @@ def led_cooperation(viewer, *, today: date, limit: int = 200) -> list[Assignment
 def awaiting_sign_off(viewer, *, limit: int = 200) -> list[Assignment]:
     """Submissions this viewer may sign off: lead-unit heads get their cooperating units' ones,
     the office and directors every submission."""
-    from app.models.users import ROLE_UNIT_HEAD
-    from app.permissions import SIGN_OFF_ANY
-
     stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
             .where(Assignment.status == STATUS_SUBMITTED, Task.status == TASK_ACTIVE,
                    Plan.status == PLAN_ACTIVE)

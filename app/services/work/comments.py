@@ -6,6 +6,7 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
+from app.links import assignment_path, task_path
 from app.models.assignments import ROLE_LEAD
 from app.models.comments import Comment
 from app.models.units import Unit
@@ -66,7 +67,7 @@ def add_comment(actor, task, body: str, *, assignment=None) -> Comment:
     audit.record(actor, "comment_added", comment, details={
         "task_id": task.id, "assignment_id": comment.assignment_id,
         "mentioned": [u.code for u in mentioned]})
-    link = f"/assignments/{assignment.id}" if assignment is not None else f"/tasks/{task.id}"
+    link = assignment_path(assignment.id) if assignment is not None else task_path(task.id)
     ref = f"{task.ref}. " if task.ref else ""
     summary = body if len(body) <= 300 else body[:297] + "…"
     author = getattr(actor, "full_name", "")

@@ -7,10 +7,6 @@ office or a director. Overdue and on-time/late are derived from dates, never sto
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,6 +31,7 @@ from app.services import audit
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.notify import notifications
 from app.services.work import evidence
+from app.services.work.rules import actual_at, parse_vn_number, target_met
 
 CONFLICT_MESSAGE = ("Dữ liệu đã được người khác cập nhật trong lúc bạn nhập. Nội dung của bạn chưa được "
                     "lưu: hãy xem lại thông tin mới nhất rồi nhập lại.")
@@ -55,51 +52,15 @@ KIND_LABELS = {"update": "Cập nhật", "submit": "Trình xác nhận", "signof
                "return": "Trả lại", "extension": "Gia hạn", "admin": "Văn phòng điều chỉnh",
                "focal": "Cán bộ đầu mối"}
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d+\.\d+$")
-
 
 # --- numbers and targets -------------------------------------------------------------------
 
 
-def parse_vn_number(text: str | None) -> float | None:
-    """"96,2" -> 96.2, "1.700" -> 1700, "98.5" -> 98.5; "" -> None; anything else a DomainError."""
-    raw = (text or "").strip().replace(" ", "").rstrip("%")
-    if not raw:
-        return None
-    if not _NUMBER.match(raw):
-        raise DomainError(f"Số không hợp lệ: “{text}”. Dùng dấu phẩy cho phần thập phân, ví dụ 96,2.")
-    if "," in raw or re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", raw):
-        raw = raw.replace(".", "").replace(",", ".")
-    value = float(raw)
-    return int(value) if value.is_integer() else value
-
-
-def target_met(target: dict, value) -> bool | None:
-    """Whether an actual value meets a target such as {"op": ">=", "value": 98.5}; None if unknown."""
-    if value is None:
-        return None
-    goal, op = target.get("value"), target.get("op") or ">="
-    if goal is None:
-        return None
-    if op == ">":
-        return value > goal
-    if op == "<=":
-        return value <= goal
-    if op == "<":
-        return value < goal
-    if op == "between":
-        return goal <= value <= (target.get("max") if target.get("max") is not None else goal)
-    if op == "=":
-        return value == goal
-    return value >= goal
-
-
 def target_rows(task, actuals: list | None) -> list[dict]:
-    """One row per quantitative target: the target, the unit's actual and whether it is met."""
-    actuals = list(actuals or [])
+    """One row per quantitative target: the target, the unit's actual and whether it is met (rules)."""
     rows = []
     for index, target in enumerate(task.targets or []):
-        value = actuals[index] if index < len(actuals) else None
+        value = actual_at(actuals, index)
         rows.append({"index": index, "target": target, "value": value, "met": target_met(target, value)})
     return rows
 
@@ -120,40 +81,7 @@ def _normalise_actuals(task, target_actuals) -> list:
     return out
 
 
-# --- derived dates -------------------------------------------------------------------------
-
-
-def local_day(moment: datetime | None, timezone: str = "Asia/Ho_Chi_Minh") -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(timezone)).date()
-
-
-def timeliness(assignment, *, today: date, timezone: str = "Asia/Ho_Chi_Minh",
-               against_original: bool = False) -> str | None:
-    """The 2 x 2: "done_on_time", "done_late", "open_on_time", "open_late"; None without a deadline.
-
-    A deadline is the whole local day, so work finished on the due day is on time.
-    """
-    due = assignment.original_due_date if against_original else assignment.due_date
-    if against_original and due is None:
-        due = assignment.due_date
-    if due is None or assignment.status == STATUS_NOT_DONE:
-        return None
-    if assignment.status == STATUS_DONE:
-        finished = local_day(assignment.completed_at, timezone) or today
-        return "done_on_time" if finished <= due else "done_late"
-    return "open_on_time" if today <= due else "open_late"
-
-
-TIMELINESS_LABELS = {
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "open_on_time": "Chưa hoàn thành, trong hạn",
-    "open_late": "Chưa hoàn thành, quá hạn",
-}
+# --- the task roll-up ----------------------------------------------------------------------
 
 
 def task_state(task) -> str:
@@ -166,9 +94,9 @@ def task_state(task) -> str:
     if not leads:
         return STATUS_NOT_STARTED
     statuses = {a.status for a in leads}
-    if statuses <= {STATUS_DONE, STATUS_NOT_DONE}:
+    if statuses <= CLOSED_STATUSES:
         return STATUS_DONE if STATUS_DONE in statuses else STATUS_NOT_DONE
-    if statuses <= {STATUS_SUBMITTED, STATUS_DONE, STATUS_NOT_DONE}:
+    if statuses <= CLOSED_STATUSES | {STATUS_SUBMITTED}:
         return STATUS_SUBMITTED
     if statuses & {STATUS_IN_PROGRESS, STATUS_SUBMITTED, STATUS_DONE}:
         return STATUS_IN_PROGRESS
@@ -223,13 +151,8 @@ def _label(assignment) -> str:
     return f"{ref}{text}"
 
 
-def record_update(actor, assignment: Assignment, *, expected_version, status: str, progress: int,
-                  note: str | None = None, target_actuals=None, files=(), upload_folder: str | None = None,
-                  max_bytes: int | None = None) -> AssignmentUpdate:
-    """One progress report by the unit: status, progress %, note, actuals and evidence files."""
-    if not can_update_assignment(actor, assignment):
-        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ của đơn vị này.")
-    check_version(assignment, expected_version)
+def _check_transition(actor, assignment: Assignment, status: str) -> None:
+    """Whether the assignment may move from its status to the one reported, by this actor."""
     if assignment.status == STATUS_SUBMITTED:
         raise DomainError("Báo cáo đang chờ xác nhận: chỉ cập nhật được sau khi được xác nhận hoặc trả lại.")
     if assignment.status == STATUS_DONE:
@@ -241,9 +164,16 @@ def record_update(actor, assignment: Assignment, *, expected_version, status: st
     if status == STATUS_NOT_DONE and assignment.status != STATUS_NOT_DONE and not can_submit(actor, assignment):
         # dropping a task takes it out of the overdue figures: the unit's head answers for that
         raise PermissionDenied("Chỉ thủ trưởng đơn vị được báo “Không thực hiện”.")
+
+
+def _clean_note(status: str, note: str | None) -> str | None:
     note = (note or "").strip() or None
     if status in REASON_STATUSES and not note:
         raise DomainError(f"Vui lòng ghi lý do khi chọn “{STATUSES[status]}”.")
+    return note
+
+
+def _clean_progress(status: str, progress) -> int:
     try:
         progress = int(progress)
     except (TypeError, ValueError):
@@ -252,23 +182,43 @@ def record_update(actor, assignment: Assignment, *, expected_version, status: st
         raise DomainError("Tiến độ phải là số từ 0 đến 100.")
     if status == STATUS_NOT_STARTED and progress > 0:
         raise DomainError("Đã có tiến độ thì trạng thái phải là “Đang thực hiện”.")
-    actuals = _normalise_actuals(assignment.task, target_actuals)
+    return progress
+
+
+def _checked_uploads(files, upload_folder: str | None, max_bytes: int | None) -> list:
+    """The evidence files, refused before anything changes."""
     uploads = [f if isinstance(f, evidence.Upload) else evidence.Upload(*f) for f in files or ()]
     if uploads:
         if upload_folder is None or max_bytes is None:
             raise DomainError("Chưa cấu hình nơi lưu minh chứng.")
-        for upload in uploads:  # refuse before anything changes
+        for upload in uploads:
             evidence.check(upload, max_bytes)
+    return uploads
+
+
+def record_update(actor, assignment: Assignment, *, expected_version, status: str, progress: int,
+                  note: str | None = None, target_actuals=None, files=(), upload_folder: str | None = None,
+                  max_bytes: int | None = None) -> AssignmentUpdate:
+    """One progress report by the unit: status, progress %, note, actuals and evidence files."""
+    if not can_update_assignment(actor, assignment):
+        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ của đơn vị này.")
+    check_version(assignment, expected_version)
+    _check_transition(actor, assignment, status)
+    note = _clean_note(status, note)
+    progress = _clean_progress(status, progress)
+    actuals = _normalise_actuals(assignment.task, target_actuals)
+    uploads = _checked_uploads(files, upload_folder, max_bytes)
 
     before = {"status": assignment.status, "progress": assignment.progress,
               "target_actuals": assignment.target_actuals}
+    reported = any(v is not None for v in actuals)
     assignment.status = status
     assignment.progress = progress
     assignment.status_reason = note if status in REASON_STATUSES else None
-    if any(v is not None for v in actuals) or assignment.target_actuals:
+    if reported or assignment.target_actuals:
         assignment.target_actuals = actuals
     entry = _journal(actor, assignment, "update", note=note, status=status, progress=progress,
-                     actuals=actuals if any(v is not None for v in actuals) else None)
+                     actuals=actuals if reported else None)
     flush_or_conflict()
     files_saved = []
     if uploads:
