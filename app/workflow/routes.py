@@ -9,33 +9,22 @@ from sqlalchemy.orm import joinedload
 from app.exporters.media import XLSX_MIME
 from app.extensions import db
 from app.models.assignments import (
-    STATUS_DONE,
     STATUS_NOT_STARTED,
-    STATUS_SUBMITTED,
     STATUSES,
     Assignment,
-    AssignmentUpdate,
     EvidenceFile,
     ExtensionRequest,
 )
 from app.models.users import User
-from app.pagination import Page
 from app.permissions import (
     VIEW_ALL,
-    can_choose_focal,
-    can_comment,
     can_decide_extension,
     can_manage_plan,
-    can_request_extension,
-    can_sign_off,
-    can_submit,
     can_update_assignment,
-    can_view_assignment,
-    can_view_evidence,
 )
 from app.services.directory.units import active_units
 from app.services.errors import ConflictError, DomainError, PermissionDenied
-from app.services.work import assignment_admin, checkin_reports, comments, evidence, rules, workflow
+from app.services.work import assignment_admin, checkin_reports, comments, evidence, pages, rules, workflow
 from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
 from app.views import flash_form_errors, run
@@ -111,39 +100,20 @@ def work_export():
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def task(task_id):
-    task = load_task(task_id)
-    assignments = db.session.scalars(
-        select(Assignment).where(Assignment.task_id == task.id)
-        .options(joinedload(Assignment.unit), joinedload(Assignment.focal_user))
-        .order_by(Assignment.role.desc(), Assignment.id)).all()
-    visible = [a for a in assignments if can_view_assignment(current_user, a)]
-    visible_ids = [a.id for a in visible]
-    journal = db.session.scalars(
-        select(AssignmentUpdate).where(AssignmentUpdate.assignment_id.in_(visible_ids))
-        .options(joinedload(AssignmentUpdate.author), joinedload(AssignmentUpdate.assignment))
-        .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc()).limit(200)).all()
-    evidence_ids = [a.id for a in assignments if can_view_evidence(current_user, a)]
-    files = db.session.scalars(select(EvidenceFile).where(EvidenceFile.assignment_id.in_(evidence_ids))
-                               .order_by(EvidenceFile.created_at.desc())).all()
-    extensions = db.session.scalars(
-        select(ExtensionRequest).where(ExtensionRequest.assignment_id.in_(visible_ids))
-        .options(joinedload(ExtensionRequest.assignment)).order_by(ExtensionRequest.created_at.desc())).all()
-    # every assignment feeds the task's state; the table shows them a page at a time (CSGD = 1.700)
-    units_page = Page.of_list(assignments, request.args.get("page", 1, type=int), 50)
+    view = pages.task_page(current_user, load_task(task_id), page=request.args.get("page", 1, type=int))
     return render_template(
-        "workflow/task.html", task=task, assignments=assignments, units_page=units_page,
-        visible_ids=set(visible_ids),
-        journal=journal, files=files, extensions=extensions, today=today(),
-        comments=comments.comments_for(task, visible_assignment_ids=visible_ids),
-        comment_form=CommentForm(), can_comment=can_comment(current_user, task),
-        can_manage=can_manage_plan(current_user), state=workflow.task_state(task),
-        progress=workflow.task_progress(task), labels=rules.BUCKET_LABELS,
+        "workflow/task.html", task=view.task, assignments=view.assignments, units_page=view.units_page,
+        visible_ids=view.visible_ids, journal=view.journal, files=view.files, extensions=view.extensions,
+        today=today(), comments=view.comments, comment_form=CommentForm(), can_comment=view.can_comment,
+        can_manage=view.can_manage, state=view.state, progress=view.progress, labels=rules.BUCKET_LABELS,
         timeliness=rules.assignment_bucket, kind_labels=workflow.KIND_LABELS, target_rows=workflow.target_rows,
         statuses=STATUSES)
 
 
 def _render_assignment(assignment, *, update_form=None, status=200):
     """The assignment page: the update form first (phones), then targets, journal, evidence."""
+    day = today()
+    view = pages.assignment_page(current_user, assignment, today=day, timezone=current_app.config["TIMEZONE"])
     if update_form is None:
         update_form = UpdateForm(formdata=None, obj=None)
         update_form.status.data = (assignment.status if assignment.status in workflow.UPDATE_STATUSES
@@ -151,45 +121,26 @@ def _render_assignment(assignment, *, update_form=None, status=200):
         update_form.progress.data = assignment.progress
         update_form.version.data = str(assignment.version)
     focal_form = None
-    if can_choose_focal(current_user, assignment):
+    if view.actions.choose_focal:
         focal_form = FocalForm(formdata=None)
-        people = db.session.scalars(select(User).where(User.unit_id == assignment.unit_id,
-                                                       User.is_active_account.is_(True)).order_by(User.full_name))
-        focal_form.user_id.choices = choices([(0, "— Chưa chọn —")] + [(u.id, u.full_name) for u in people])
+        focal_form.user_id.choices = choices([(0, "— Chưa chọn —")] + view.focal_choices)
         focal_form.user_id.data = assignment.focal_user_id or 0
         focal_form.version.data = str(assignment.version)
     versioned = {"version": str(assignment.version)}
-    journal = db.session.scalars(
-        select(AssignmentUpdate).where(AssignmentUpdate.assignment_id == assignment.id)
-        .options(joinedload(AssignmentUpdate.author))
-        .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc())).all()
-    files = db.session.scalars(select(EvidenceFile).where(EvidenceFile.assignment_id == assignment.id)
-                               .order_by(EvidenceFile.created_at.desc())).all() \
-        if can_view_evidence(current_user, assignment) else []
-    extensions = db.session.scalars(select(ExtensionRequest).where(
-        ExtensionRequest.assignment_id == assignment.id).order_by(ExtensionRequest.created_at.desc())).all()
-    day = today()
+    actions = view.actions
     return render_template(
-        "workflow/assignment.html", a=assignment, task=assignment.task, today=day, journal=journal,
-        files=files, extensions=extensions, update_form=update_form,
+        "workflow/assignment.html", a=assignment, task=assignment.task, today=day, journal=view.journal,
+        files=view.files, extensions=view.extensions, update_form=update_form,
         submit_form=SubmitForm(formdata=None, data=versioned), signoff_form=SignOffForm(formdata=None, data=versioned),
         return_form=ReturnForm(formdata=None, data=versioned), extension_form=ExtensionRequestForm(formdata=None),
         decision_form=ExtensionDecisionForm(formdata=None), focal_form=focal_form,
-        comment_form=CommentForm(formdata=None),
-        comments=comments.comments_for(assignment.task, assignment=assignment),
-        checkins=checkin_reports.checkins_for(assignment), checkin_form=CheckInReportForm(formdata=None),
-        checkin_label=checkin_reports.status_label,
-        targets=workflow.target_rows(assignment.task, assignment.target_actuals),
+        comment_form=CommentForm(formdata=None), comments=view.comments,
+        checkins=view.checkins, checkin_form=CheckInReportForm(formdata=None),
+        checkin_label=checkin_reports.status_label, targets=view.targets,
         target_rows=workflow.target_rows, statuses=STATUSES,
-        can_update=can_update_assignment(current_user, assignment)
-        and assignment.status not in (STATUS_SUBMITTED, STATUS_DONE),
-        can_submit=can_submit(current_user, assignment) and assignment.status in workflow.SUBMITTABLE,
-        can_sign_off=can_sign_off(current_user, assignment) and assignment.status == "submitted",
-        can_request_extension=can_request_extension(current_user, assignment)
-        and not workflow.is_closed(assignment) and assignment.due_date is not None
-        and extension_service.pending_for(assignment.id) is None,
-        can_decide=can_decide_extension(current_user), can_manage=can_manage_plan(current_user),
-        timeliness=rules.assignment_bucket(assignment, today=day, timezone=current_app.config["TIMEZONE"]),
+        can_update=actions.update, can_submit=actions.submit, can_sign_off=actions.sign_off,
+        can_request_extension=actions.request_extension, can_decide=actions.decide_extension,
+        can_manage=actions.manage, timeliness=view.bucket,
         labels=rules.BUCKET_LABELS, late_buckets=rules.LATE_BUCKETS, kind_labels=workflow.KIND_LABELS,
         extension_labels=extension_service.EXTENSION_STATUSES, accepted=evidence.ACCEPTED_TEXT,
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)), status

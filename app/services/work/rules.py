@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from app.formatting import local_date
 from app.models.assignments import STATUS_DONE, STATUS_NOT_DONE, Assignment
 from app.models.checkins import CheckIn
 from app.models.plans import Task
@@ -65,11 +66,7 @@ VERDICT_LABELS = {VERDICT_MET: "Đạt chỉ tiêu", VERDICT_NOT_MET: "Chưa đ�
 
 def local_day(moment: datetime | None, timezone: str = DEFAULT_TIMEZONE) -> date | None:
     """The calendar day of a timestamp in the Sở's time zone (a naive timestamp is UTC)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(timezone)).date()
+    return local_date(moment, timezone)
 
 
 class local_day_sql(FunctionElement):  # noqa: N801 (a SQL function name)
