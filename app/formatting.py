@@ -12,6 +12,7 @@ import math
 from datetime import UTC, date, datetime, time, tzinfo
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import overload
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -50,6 +51,13 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+# A timestamp in gives a timestamp out, None gives None: callers with a value need no None check.
+@overload
+def to_local(moment: datetime, tz: str | tzinfo | None = None) -> datetime: ...
+@overload
+def to_local(moment: None, tz: str | tzinfo | None = None) -> None: ...
+@overload
+def to_local(moment: datetime | None, tz: str | tzinfo | None = None) -> datetime | None: ...
 def to_local(moment: datetime | None, tz: str | tzinfo | None = None) -> datetime | None:
     """A stored timestamp in the Sở's time zone (naive = UTC); None stays None."""
     if moment is None:
@@ -57,6 +65,12 @@ def to_local(moment: datetime | None, tz: str | tzinfo | None = None) -> datetim
     return as_utc(moment).astimezone(zone(tz))
 
 
+@overload
+def local_date(moment: datetime | date, tz: str | tzinfo | None = None) -> date: ...
+@overload
+def local_date(moment: None, tz: str | tzinfo | None = None) -> None: ...
+@overload
+def local_date(moment: datetime | date | None, tz: str | tzinfo | None = None) -> date | None: ...
 def local_date(moment: datetime | date | None, tz: str | tzinfo | None = None) -> date | None:
     """The calendar day in the Sở's time zone of a timestamp; a plain date is returned as is."""
     if moment is None:
@@ -156,8 +170,12 @@ def _rounded(value, decimals: int | None) -> Decimal:
     if number == 0:
         return Decimal(0)  # no "-0" for -0.04 shown with one decimal
     number = number.normalize(context)
-    # normalize() writes 1700 as 1.7E+3: put the integer digits back
-    return number.quantize(Decimal(1), context=context) if number.as_tuple().exponent > 0 else number
+    # normalize() writes 1700 as 1.7E+3: put the integer digits back (a finite number's exponent
+    # is an int; only NaN and infinity have a letter there)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return number.quantize(Decimal(1), context=context)
+    return number
 
 
 def vn_number(value, decimals: int | None = None) -> str:
@@ -211,4 +229,4 @@ def format_target(target: dict) -> str:
     sep = "" if unit == "%" else " "
     if target.get("op") == "between":
         return f"{vn_number(target['value'])}-{vn_number(target.get('max'))}{sep}{unit}".strip()
-    return f"{_TARGET_OPS.get(target.get('op'), '')}{vn_number(target['value'])}{sep}{unit}".strip()
+    return f"{_TARGET_OPS.get(target.get('op') or '', '')}{vn_number(target['value'])}{sep}{unit}".strip()

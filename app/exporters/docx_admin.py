@@ -7,10 +7,12 @@ tables whose header row repeats on every page. Pure: data in, python-docx object
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -62,7 +64,7 @@ def ratio(part: int, whole: int) -> str:
     return f"{part:02d}/{whole:02d}"
 
 
-def new_document(*, landscape: bool = False) -> Document:
+def new_document(*, landscape: bool = False) -> WordDocument:
     document = Document()
     style = document.styles["Normal"]
     style.font.name = FONT
@@ -182,7 +184,7 @@ def header_block(document, head: Letterhead) -> None:
     paragraph(document, "", space_after=6)
 
 
-def title_block(document, title: str, subtitle_lines: list[str] = ()) -> None:
+def title_block(document, title: str, subtitle_lines: Sequence[str] = ()) -> None:
     paragraph(document, title, bold=True, align="center", size=14)
     for line in subtitle_lines:
         paragraph(document, line, bold=True, align="center", size=14)
@@ -252,7 +254,7 @@ def _grid(table, widths_mm) -> None:
         column.width = Mm(width)
 
 
-def data_table(document, headers: list[str], widths_mm: list[float], rows, *, size=TABLE_PT,
+def data_table(document, headers: Sequence[str], widths_mm: Sequence[float], rows, *, size=TABLE_PT,
                centered_columns=(0,), keep_rows=True):
     """A bordered table with a repeating header row. Rows are lists of cells, or
     ("group", text) for a bold full-width group row (e.g. "I  Nhóm nhiệm vụ …")."""

@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from app.exporters.matrix_data import ROLE_LEGEND, STATUS_CODES, STATUS_COLOURS, STATUS_LEGEND, MatrixData
+from app.exporters.matrix_data import (
+    ROLE_LEGEND,
+    STATUS_CODES,
+    STATUS_COLOURS,
+    STATUS_LEGEND,
+    MatrixCell,
+    MatrixData,
+)
 from app.formatting import vn_date
 
 FONT = "Times New Roman"
@@ -19,65 +28,113 @@ def export_matrix_xlsx(data: MatrixData) -> bytes:
     """Sheet "Ma trận" (frozen headers, printed landscape A4 with the header row repeated) and a
     "Chi tiết" sheet with one filterable row per assignment."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the new workbook's one (active) sheet
     sheet.title = "Ma trận"
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold = Font(name=FONT, bold=True)
-    normal = Font(name=FONT)
-    fills = {key: PatternFill("solid", fgColor=colour) for key, colour in STATUS_COLOURS.items()}
-    centre = Alignment(horizontal="center", vertical="center")
+    styles = _Styles()
+    _write_title(sheet, data, styles)
+    _write_header(sheet, data, styles)
+    _write_task_rows(sheet, data, styles)
+    _lay_out_for_print(sheet, data)
+    _write_legend(sheet, data, styles)
+    _write_detail(book.create_sheet("Chi tiết"), data, styles)
 
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _thin_border() -> Border:
+    thin = Side(style="thin", color="999999")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _status_fills() -> dict[str, PatternFill]:
+    return {key: PatternFill("solid", fgColor=colour) for key, colour in STATUS_COLOURS.items()}
+
+
+@dataclass
+class _Styles:
+    """The fonts, border, fills and alignment both sheets share."""
+
+    border: Border = field(default_factory=_thin_border)
+    bold: Font = field(default_factory=lambda: Font(name=FONT, bold=True))
+    normal: Font = field(default_factory=lambda: Font(name=FONT))
+    fills: dict[str, PatternFill] = field(default_factory=_status_fills)
+    centre: Alignment = field(default_factory=lambda: Alignment(horizontal="center", vertical="center"))
+
+
+def _write_title(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
     sheet["A1"] = "MA TRẬN PHÂN CÔNG NHIỆM VỤ"
     sheet["A1"].font = Font(name=FONT, bold=True, size=14)
     sheet["A2"] = data.plan_label
-    sheet["A2"].font = normal
+    sheet["A2"].font = styles.normal
     if data.built_on:
         sheet["A3"] = f"Cập nhật ngày {vn_date(data.built_on)}"
         sheet["A3"].font = Font(name=FONT, italic=True)
+
+
+def _write_header(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
+    """The header row: three task columns, then one unit name per column, written upwards."""
     headers = ["STT", "Nội dung nhiệm vụ", "Thời gian"] + [u.label for u in data.units]
     for column, title in enumerate(headers, 1):
         cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
-        cell.font, cell.border = bold, border
+        cell.font, cell.border = styles.bold, styles.border
         rotate = 90 if column >= FIRST_UNIT_COLUMN else 0
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True, text_rotation=rotate)
     sheet.row_dimensions[HEADER_ROW].height = 150 if data.units else 30
+
+
+def _write_task_rows(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
     for offset, task in enumerate(data.tasks, 1):
         row = HEADER_ROW + offset
         for column, value in enumerate((task.ref, task.content, task.time_text), 1):
             cell = sheet.cell(row=row, column=column, value=value)
-            cell.font, cell.border = normal, border
+            cell.font, cell.border = styles.normal, styles.border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         for index, unit in enumerate(data.units):
-            found = data.cell(task.id, unit.id)
-            cell = sheet.cell(row=row, column=FIRST_UNIT_COLUMN + index, value=found.role if found else None)
-            cell.border, cell.alignment = border, centre
-            if found:
-                cell.font = bold
-                cell.fill = fills.get(found.colour_key, fills["not_started"])
+            _write_role_cell(sheet, row, FIRST_UNIT_COLUMN + index, data.cell(task.id, unit.id), styles)
+
+
+def _write_role_cell(sheet: Worksheet, row: int, column: int, found: MatrixCell | None,
+                     styles: _Styles) -> None:
+    """C or P in bold on the status colour; an empty bordered cell where the unit has no part."""
+    cell = sheet.cell(row=row, column=column, value=found.role if found else None)
+    cell.border, cell.alignment = styles.border, styles.centre
+    if found:
+        cell.font = styles.bold
+        cell.fill = styles.fills.get(found.colour_key, styles.fills["not_started"])
+
+
+def _lay_out_for_print(sheet: Worksheet, data: MatrixData) -> None:
+    """Column widths, frozen headers, landscape A4 with the header row and task columns repeated."""
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 16
     for index in range(len(data.units)):
         sheet.column_dimensions[get_column_letter(FIRST_UNIT_COLUMN + index)].width = 4.5
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=FIRST_UNIT_COLUMN)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=FIRST_UNIT_COLUMN).coordinate
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_title_cols = "A:B"
 
+
+def _write_legend(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
+    """Below the last task: what C and P mean, then one sample cell per status colour."""
     legend_row = HEADER_ROW + len(data.tasks) + 2
     sheet.cell(row=legend_row, column=2, value="Ghi chú: " + "; ".join(
-        f"{code}: {label}" for code, label in ROLE_LEGEND.items())).font = normal
+        f"{code}: {label}" for code, label in ROLE_LEGEND.items())).font = styles.normal
     for offset, (key, _colour) in enumerate(STATUS_COLOURS.items(), 1):
         label = STATUS_LEGEND[STATUS_CODES[key]]
         cell = sheet.cell(row=legend_row + offset, column=2, value=f"Màu ô: {label}")
-        cell.fill, cell.font = fills[key], normal
+        cell.fill, cell.font = styles.fills[key], styles.normal
 
-    detail = book.create_sheet("Chi tiết")
+
+def _write_detail(detail: Worksheet, data: MatrixData, styles: _Styles) -> None:
+    """One filterable row per assignment: task, unit, role, status, overdue."""
     detail.append(["STT", "Nội dung nhiệm vụ", "Đơn vị", "Vai trò", "Trạng thái", "Quá hạn"])
     for cell in detail[1]:
-        cell.font = bold
+        cell.font = styles.bold
     units = {u.id: u for u in data.units}
     for task in data.tasks:
         for unit in data.units:
@@ -89,7 +146,3 @@ def export_matrix_xlsx(data: MatrixData) -> bytes:
     detail.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (6, 60, 40, 10, 16, 8), strict=True):
         detail.column_dimensions[letter].width = width
-
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -72,7 +72,8 @@ def _rows(lines: list[OverdueLine]):
         number += 1
         dues = sorted({line.due_date for line in items})
         due = vn_date(dues[0]) + (f" - {vn_date(dues[-1])}" if len(dues) > 1 else "")
-        originals = {line.original_due_date for line in items} - set(dues) - {None}
+        originals = {line.original_due_date for line in items
+                     if line.original_due_date is not None} - set(dues)
         if originals:
             due += f"\n(ban đầu {vn_date(min(originals))})"
         units = [line.unit for line in items]

@@ -13,7 +13,7 @@ def migration_heads(directory: str) -> set[str]:
 
 def check(db, migrations_directory: str) -> dict:
     """Return {"database": "ok"|"unreachable", "migrations": "head"|"behind"|"unknown", ...}."""
-    result = {"database": "ok", "migrations": "unknown"}
+    result: dict[str, str | list[str]] = {"database": "ok", "migrations": "unknown"}
     try:
         current = set(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
     except SQLAlchemyError as error:

@@ -1,9 +1,10 @@
 """Units and unit groups as the administrator manages them: search, edit, deactivate, aliases, export."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -101,7 +102,8 @@ def _check_parent(unit: Unit | None, parent_id: int | None) -> Unit | None:
     if parent is None:
         raise DomainError("Đơn vị cấp trên không tồn tại.")
     if unit is not None and unit.id is not None:
-        ancestor, depth = parent, 0
+        ancestor: Unit | None = parent
+        depth = 0
         while ancestor is not None and depth < 100:
             if ancestor.id == unit.id:
                 raise DomainError("Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó.")
@@ -186,11 +188,11 @@ def spelling_owners() -> dict[str, tuple[str, str]]:
     rows = db.session.execute(
         select(UnitAlias.folded, UnitAlias.unit_id, UnitAlias.group_id, Unit.name, UnitGroup.name)
         .outerjoin(Unit, Unit.id == UnitAlias.unit_id).outerjoin(UnitGroup, UnitGroup.id == UnitAlias.group_id))
-    for folded, unit_id, group_id, unit_name, group_name in rows:
-        if unit_id is not None:
-            owners[folded] = (f"unit:{unit_id}", f"đơn vị {unit_name}")
-        elif group_id is not None:
-            owners[folded] = (f"group:{group_id}", f"nhóm {group_name}")
+    for folded, alias_unit_id, alias_group_id, unit_name, group_name in rows:
+        if alias_unit_id is not None:
+            owners[folded] = (f"unit:{alias_unit_id}", f"đơn vị {unit_name}")
+        elif alias_group_id is not None:
+            owners[folded] = (f"group:{alias_group_id}", f"nhóm {group_name}")
     return owners
 
 
@@ -272,7 +274,7 @@ def unit_options(current: Unit | None = None) -> list[tuple[str, list[tuple[int,
     return [(UNIT_KINDS.get(kind, kind), items) for kind, items in grouped.items() if items]
 
 
-def active_units() -> list:
+def active_units() -> Sequence[Row[int, str, str]]:
     """Active units as rows (id, name, kind), ordered by kind then name: the one query behind every
     unit choice of the screens."""
     return db.session.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.is_active.is_(True))

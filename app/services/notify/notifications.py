@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -110,6 +111,7 @@ def unit_heads_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
             select(User).where(User.unit_id.in_(chunk), User.role == ROLE_UNIT_HEAD,
                                User.is_active_account.is_(True)).order_by(User.id)
         ):
+            assert user.unit_id is not None  # the query selects by unit_id
             heads[user.unit_id].append(user)
     return heads
 
@@ -170,8 +172,9 @@ def mark_read(user, notification_id: int) -> Notification:
 
 
 def mark_all_read(user) -> int:
-    result = db.session.execute(
+    # an UPDATE gives a CursorResult (with rowcount); Session.execute is typed as a plain Result
+    result = cast(CursorResult, db.session.execute(
         update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
-    )
+    ))
     return result.rowcount or 0

@@ -133,8 +133,8 @@ def snapshot_active_plans(today: date, *, upload_folder: str, keep: int = 30) ->
     built, failed = 0, []
     plan_ids = list(db.session.scalars(select(Plan.id).where(Plan.status == PLAN_ACTIVE).order_by(Plan.id)))
     for plan_id in plan_ids:
-        plan = db.session.get(Plan, plan_id)
         try:
+            plan = db.session.get_one(Plan, plan_id)  # gone since the id query: counted as failed
             built += len(snapshot_plan(plan, today, upload_folder=upload_folder, keep=keep))
             db.session.commit()
         except Exception:  # one broken plan must not stop the others

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import calendar
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from app.extensions import db
 from app.models.assignments import CLOSED_STATUSES, Assignment
@@ -47,7 +49,9 @@ def deadlines(user, first: date, last: date) -> list[Deadline]:
     """Deadlines between two days the user may see: two GROUP BY queries (assignments, check-ins)."""
     unit_id = _visible_unit(user)
     out: list[Deadline] = []
-    sources = (
+    # (due column, status column, the FROM for the selected columns, check-in?); annotated because
+    # mypy otherwise joins the two lambdas' Select types into one whose rows it cannot unpack
+    sources: tuple[tuple[Any, Any, Callable[[tuple], Select], bool], ...] = (
         (Assignment.due_date, Assignment.status, lambda cols: select(*cols).select_from(Assignment), False),
         (CheckIn.due_date, CheckIn.status, lambda cols: select(*cols).select_from(CheckIn)
          .join(Assignment, CheckIn.assignment_id == Assignment.id), True),
@@ -107,7 +111,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets (UTF-8), never inside a character; CRLF + space continues."""
-    out, current, size = [], "", 0
+    out: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = 75 if not out else 74  # continuation lines start with a space

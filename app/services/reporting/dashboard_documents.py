@@ -4,7 +4,8 @@ Reads the database through the dashboard statistics and hands plain data to the 
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 
@@ -29,7 +30,7 @@ from app.models.plans import Plan, Task
 from app.models.units import KIND_DEPARTMENT_OF_EDUCATION, Unit
 from app.services.errors import DomainError
 from app.services.reporting.dashboard import Counts, Scope, apply_scope, checkin_counts, joined, statistics
-from app.services.reporting.dashboard_lists import overdue_all
+from app.services.reporting.dashboard_lists import OverdueItem, overdue_all
 
 MOSTLY_DONE_RATE = 80  # % of the units done: "cơ bản hoàn thành"
 CITIES = {"Hà Nội", "Hải Phòng", "Hồ Chí Minh", "Đà Nẵng", "Cần Thơ", "Huế"}
@@ -158,17 +159,22 @@ def report(plan: Plan, *, kind: str, today: date, timezone: str, letterhead_over
 
 def overdue_report(scope: Scope, *, today: date, scope_label: str = "", letterhead_overrides=None,
                    sort: str = "days") -> OverdueReport:
-    lines = [
-        OverdueLine(plan=item.assignment.task.plan.number or item.assignment.task.plan.title,
-                    ref=item.assignment.task.ref or "", content=item.assignment.task.content,
-                    unit=item.assignment.unit.display_name, lead_units=", ".join(item.lead_units),
-                    due_date=item.assignment.due_date, original_due_date=item.assignment.original_due_date,
-                    days_overdue=item.days_overdue, last_update=local_date(item.last_update),
-                    requested_due_date=item.requested_due_date)
-        for item in overdue_all(scope, today=today, sort=sort)
-    ]
+    lines = [_overdue_line(item) for item in overdue_all(scope, today=today, sort=sort)]
     return OverdueReport(as_of=today, lines=lines, scope_label=scope_label,
                          letterhead=letterhead(today, overrides=letterhead_overrides))
+
+
+def _overdue_line(item: OverdueItem) -> OverdueLine:
+    assignment = item.assignment
+    assert assignment.due_date is not None  # the list holds assignments past their due date
+    # max(created_at) of the updates, a timestamp or None (OverdueItem types it as object)
+    last_update = cast("datetime | None", item.last_update)
+    return OverdueLine(plan=assignment.task.plan.number or assignment.task.plan.title,
+                       ref=assignment.task.ref or "", content=assignment.task.content,
+                       unit=assignment.unit.display_name, lead_units=", ".join(item.lead_units),
+                       due_date=assignment.due_date, original_due_date=assignment.original_due_date,
+                       days_overdue=item.days_overdue, last_update=local_date(last_update),
+                       requested_due_date=item.requested_due_date)
 
 
 def overdue_rows(scope: Scope, *, today: date, sort: str = "days", descending: bool = True):

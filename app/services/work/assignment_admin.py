@@ -254,7 +254,8 @@ def archive_school_year(actor, school_year: str) -> int:
 
 def school_years() -> list[tuple[str, int]]:
     """(school year, active plans) for the archive screen."""
-    return list(db.session.execute(
+    rows = db.session.execute(
         select(Plan.school_year, func.count(Plan.id)).where(Plan.status == PLAN_ACTIVE,
                                                             Plan.school_year.is_not(None))
-        .group_by(Plan.school_year).order_by(Plan.school_year)).all())
+        .group_by(Plan.school_year).order_by(Plan.school_year))
+    return [(year, count) for year, count in rows if year is not None]  # None: filtered out above

@@ -30,6 +30,35 @@ def report_checkin(actor, checkin: CheckIn, *, expected_version, status: str, pr
     assignment = checkin.assignment
     if not can_update_assignment(actor, assignment):
         raise PermissionDenied("Bạn không có quyền báo cáo cho đơn vị này.")
+    progress = _checked_progress(checkin, expected_version, status, progress)
+    note = (note or "").strip() or None
+    if status == STATUS_DONE and not note and not files:
+        raise DomainError("Vui lòng ghi kết quả của kỳ hoặc đính kèm minh chứng.")
+    uploads = [f if isinstance(f, evidence.Upload) else evidence.Upload(*f) for f in files or ()]
+    for upload in uploads:  # refuse before anything changes
+        evidence.check(upload, max_bytes or 0)
+    before = {"status": checkin.status, "progress": checkin.progress}
+    checkin.status = status
+    checkin.progress = 100 if status == STATUS_DONE else progress
+    checkin.note = note
+    checkin.completed_at = utcnow() if status == STATUS_DONE else None
+    flush_or_conflict()
+    if uploads:
+        if upload_folder is None:
+            raise ValueError("evidence files need an upload folder")  # the views always pass one
+        # max_bytes or 0 as in the check above (which refuses every file when it is None)
+        rows = evidence.store(actor, assignment, uploads, upload_folder=upload_folder,
+                              max_bytes=max_bytes or 0)
+        for row in rows:
+            row.checkin_id = checkin.id
+    audit.record(actor, "checkin_reported", checkin, details={
+        "assignment_id": assignment.id, "period": checkin.period_key, "before": before,
+        "after": {"status": checkin.status, "progress": checkin.progress}, "files": len(uploads)})
+    return checkin
+
+
+def _checked_progress(checkin: CheckIn, expected_version, status: str, progress) -> int:
+    """The progress as a number 0-100, once the form's version, the period and the status allow it."""
     try:
         if int(expected_version) != checkin.version:
             raise ConflictError(CONFLICT_MESSAGE)
@@ -45,26 +74,7 @@ def report_checkin(actor, checkin: CheckIn, *, expected_version, status: str, pr
         raise DomainError("Tiến độ phải là số từ 0 đến 100.") from None
     if not 0 <= progress <= 100:
         raise DomainError("Tiến độ phải là số từ 0 đến 100.")
-    note = (note or "").strip() or None
-    if status == STATUS_DONE and not note and not files:
-        raise DomainError("Vui lòng ghi kết quả của kỳ hoặc đính kèm minh chứng.")
-    uploads = [f if isinstance(f, evidence.Upload) else evidence.Upload(*f) for f in files or ()]
-    for upload in uploads:  # refuse before anything changes
-        evidence.check(upload, max_bytes or 0)
-    before = {"status": checkin.status, "progress": checkin.progress}
-    checkin.status = status
-    checkin.progress = 100 if status == STATUS_DONE else progress
-    checkin.note = note
-    checkin.completed_at = utcnow() if status == STATUS_DONE else None
-    flush_or_conflict()
-    if uploads:
-        rows = evidence.store(actor, assignment, uploads, upload_folder=upload_folder, max_bytes=max_bytes)
-        for row in rows:
-            row.checkin_id = checkin.id
-    audit.record(actor, "checkin_reported", checkin, details={
-        "assignment_id": assignment.id, "period": checkin.period_key, "before": before,
-        "after": {"status": checkin.status, "progress": checkin.progress}, "files": len(uploads)})
-    return checkin
+    return progress
 
 
 def status_label(status: str) -> str:

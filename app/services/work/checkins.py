@@ -78,7 +78,7 @@ def open_periodic_checkins(today: date, ongoing_period: str = "monthly") -> dict
         if task.due_date and task.due_date < period.start:
             continue  # the recurring task has ended
         wanted.append((assignment, period))
-    existing = set()
+    existing: set[tuple[int, str]] = set()
     ids = [a.id for a, _ in wanted]
     for start in range(0, len(ids), 500):
         existing.update((row[0], row[1]) for row in db.session.execute(
