@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select, text
 
 from app.extensions import db
+from app.formatting import vn_date
 from app.models.assignments import (
     CLOSED_STATUSES,
     EXTENSION_PENDING,
@@ -73,7 +74,7 @@ class GenerateSummary:
     password: str = ""
 
     def report(self) -> str:
-        from app.filters import format_number as n
+        from app.formatting import vn_number as n
 
         share = 100 * self.overdue / self.assignments if self.assignments else 0
         return "\n".join([
@@ -108,7 +109,7 @@ class _Writer:
              ExtensionRequest)
 
     def __init__(self):
-        self.rows = {model: [] for model in self.ORDER}
+        self.rows: dict[type, list[dict]] = {model: [] for model in self.ORDER}
         self.counts = dict.fromkeys(self.ORDER, 0)
 
     def add(self, model, row: dict) -> None:
@@ -264,7 +265,9 @@ class _Province:
 
     def plans_and_tasks(self, office_user: int) -> list[dict]:
         """The tasks with their unit lists; assignments are written once the overdue share is known."""
-        plans, tasks, remaining, shapes = [], [], self.n_assignments, self.task_shapes()
+        plans: list[dict] = []
+        tasks: list[dict] = []
+        remaining, shapes = self.n_assignments, self.task_shapes()
         for p in range(self.n_plans):
             issued = self.today - timedelta(days=300 - 45 * p)
             year = issued.year if issued.month >= 8 else issued.year - 1
@@ -295,7 +298,7 @@ class _Province:
             self.out.add(Task, {
                 "id": task_id, "plan_id": plan["id"], "position": plan["positions"], "ref": str(plan["positions"]),
                 "group_name": group, "content": content, "product": product,
-                "time_text": "Thường xuyên" if ongoing else f"Trước ngày {due:%d/%m/%Y}", "start_date": start,
+                "time_text": "Thường xuyên" if ongoing else f"Trước ngày {vn_date(due)}", "start_date": start,
                 "due_date": due, "recurrence": "ongoing" if ongoing else None,
                 "targets": [{"op": ">=", "value": 98.5, "max": None, "unit": "%"}] if with_target else [],
                 "lead_text": lead_text, "cooperating_text": coop_text, "unresolved_units": [], "extra": {},

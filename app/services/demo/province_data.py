@@ -2,7 +2,7 @@
 from app.models.units import KIND_DIVISION
 
 # The demo has seven phòng; a province Sở has about ten.
-EXTRA_DIVISIONS = [
+EXTRA_DIVISIONS: list[tuple[str, str, str, str, list[str]]] = [
     (KIND_DIVISION, "TTRA", "Thanh tra Sở", "Thanh tra", []),
     (KIND_DIVISION, "CTHSSV", "Phòng Công tác học sinh, sinh viên", "Phòng CTHSSV", []),
     (KIND_DIVISION, "KTKD", "Phòng Khảo thí và Kiểm định chất lượng", "Phòng KT&KĐ", []),

@@ -49,7 +49,7 @@ def search_units(q: str | None, *, limit: int = 20) -> list[tuple[int, str]]:
             .where(Unit.is_active.is_(True),
                    or_(Unit.id.in_(alias_match), and_(*search_condition(Unit.search_text, q))))
             .order_by(Unit.kind, Unit.name, Unit.id).limit(limit))
-    return [tuple(row) for row in db.session.execute(stmt)]
+    return [(unit_id, name) for unit_id, name in db.session.execute(stmt)]
 
 
 def units_query(q: str | None = None, kind: str | None = None, status: str | None = None):

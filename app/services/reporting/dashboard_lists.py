@@ -128,7 +128,7 @@ def _open_overdue(today: date):
 
 def _pending_extensions(assignment_ids) -> dict[int, date]:
     """The pending extension request (latest date asked) of each listed assignment: one query per page."""
-    ids, pending = sorted(set(assignment_ids)), {}
+    ids, pending = sorted(set(assignment_ids)), dict[int, date]()
     for start in range(0, len(ids), 5000):  # exports list up to 20.000 rows: keep IN lists bounded
         pending.update(db.session.execute(
             select(ExtensionRequest.assignment_id, func.max(ExtensionRequest.requested_due_date))
@@ -154,12 +154,12 @@ def _overdue_statement(scope: Scope, today: date, sort: str, descending: bool):
         # SQLite's planner starts from plans and tasks, then sorts all 30.000 overdue rows; read in
         # due-date order from the index, it stops after a page (78 ms -> 1 ms). PostgreSQL ignores it.
         stmt = stmt.with_hint(Assignment, "INDEXED BY ix_assignments_due_date_status", "sqlite")
-    key = {"days": Assignment.due_date, "unit": Unit.name, "plan": Plan.number, "task": Task.position,
-           "update": Assignment.last_update_at}.get(sort, Assignment.due_date)
+    column = {"days": Assignment.due_date, "unit": Unit.name, "plan": Plan.number, "task": Task.position,
+              "update": Assignment.last_update_at}.get(sort, Assignment.due_date)
     # "days" ascending by due date = most overdue first; flip so the arrow means "more days".
     if sort in ("days", "", None):
         descending = not descending
-    key = key.desc() if descending else key.asc()
+    key = column.desc() if descending else column.asc()
     return _with_task_plan_unit(stmt).order_by(key, Unit.name, Task.position, Assignment.id)
 
 

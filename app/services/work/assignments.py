@@ -90,35 +90,26 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
-    """The select() behind the list: what the viewer may see (permissions), and for a unit user the
-    own unit's work only, whatever the filters say."""
-    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
-            .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE, visible_assignments_clause(viewer)))
-    if viewer.has_permission(VIEW_ALL):
-        if filters.unit_id:
-            stmt = stmt.where(Assignment.unit_id == filters.unit_id)
-    else:
-        stmt = stmt.where(Assignment.unit_id == viewer.unit_id)
-    if filters.plan_id:
-        stmt = stmt.where(Task.plan_id == filters.plan_id)
-    if filters.group:
-        stmt = stmt.where(Task.group_name == filters.group)
-    if filters.status:
-        stmt = stmt.where(Assignment.status == filters.status)
-    if filters.role:
-        stmt = stmt.where(Assignment.role == filters.role)
-    if filters.due_from:
-        stmt = stmt.where(Assignment.due_date >= filters.due_from)
-    if filters.due_to:
-        stmt = stmt.where(Assignment.due_date <= filters.due_to)
-    if filters.overdue:
-        stmt = stmt.where(_open_overdue(today))
+def _filter_conditions(filters: AssignmentFilters, today: date) -> list:
+    """The list's filters as where-clauses (none for an empty filter)."""
+    pairs = [
+        (filters.plan_id, lambda: Task.plan_id == filters.plan_id),
+        (filters.group, lambda: Task.group_name == filters.group),
+        (filters.status, lambda: Assignment.status == filters.status),
+        (filters.role, lambda: Assignment.role == filters.role),
+        (filters.due_from, lambda: Assignment.due_date >= filters.due_from),
+        (filters.due_to, lambda: Assignment.due_date <= filters.due_to),
+        (filters.overdue, lambda: _open_overdue(today)),
+    ]
+    conditions = [build() for given, build in pairs if given]
+    # Task.search_text is folded on write; SQLite's lower() is ASCII-only, so fold the query too
     folded = fold(filters.q or "")
-    if folded:
-        # Task.search_text is folded on write; SQLite's lower() is ASCII-only, so fold the query too
-        for word in folded.split(" "):
-            stmt = stmt.where(Task.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    conditions += [Task.search_text.like(f"%{_like_escape(word)}%", escape="\\") for word in folded.split(" ")
+                   if word]
+    return conditions
+
+
+def _list_order(filters: AssignmentFilters, today: date) -> tuple:
     closed_last = case((Assignment.status.in_(CLOSED_STATUSES), 1), else_=0)
     overdue_first = case((_open_overdue(today), 0), else_=1)
     orders = {
@@ -130,10 +121,25 @@ def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
     }
     if filters.overdue:  # every row is open and overdue: the two CASEs are constant, and sorting on
         orders["due"] = (Assignment.due_date,)  # the bare column lets the (due_date, status) index serve
-        if filters.sort in ("due", None, "") and not filters.unit_id and viewer.has_permission(VIEW_ALL):
-            # SQLite would start from tasks and sort every overdue row (see dashboard_lists)
-            stmt = stmt.with_hint(Assignment, "INDEXED BY ix_assignments_due_date_status", "sqlite")
-    stmt = stmt.order_by(*orders.get(filters.sort, orders["due"]), Assignment.id)
+    return orders.get(filters.sort, orders["due"])
+
+
+def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
+    """The select() behind the list: what the viewer may see (permissions), and for a unit user the
+    own unit's work only, whatever the filters say."""
+    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
+            .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE, visible_assignments_clause(viewer)))
+    if viewer.has_permission(VIEW_ALL):
+        if filters.unit_id:
+            stmt = stmt.where(Assignment.unit_id == filters.unit_id)
+    else:
+        stmt = stmt.where(Assignment.unit_id == viewer.unit_id)
+    stmt = stmt.where(*_filter_conditions(filters, today))
+    if (filters.overdue and filters.sort in ("due", None, "") and not filters.unit_id
+            and viewer.has_permission(VIEW_ALL)):
+        # SQLite would start from tasks and sort every overdue row (see dashboard_lists)
+        stmt = stmt.with_hint(Assignment, "INDEXED BY ix_assignments_due_date_status", "sqlite")
+    stmt = stmt.order_by(*_list_order(filters, today), Assignment.id)
     return stmt.options(joinedload(Assignment.task).joinedload(Task.plan), joinedload(Assignment.unit))
 
 
