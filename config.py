@@ -38,7 +38,9 @@ class Config:
     EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 
+    # A session ends after SESSION_MINUTES without a request, and SESSION_MAX_HOURS after log-in.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_MINUTES", 480))
+    SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=0)
@@ -49,6 +51,11 @@ class Config:
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_IP_MAX_FAILURES = _env_int("LOGIN_IP_MAX_FAILURES", 30)
     LOGIN_WINDOW_MINUTES = _env_int("LOGIN_WINDOW_MINUTES", 15)
+    # after LOGIN_MAX_FAILURES for one (name, address), wait 2, 4, 8… seconds, at most this long
+    LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 15 * 60)
+    # reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none)
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    HSTS_SECONDS = 0
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MINUTES", 60) * 60
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -100,6 +107,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    # Strict-Transport-Security: browsers use HTTPS only for this long (0 turns the header off)
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
     ALLOW_DEMO_SEED = False
 
     @classmethod
