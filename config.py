@@ -85,6 +85,7 @@ class Config:
     MAIL_SENDING_TIMEOUT_SECONDS = _env_int("MAIL_SENDING_TIMEOUT_SECONDS", 900)
     MAIL_BATCH_SIZE = _env_int("MAIL_BATCH_SIZE", 200)
     MATRIX_SNAPSHOTS_KEEP = _env_int("MATRIX_SNAPSHOTS_KEEP", 30)
+    IMPORT_PENDING_MAX_HOURS = _env_int("IMPORT_PENDING_MAX_HOURS", 24)  # sweep_stale removes older uploads
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tdnv-demo")
     ALLOW_DEMO_SEED = True
