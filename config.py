@@ -29,6 +29,8 @@ class Config:
 
     APP_NAME = "TDNV"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # old keys, comma-separated, still accepted for session cookies while a new key rolls out
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", default_sqlite_url())
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
