@@ -84,3 +84,19 @@ def test_one_session_can_be_ended_but_not_another_users(app, db):
     assert stranger.get("/").status_code == 200
     laptop.post(f"/auth/sessions/{phone_row.id}/end", data={"csrf_token": token})
     assert phone.get("/").status_code == 302 and laptop.get("/").status_code == 200
+
+
+def test_rotating_secret_key_with_fallback_keeps_sessions(client, app, db, monkeypatch):
+    UserFactory(username="chuyenvien")
+    login(client, "chuyenvien", PASSWORD)
+    signed_with_old = client.get_cookie("session").value
+    old = app.config["SECRET_KEY"]
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-brand-new-secret-key-for-tdnv")
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old])
+    assert client.get("/").status_code == 200  # README "Đổi SECRET_KEY", step 2: still logged in...
+    assert client.get_cookie("session").value != signed_with_old  # ...and the cookie re-signed
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    assert client.get("/").status_code == 200  # step 3: active sessions moved to the new key
+    stale = app.test_client()
+    stale.set_cookie("session", signed_with_old)
+    assert stale.get("/").status_code == 302  # a cookie only the old key signed opens nothing
