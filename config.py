@@ -29,6 +29,8 @@ class Config:
 
     APP_NAME = "TDNV"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # old keys, comma-separated, still accepted for session cookies while a new key rolls out
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", default_sqlite_url())
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
@@ -38,7 +40,9 @@ class Config:
     EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 
+    # A session ends after SESSION_MINUTES without a request, and SESSION_MAX_HOURS after log-in.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_MINUTES", 480))
+    SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=0)
@@ -49,6 +53,11 @@ class Config:
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_IP_MAX_FAILURES = _env_int("LOGIN_IP_MAX_FAILURES", 30)
     LOGIN_WINDOW_MINUTES = _env_int("LOGIN_WINDOW_MINUTES", 15)
+    # after LOGIN_MAX_FAILURES for one (name, address), wait 2, 4, 8… seconds, at most this long
+    LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 15 * 60)
+    # reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none)
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    HSTS_SECONDS = 0
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MINUTES", 60) * 60
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -78,6 +87,7 @@ class Config:
     MAIL_SENDING_TIMEOUT_SECONDS = _env_int("MAIL_SENDING_TIMEOUT_SECONDS", 900)
     MAIL_BATCH_SIZE = _env_int("MAIL_BATCH_SIZE", 200)
     MATRIX_SNAPSHOTS_KEEP = _env_int("MATRIX_SNAPSHOTS_KEEP", 30)
+    IMPORT_PENDING_MAX_HOURS = _env_int("IMPORT_PENDING_MAX_HOURS", 24)  # sweep_stale removes older uploads
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tdnv-demo")
     ALLOW_DEMO_SEED = True
@@ -100,6 +110,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    # Strict-Transport-Security: browsers use HTTPS only for this long (0 turns the header off)
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
     ALLOW_DEMO_SEED = False
 
     @classmethod

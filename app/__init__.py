@@ -24,7 +24,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if hasattr(config_class, "validate"):
         config_class.validate(app.config)
 
-    from app import cli, errors, filters, security
+    from app import cli, errors, filters, input_checks, security
     from app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -32,6 +32,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    input_checks.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -1,4 +1,4 @@
-"""Command-line groups: `flask users`, `flask demo`, `flask plans` (wiring to the services)."""
+"""Command-line groups: `flask users`, `flask demo`, `flask plans`, `flask backup` (wiring to the services)."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -66,6 +66,7 @@ def generate_demo(units, plans, assignments, seed):
 
 
 def init_app(app):
+    from app.backup_cli import backup_cli
     from app.dashboard.cli import reports_cli
     from app.jobs.cli import scheduler_cli
     from app.plans.cli import plans_cli
@@ -75,3 +76,4 @@ def init_app(app):
     app.cli.add_command(reports_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(plans_cli)
+    app.cli.add_command(backup_cli)

@@ -5,7 +5,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -22,6 +22,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def rows_changed(stmt) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it changed (a conditional UPDATE that
+    changed none lost a race). Session.execute is typed as a plain Result; DML gives a CursorResult."""
+    result = db.session.execute(stmt)
+    assert isinstance(result, CursorResult)
+    return result.rowcount or 0
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

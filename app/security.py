@@ -1,9 +1,15 @@
-"""Session, log-in manager and HTTP security headers."""
-from flask import redirect, request, session, url_for
-from flask_login import current_user
+"""Server-side sessions, log-in manager, client address behind proxies and HTTP security headers."""
+from datetime import timedelta
+
+from flask import current_app, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import db, login_manager
 from app.permissions import Guest
+from app.services.accounts import sessions
+
+SESSION_KEY = "sid"  # the Flask session's key for the server-side session token
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -14,7 +20,40 @@ CSP = (
 _ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "static", "main.healthz"}
 
 
+def _limits() -> tuple[timedelta, timedelta]:
+    cfg = current_app.config
+    return cfg["PERMANENT_SESSION_LIFETIME"], timedelta(hours=cfg["SESSION_MAX_HOURS"])
+
+
+def begin_session(user) -> None:
+    """Log the user in with a new server-side session (a new token: no session fixation)."""
+    token = sessions.start_session(user, user_agent=request.headers.get("User-Agent"),
+                                   ip_address=request.remote_addr)
+    db.session.commit()
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = token
+    login_user(user)
+
+
+def current_session_token() -> str | None:
+    return session.get(SESSION_KEY)
+
+
+def end_current_session() -> None:
+    """Log-out: the server forgets the session, so a copy of the cookie is dead too."""
+    sessions.end_session(session.get(SESSION_KEY))
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
 def init_app(app):
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        # X-Forwarded-For/-Proto are believed only from that many proxies in front of us
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
+
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
@@ -23,12 +62,13 @@ def init_app(app):
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        from app.models.users import User
-
-        raw_id, _, stamp = session_id.partition(":")
-        user = db.session.get(User, int(raw_id)) if raw_id.isdigit() else None
-        if user is None or not user.is_active or user.get_id() != session_id:
-            return None  # deactivated, or the password changed since this session began
+        idle, max_age = _limits()
+        row = sessions.session_for_token(session.get(SESSION_KEY), idle=idle, max_age=max_age)
+        if row is None or str(row.user_id) != session_id.partition(":")[0]:
+            return None  # logged out, ended from another device, expired, or a deactivated account
+        user = row.user
+        if user.get_id() != session_id:
+            return None  # the password changed since this session began
         return user
 
     @app.before_request
@@ -51,6 +91,9 @@ def init_app(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={int(app.config['HSTS_SECONDS'])}; includeSubDomains")
         return response
 
 

@@ -44,5 +44,41 @@ def require_token_user():
     user = tokens.user_for_token(bearer_secret() or "")
     if user is None:
         raise ApiError(401, "Thiếu hoặc sai khoá truy cập (Authorization: Bearer …).")
+    if user.must_change_password:
+        raise ApiError(403, tokens.PASSWORD_CHANGE_REQUIRED, code="password_change_required")
     g.api_user = user
     return user
+
+
+def refuse_token_before_password_change():
+    """POST /tokens for an account that must change its password: 403, not a new token.
+
+    Only such accounts are checked here, through the same throttled authenticate() as the endpoint
+    (so the 403 never answers a wrong password); the rest go on to the endpoint untouched."""
+    from flask import current_app
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models.users import User
+    from app.services.accounts import auth as auth_service
+    from app.services.errors import DomainError
+
+    credentials = request.authorization
+    if request.endpoint != "api.create_token" or credentials is None or credentials.type != "basic":
+        return None
+    name = (credentials.username or "").strip().lower()[:auth_service.USERNAME_MAX]
+    forced = db.session.scalar(select(User.must_change_password).where(func.lower(User.username) == name))
+    if not forced:
+        return None
+    cfg = current_app.config
+    try:
+        auth_service.authenticate(
+            credentials.username or "", credentials.password or "", ip_address=request.remote_addr,
+            max_failures=cfg["LOGIN_MAX_FAILURES"], ip_max_failures=cfg["LOGIN_IP_MAX_FAILURES"],
+            window_minutes=cfg["LOGIN_WINDOW_MINUTES"], max_delay_seconds=cfg["LOGIN_MAX_DELAY_SECONDS"],
+        )
+    except auth_service.LoginThrottled as error:
+        raise ApiError(429, str(error)) from None
+    except DomainError as error:
+        raise ApiError(401, str(error)) from None
+    raise ApiError(403, tokens.PASSWORD_CHANGE_REQUIRED, code="password_change_required")

@@ -7,7 +7,8 @@ REQUIRED = "Vui lòng nhập {}."
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED.format("tên đăng nhập"))])
+    username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED.format("tên đăng nhập")),
+                                                        Length(max=80, message="Tối đa %(max)d ký tự.")])
     password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED.format("mật khẩu"))])
     submit = SubmitField("Đăng nhập")
 
@@ -51,3 +52,7 @@ class CreateTokenForm(FlaskForm):
 
 class RevokeTokenForm(FlaskForm):
     submit = SubmitField("Thu hồi")
+
+
+class EndSessionForm(FlaskForm):
+    submit = SubmitField("Kết thúc phiên")

@@ -1,19 +1,21 @@
 """Views of the auth blueprint: thin wrappers over app.services.accounts.auth."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from app.auth import bp
 from app.auth.forms import (
     ChangePasswordForm,
     CreateTokenForm,
+    EndSessionForm,
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
     RevokeTokenForm,
 )
 from app.extensions import db
-from app.security import local_target
+from app.security import begin_session, current_session_token, end_current_session, local_target
 from app.services.accounts import auth as auth_service
+from app.services.accounts import sessions as session_service
 from app.services.accounts import tokens
 from app.services.errors import DomainError
 
@@ -38,6 +40,7 @@ def login():
                 max_failures=cfg["LOGIN_MAX_FAILURES"],
                 ip_max_failures=cfg["LOGIN_IP_MAX_FAILURES"],
                 window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+                max_delay_seconds=cfg["LOGIN_MAX_DELAY_SECONDS"],
             )
         except auth_service.LoginThrottled as error:
             flash(str(error), "danger")
@@ -45,7 +48,7 @@ def login():
         except DomainError as error:
             flash(str(error), "danger")
             return render_template("auth/login.html", form=form), 200
-        login_user(user)
+        begin_session(user)
         if user.must_change_password:
             flash("Đây là lần đăng nhập đầu tiên: vui lòng đổi mật khẩu.", "info")
             return redirect(url_for("auth.change_password"))
@@ -55,7 +58,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    end_current_session()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
 
@@ -66,7 +69,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            auth_service.change_password(current_user, form.current_password.data, form.new_password.data)
+            auth_service.change_password(current_user, form.current_password.data, form.new_password.data,
+                                         keep_session_token=current_session_token())
         except DomainError as error:
             form.new_password.errors.append(str(error))
         else:
@@ -150,3 +154,36 @@ def revoke_api_token(token_id):
             db.session.commit()
             flash("Đã thu hồi khoá truy cập.", "success")
     return redirect(url_for("auth.api_tokens"))
+
+
+@bp.route("/sessions")
+@login_required
+def user_sessions():
+    """"Phiên đăng nhập": where the account is signed in; end any of the others."""
+    current = session_service.digest(current_session_token() or "")
+    return render_template("auth/sessions.html", sessions=session_service.user_sessions(current_user),
+                           current_hash=current, form=EndSessionForm())
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id):
+    if EndSessionForm().validate_on_submit():
+        try:
+            session_service.end_user_session(current_user, session_id)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash("Đã kết thúc phiên đăng nhập.", "success")
+    return redirect(url_for("auth.user_sessions"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if EndSessionForm().validate_on_submit():
+        ended = session_service.end_other_sessions(current_user, keep_token=current_session_token())
+        db.session.commit()
+        flash(f"Đã kết thúc {ended} phiên đăng nhập khác.", "success")
+    return redirect(url_for("auth.user_sessions"))

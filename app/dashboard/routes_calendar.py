@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from app.dashboard import bp
@@ -26,6 +37,7 @@ from app.services.reporting import dashboard_areas as areas
 from app.services.reporting import dashboard_lists as lists
 
 MATRIX_UNITS_PER_PAGE = 50
+_NEW_FEED_KEY = "new_calendar_feed"  # the new feed secret, kept for the one page that shows it
 
 
 @bp.route("/calendar")
@@ -37,13 +49,14 @@ def calendar():
     month = request.args.get("month", today.month, type=int)
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         abort(404)
-    feed_url = (url_for("dashboard.ical_feed", token=current_user.calendar_token, _external=True)
-                if current_user.calendar_token else None)
+    # the column holds the secret's hash: the address is shown once, right after it is made
+    secret = session.pop(_NEW_FEED_KEY, None)
+    feed_url = url_for("dashboard.ical_feed", token=secret, _external=True) if secret else None
     return render_template(
         "dashboard/calendar.html", weeks=calendar_feed.month_grid(current_user, year, month), year=year,
         month=month, month_name=calendar_feed.MONTHS[month - 1], weekdays=calendar_feed.WEEKDAYS, today=today,
         prev=calendar_feed.shift_month(year, month, -1), next=calendar_feed.shift_month(year, month, 1),
-        feed_url=feed_url, form=CalendarTokenForm(), sees_all=current_user.has_permission(VIEW_ALL),
+        feed_url=feed_url, has_feed=bool(current_user.calendar_token), form=CalendarTokenForm(), sees_all=current_user.has_permission(VIEW_ALL),
         can_list=current_user.has_permission(VIEW_DASHBOARD),
     )
 
@@ -54,8 +67,9 @@ def calendar_token():
     """Create or regenerate the secret URL of the user's iCal feed (the old URL stops working)."""
     form = CalendarTokenForm()
     if form.validate_on_submit():
-        calendar_feed.regenerate_token(current_user)
+        secret = calendar_feed.regenerate_token(current_user)
         db.session.commit()
+        session[_NEW_FEED_KEY] = secret
         flash("Đã tạo địa chỉ lịch mới. Địa chỉ cũ (nếu có) không còn dùng được.", "success")
     return redirect(url_for("dashboard.calendar"))
 

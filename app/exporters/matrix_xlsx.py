@@ -24,6 +24,17 @@ FIRST_UNIT_COLUMN = 4  # STT, Nội dung, Thời gian, then one column per unit
 HEADER_ROW = 4
 
 
+def _as_text(cell):
+    """User text (task contents, unit names) is stored as text: "=…" never becomes a live formula."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _text_cell(sheet, row: int, column: int, value):
+    return _as_text(sheet.cell(row=row, column=column, value=value))
+
+
 def export_matrix_xlsx(data: MatrixData) -> bytes:
     """Sheet "Ma trận" (frozen headers, printed landscape A4 with the header row repeated) and a
     "Chi tiết" sheet with one filterable row per assignment."""
@@ -67,7 +78,7 @@ def _write_title(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
     sheet["A1"] = "MA TRẬN PHÂN CÔNG NHIỆM VỤ"
     sheet["A1"].font = Font(name=FONT, bold=True, size=14)
     sheet["A2"] = data.plan_label
-    sheet["A2"].font = styles.normal
+    _as_text(sheet["A2"]).font = styles.normal
     if data.built_on:
         sheet["A3"] = f"Cập nhật ngày {vn_date(data.built_on)}"
         sheet["A3"].font = Font(name=FONT, italic=True)
@@ -77,7 +88,7 @@ def _write_header(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
     """The header row: three task columns, then one unit name per column, written upwards."""
     headers = ["STT", "Nội dung nhiệm vụ", "Thời gian"] + [u.label for u in data.units]
     for column, title in enumerate(headers, 1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
+        cell = _text_cell(sheet, HEADER_ROW, column, title)
         cell.font, cell.border = styles.bold, styles.border
         rotate = 90 if column >= FIRST_UNIT_COLUMN else 0
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True, text_rotation=rotate)
@@ -88,7 +99,7 @@ def _write_task_rows(sheet: Worksheet, data: MatrixData, styles: _Styles) -> Non
     for offset, task in enumerate(data.tasks, 1):
         row = HEADER_ROW + offset
         for column, value in enumerate((task.ref, task.content, task.time_text), 1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = _text_cell(sheet, row, column, value)
             cell.font, cell.border = styles.normal, styles.border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         for index, unit in enumerate(data.units):
@@ -142,6 +153,8 @@ def _write_detail(detail: Worksheet, data: MatrixData, styles: _Styles) -> None:
             if found:
                 detail.append([task.ref, task.content, units[unit.id].name, ROLE_LEGEND.get(found.role, found.role),
                                found.status_label, "Có" if found.overdue else ""])
+                for cell in detail[detail.max_row]:
+                    _as_text(cell)
     detail.auto_filter.ref = f"A1:F{max(1, detail.max_row)}"
     detail.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (6, 60, 40, 10, 16, 8), strict=True):

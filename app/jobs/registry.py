@@ -9,6 +9,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from app.jobs.checkins import periodic_checkins
+from app.jobs.cleanup import sweep_stale
 from app.jobs.followup import overdue_followup
 from app.jobs.mail import send_mail
 from app.jobs.matrices import build_matrices
@@ -42,6 +43,8 @@ JOBS: tuple[JobSpec, ...] = (
             "cron", {"hour": 7, "minute": 30}, catch_up=True),
     JobSpec("build_matrices", build_matrices, "Lập ma trận phân công (.xlsx, .docx) các kế hoạch",
             "cron", {"hour": 1, "minute": 30}, catch_up=True),
+    JobSpec("sweep_stale", sweep_stale, "Xoá tệp nhập kế hoạch chờ quá một ngày và phiên đăng nhập hết hạn",
+            "cron", {"hour": 2, "minute": 15}, catch_up=True),
     JobSpec("send_mail", send_mail, "Gộp thông báo thành thư và gửi hộp thư đi",
             "interval", {"minutes": 1}),
 )

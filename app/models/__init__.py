@@ -16,6 +16,7 @@ from app.models.notifications import Notification, OutboxMessage
 from app.models.oversight import OversightArea
 from app.models.plans import Plan, Task
 from app.models.scheduler import MatrixSnapshot, SchedulerLock
+from app.models.sessions import UserSession
 from app.models.tokens import ApiToken
 from app.models.units import Unit, UnitAlias, UnitGroup
 from app.models.users import LoginAttempt, User
@@ -41,6 +42,7 @@ __all__ = [
     "UnitAlias",
     "UnitGroup",
     "User",
+    "UserSession",
 ]
 
 

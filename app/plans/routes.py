@@ -18,6 +18,7 @@ from app.plans import bp
 from app.plans.forms import ConfirmImportForm, DeletePlanForm, EditPlanForm, UploadPlanForm, WithdrawPlanForm
 from app.services.directory.units import active_units
 from app.services.errors import DomainError
+from app.services.filenames import clean_filename
 from app.services.plans import plan_admin, plan_import, uploads
 from app.views import flash_form_errors, run
 
@@ -68,7 +69,7 @@ def upload():
     if len(data) > limit:
         flash(f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB.", "danger")
         return redirect(url_for("plans.index"))
-    filename = (storage.filename or "phu-luc").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    filename = clean_filename(storage.filename, default="phu-luc")
     try:
         plan_import.build_preview(data, filename)
     except (ImportFileError, DomainError) as error:
@@ -103,7 +104,7 @@ def _resolution_options():
 def preview(digest):
     folder = current_app.config["UPLOAD_FOLDER"]
     form = ConfirmImportForm()
-    filename = request.args.get("name") or form.filename.data or "phu-luc.docx"
+    filename = clean_filename(request.args.get("name") or form.filename.data, default="phu-luc.docx")
     choices = _choices_from(request.form) if request.method == "POST" else {}
     try:
         data = uploads.load_pending(folder, digest)

@@ -295,7 +295,8 @@ def download_evidence(evidence_id):
         abort(403)
     except DomainError:
         abort(404)
-    return send_file(path, mimetype=row.mime_type, as_attachment=True, download_name=row.original_name)
+    return send_file(path, mimetype=row.mime_type, as_attachment=True,
+                     download_name=evidence.download_name(row.original_name, row.mime_type))
 
 
 @bp.route("/tasks/<int:task_id>/comments", methods=["POST"])

@@ -24,7 +24,7 @@ class FakeLock:
 
 def test_registry_ids_and_triggers():
     assert set(JOB_IDS) == {"deadline_reminders", "overdue_followup", "periodic_checkins", "build_matrices",
-                            "send_mail"}
+                            "sweep_stale", "send_mail"}
     morning = datetime(2025, 12, 24, 0, 5, tzinfo=TZ)
     assert get_job("deadline_reminders").make_trigger(TZ).get_next_fire_time(None, morning).hour == 7
     assert get_job("build_matrices").make_trigger(TZ).get_next_fire_time(None, morning).hour == 1

@@ -41,6 +41,24 @@ def test_xlsx_cells_and_colours():
     assert detail.max_row == 4 and detail["D2"].value == "Chủ trì" and detail["F3"].value == "Có"
 
 
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
+def test_xlsx_user_text_never_becomes_a_formula(prefix):
+    unit_name = f"{prefix}cmd|' /C calc'!A0"
+    data = MatrixData(
+        plan_label=f'{prefix}HYPERLINK("http://x","kế hoạch")',
+        tasks=[MatrixTask(id=10, ref=f"{prefix}1+1", content=f'{prefix}HYPERLINK("http://evil.example","Bấm")',
+                          time_text=f"{prefix}NOW()")],
+        units=[MatrixUnit(id=100, name=unit_name, short_name=unit_name)],
+    )
+    data.cells[(10, 100)] = MatrixCell("C", "done", "Hoàn thành")
+    book = openpyxl.load_workbook(io.BytesIO(export_matrix_xlsx(data)))
+    sheet, detail = book["Ma trận"], book["Chi tiết"]
+    cells = [sheet["A2"], sheet["A5"], sheet["B5"], sheet["C5"], sheet["D4"], detail["A2"], detail["B2"],
+             detail["C2"]]
+    for cell in cells:
+        assert cell.data_type == "s" and str(cell.value).startswith(prefix), cell.coordinate
+
+
 def _header_repeats(table) -> bool:
     tr_pr = table.rows[0]._tr.trPr
     return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None

@@ -1,15 +1,18 @@
 """Log-in with throttling, password changes and e-mailed reset links."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import as_utc, utcnow
 from app.models.users import LoginAttempt, User
+from app.passwords import hash_method, hash_password, verify_password
 from app.services import audit
+from app.services.accounts import tokens
 from app.services.errors import DomainError
 from app.services.notify import mail
 
@@ -24,11 +27,68 @@ class InvalidCredentials(DomainError):
     pass
 
 
+USERNAME_MAX = 80  # LoginAttempt.username and User.username
+ADDRESS_MAX = 64  # LoginAttempt.ip_address
+DEFAULT_MAX_DELAY_SECONDS = 15 * 60
+_DUMMY_HASHES: dict[str, str] = {}
+
+
 def _recent_failures(column, value, since: datetime) -> int:
     stmt = select(func.count(LoginAttempt.id)).where(
         column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
     )
     return db.session.scalar(stmt) or 0
+
+
+def throttle_delay(failures: int, threshold: int, max_delay_seconds: int) -> int:
+    """Seconds to wait after the last failure: none below the threshold, then 2, 4, 8… capped."""
+    if failures < threshold:
+        return 0
+    return min(max_delay_seconds, 2 ** min(failures - threshold + 1, 30))
+
+
+def _pair_failures(username: str, ip_address: str | None, since: datetime) -> tuple[int, datetime | None]:
+    """Failures of this (name, address) pair since `since` and since its last success; the last one."""
+    pair = (LoginAttempt.username == username) & (
+        LoginAttempt.ip_address == ip_address if ip_address else LoginAttempt.ip_address.is_(None))
+    last_success = db.session.scalar(select(func.max(LoginAttempt.attempted_at)).where(
+        pair, LoginAttempt.succeeded.is_(True), LoginAttempt.attempted_at >= since))
+    start = max(since, as_utc(last_success)) if last_success else since
+    count, last = db.session.execute(select(func.count(LoginAttempt.id), func.max(LoginAttempt.attempted_at))
+                                     .where(pair, LoginAttempt.succeeded.is_(False),
+                                            LoginAttempt.attempted_at > start)).one()
+    return count or 0, as_utc(last) if last else None
+
+
+def _address_failures(ip_address: str, since: datetime) -> tuple[int, datetime | None]:
+    count, last = db.session.execute(select(func.count(LoginAttempt.id), func.max(LoginAttempt.attempted_at))
+                                     .where(LoginAttempt.ip_address == ip_address,
+                                            LoginAttempt.succeeded.is_(False),
+                                            LoginAttempt.attempted_at >= since)).one()
+    return count or 0, as_utc(last) if last else None
+
+
+def _check_throttle(username: str, ip_address: str | None, *, now: datetime, since: datetime,
+                    max_failures: int, ip_max_failures: int, max_delay_seconds: int) -> None:
+    """Refuse while a growing delay after repeated failures runs; never a lock that refuses the right
+    password for good. Counted per (name, address), so a guesser elsewhere cannot lock anyone out;
+    one address guessing many names waits too (with a much higher threshold: offices share one)."""
+    checks = [(*_pair_failures(username, ip_address, since), max_failures)]
+    if ip_address:
+        checks.append((*_address_failures(ip_address, since), ip_max_failures))
+    for failures, last, threshold in checks:
+        delay = throttle_delay(failures, threshold, max_delay_seconds)
+        if delay and last is not None and now < last + timedelta(seconds=delay):
+            wait = max(1, int((last + timedelta(seconds=delay) - now).total_seconds() + 0.999))
+            raise LoginThrottled(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây.")
+
+
+def _dummy_hash() -> str:
+    """A hash made once per method, checked for unknown names so the reply takes as long."""
+    method = hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def authenticate(
@@ -39,24 +99,26 @@ def authenticate(
     max_failures: int,
     ip_max_failures: int,
     window_minutes: int,
+    max_delay_seconds: int = DEFAULT_MAX_DELAY_SECONDS,
     now: datetime | None = None,
 ) -> User:
-    """Return the user for good credentials; count failures by name and by address to slow guessing.
+    """Return the user for good credentials; failures slow further tries (see _check_throttle).
 
+    Unknown and inactive names cost one password hash too, so timing does not tell which exist.
     The attempt row is committed even when the log-in fails, so throttling survives the request.
     """
     now = now or utcnow()
-    username = (username or "").strip().lower()
+    username = (username or "").strip().lower()[:USERNAME_MAX]
+    ip_address = (ip_address or "")[:ADDRESS_MAX] or None
     since = now - timedelta(minutes=window_minutes)
-    if (
-        _recent_failures(LoginAttempt.username, username, since) >= max_failures
-        or (ip_address and _recent_failures(LoginAttempt.ip_address, ip_address, since) >= ip_max_failures)
-    ):
-        raise LoginThrottled(
-            f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {window_minutes} phút."
-        )
+    _check_throttle(username, ip_address, now=now, since=since, max_failures=max_failures,
+                    ip_max_failures=ip_max_failures, max_delay_seconds=max_delay_seconds)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username))
-    ok = user is not None and user.is_active and user.check_password(password)
+    if user is None or not user.is_active:
+        verify_password(_dummy_hash(), password or "")
+        ok = False
+    else:
+        ok = user.check_password(password or "")
     db.session.add(LoginAttempt(username=username, ip_address=ip_address, succeeded=ok, attempted_at=now))
     if not ok:
         db.session.commit()
@@ -76,13 +138,18 @@ def validate_new_password(user: User, password: str) -> None:
         raise DomainError("Mật khẩu mới phải khác mật khẩu hiện tại.")
 
 
-def change_password(user: User, current_password: str | None, new_password: str) -> None:
-    """Change a password; the current one is required except through a valid reset link."""
+def change_password(user: User, current_password: str | None, new_password: str, *,
+                    keep_session_token: str | None = None) -> None:
+    """Change a password; the current one is required except through a valid reset link.
+
+    Every credential made under the old password goes: API tokens, the calendar address and every
+    log-in session but the one that made the change (keep_session_token; none after a reset)."""
     if current_password is not None and not user.check_password(current_password):
         raise DomainError("Mật khẩu hiện tại không đúng.")
     validate_new_password(user, new_password)
     user.set_password(new_password)
     user.must_change_password = False
+    tokens.revoke_credentials(user, keep_session_token=keep_session_token)
     audit.record(user, "password_changed", user)
 
 
@@ -90,9 +157,15 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="tdnv-password-reset")
 
 
+def _password_stamp(user: User) -> int:
+    """When the password last changed, in microseconds: nothing of the hash goes into a link."""
+    changed = user.password_changed_at
+    return int(as_utc(changed).timestamp() * 1_000_000) if changed else 0
+
+
 def make_reset_token(user: User, secret_key: str) -> str:
-    # The hash fragment makes a token single-use: once the password changes it no longer matches.
-    return _serializer(secret_key).dumps({"uid": user.id, "h": user.password_hash[-12:]})
+    # Signing the password's change time makes a link single-use: a new password changes the time.
+    return _serializer(secret_key).dumps({"uid": user.id, "pc": _password_stamp(user)})
 
 
 def user_from_reset_token(token: str, secret_key: str, max_age: int) -> User:
@@ -102,8 +175,9 @@ def user_from_reset_token(token: str, secret_key: str, max_age: int) -> User:
         raise DomainError("Liên kết đặt lại mật khẩu đã hết hạn. Vui lòng yêu cầu liên kết mới.") from None
     except BadSignature:
         raise DomainError("Liên kết đặt lại mật khẩu không hợp lệ.") from None
-    user = db.session.get(User, data.get("uid"))
-    if user is None or not user.is_active or user.password_hash[-12:] != data.get("h"):
+    uid = data.get("uid") if isinstance(data, dict) else None
+    user = db.session.get(User, uid) if isinstance(uid, int) and 0 < uid < 2**31 else None
+    if user is None or not user.is_active or _password_stamp(user) != data.get("pc"):
         raise DomainError("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã được sử dụng.")
     return user
 

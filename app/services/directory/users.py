@@ -8,6 +8,7 @@ from app.models.units import Unit
 from app.models.users import ROLE_ADMIN, ROLE_UNIT_HEAD, ROLE_UNIT_STAFF, ROLES, User
 from app.parsing.text import normalize_text
 from app.services import audit
+from app.services.accounts import tokens
 from app.services.accounts.auth import MIN_PASSWORD_LENGTH
 from app.services.errors import DomainError
 
@@ -119,6 +120,8 @@ def reset_password(actor, user: User, password: str) -> User:
     _check_password(password)
     user.set_password(password)
     user.must_change_password = True
+    # whoever held the old password (or a token made with it) is out: tokens, calendar, sessions
+    tokens.revoke_credentials(user)
     db.session.flush()
     audit.record(actor, "password_reset_by_admin", user, details={"username": user.username})
     return user

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import unicodedata
 import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -31,13 +32,21 @@ MAX_ATTEMPTS = 8
 log = logging.getLogger(__name__)
 
 
+def header_text(value: str | None, max_length: int = 255) -> str:
+    """One line for a mail header: task text with line breaks (or other control characters) must
+    not end a header early (header injection) nor make the message unbuildable."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in (value or ""))
+    return " ".join(text.split())[:max_length]
+
+
 def queue_email(to_address: str, subject: str, body_text: str, *, body_html=None, user=None) -> OutboxMessage:
     """Add a message to the outbox; its Message-ID is fixed now so a resend is recognisable."""
+    to_address = header_text(to_address)
     domain = (parseaddr(to_address)[1].rpartition("@")[2] or "tdnv.local").lower()
     message = OutboxMessage(
         to_address=to_address,
         user_id=getattr(user, "id", None),
-        subject=subject[:255],
+        subject=header_text(subject),
         body_text=body_text,
         body_html=body_html,
         message_id=f"<{uuid.uuid4().hex}@tdnv.{domain}>",
@@ -50,9 +59,9 @@ def queue_email(to_address: str, subject: str, body_text: str, *, body_html=None
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
+    email["From"] = header_text(sender)
+    email["To"] = header_text(message.to_address)
+    email["Subject"] = header_text(message.subject)
     email["Message-ID"] = message.message_id
     email.set_content(message.body_text)
     if message.body_html:
@@ -182,6 +191,13 @@ def _deliver_messages(messages: list[OutboxMessage], settings: dict, now: dateti
                 connection.close()
                 _record_failure(message, error, settings, now, permanent=_is_permanent(error))
                 summary["failed" if message.status == OUTBOX_FAILED else "retry"] += 1
+            except Exception as error:  # noqa: BLE001 - one bad message must not stop the others
+                # the message itself cannot be built or encoded (a bad header, an odd address):
+                # retrying cannot help; the SMTP session may be mid-command, so start a fresh one
+                log.exception("mail %s cannot be sent", message.id)
+                connection.close()
+                _record_failure(message, error, settings, now, permanent=True)
+                summary["failed"] += 1
             else:
                 message.status = OUTBOX_SENT
                 message.sent_at = utcnow()

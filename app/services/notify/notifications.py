@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.models.base import utcnow
 from app.models.notifications import Notification
 from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, ROLE_UNIT_HEAD, User
@@ -172,9 +171,6 @@ def mark_read(user, notification_id: int) -> Notification:
 
 
 def mark_all_read(user) -> int:
-    # an UPDATE gives a CursorResult (with rowcount); Session.execute is typed as a plain Result
-    result = cast(CursorResult, db.session.execute(
+    return rows_changed(
         update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    ))
-    return result.rowcount or 0
+        .values(read_at=utcnow()))

@@ -1,5 +1,6 @@
 """Holding an uploaded plan file between the preview and the confirmation."""
 import re
+import time
 from pathlib import Path
 
 from app.services.errors import DomainError
@@ -37,3 +38,18 @@ def load_pending(upload_folder: str, digest: str) -> bytes:
 def discard_pending(upload_folder: str, digest: str) -> None:
     if _DIGEST.match(digest or ""):
         (_pending_dir(upload_folder) / f"{digest}.bin").unlink(missing_ok=True)
+
+
+def sweep_pending(upload_folder: str, *, max_age_seconds: float, now: float | None = None) -> int:
+    """Delete held files (and crashed writes) older than max_age_seconds: an upload never confirmed
+    must not stay on the server. Returns how many went."""
+    folder = Path(upload_folder) / "pending-imports"
+    if not folder.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - max_age_seconds
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.suffix in (".bin", ".tmp") and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

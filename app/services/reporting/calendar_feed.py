@@ -6,7 +6,6 @@ unit users see their own unit's assignments. The feed's secret is User.calendar_
 from __future__ import annotations
 
 import calendar
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -88,19 +87,17 @@ def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 # --- the iCal feed -------------------------------------------------------------------------------
 
 def regenerate_token(user: User) -> str:
-    """A new unguessable secret (the old URL stops working at once)."""
-    user.calendar_token = secrets.token_urlsafe(32)
-    db.session.flush()
-    return user.calendar_token
+    """A new unguessable secret, returned once (the column holds its hash; the old URL stops working)."""
+    from app.services.accounts.tokens import new_calendar_token
+
+    return new_calendar_token(user)
 
 
 def user_for_token(token: str) -> User | None:
-    if not token or len(token) < 20:
-        return None
-    user = db.session.scalar(select(User).where(User.calendar_token == token))
-    if user is None or not user.is_active or not secrets.compare_digest(user.calendar_token, token):
-        return None
-    return user
+    """The feed's owner, looked up by the secret's hash (app.services.accounts.tokens)."""
+    from app.services.accounts.tokens import user_for_calendar_token
+
+    return user_for_calendar_token(token)
 
 
 def escape_text(value: str) -> str:

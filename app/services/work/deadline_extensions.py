@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.formatting import NO_DATE, vn_date
 from app.models.assignments import (
     EXTENSION_APPROVED,
@@ -18,9 +19,12 @@ from app.models.base import utcnow
 from app.models.users import User
 from app.permissions import can_decide_extension, can_request_extension
 from app.services import audit
-from app.services.errors import DomainError, PermissionDenied
+from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.notify import notifications
 from app.services.work.workflow import _journal, _label, _link, check_version, flush_or_conflict, is_closed
+
+ALREADY_PENDING = "Đơn vị đã có một đề nghị gia hạn đang chờ quyết định."
+ALREADY_DECIDED = "Đề nghị gia hạn này đã được quyết định."
 
 EXTENSION_STATUSES = {EXTENSION_PENDING: "Chờ quyết định", EXTENSION_APPROVED: "Đã đồng ý",
                       EXTENSION_REFUSED: "Không đồng ý"}
@@ -48,12 +52,16 @@ def request_extension(actor, assignment: Assignment, *, requested_due_date: date
     if requested_due_date < today:
         raise DomainError("Thời hạn đề nghị không được ở trong quá khứ.")
     if pending_for(assignment.id) is not None:
-        raise DomainError("Đơn vị đã có một đề nghị gia hạn đang chờ quyết định.")
+        raise DomainError(ALREADY_PENDING)
     request = ExtensionRequest(assignment_id=assignment.id, requested_by_id=actor.id,
                                current_due_date=assignment.due_date, requested_due_date=requested_due_date,
                                reason=reason, status=EXTENSION_PENDING)
-    db.session.add(request)
-    db.session.flush()
+    try:
+        # the partial unique index (one pending request per assignment) settles a race between two
+        with db.session.begin_nested():
+            db.session.add(request)
+    except IntegrityError:
+        raise ConflictError(ALREADY_PENDING) from None
     audit.record(actor, "extension_requested", request, details={
         "assignment_id": assignment.id, "from": assignment.due_date.isoformat(),
         "to": requested_due_date.isoformat(), "reason": reason})
@@ -72,7 +80,7 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
     if not can_decide_extension(actor):
         raise PermissionDenied("Chỉ Văn phòng Sở hoặc Lãnh đạo Sở quyết định gia hạn.")
     if request.status != EXTENSION_PENDING:
-        raise DomainError("Đề nghị gia hạn này đã được quyết định.")
+        raise DomainError(ALREADY_DECIDED)
     assignment = request.assignment
     if approve and assignment.status in {"done", "not_done"}:
         # moving the deadline after the fact would turn late work into on-time work
@@ -82,10 +90,7 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
     note = (note or "").strip() or None
     if not approve and not note:
         raise DomainError("Vui lòng ghi lý do không đồng ý gia hạn.")
-    request.status = EXTENSION_APPROVED if approve else EXTENSION_REFUSED
-    request.decided_by_id = actor.id
-    request.decided_at = utcnow()
-    request.decision_note = note
+    _claim_decision(request, EXTENSION_APPROVED if approve else EXTENSION_REFUSED, actor, note)
     previous = assignment.due_date
     if approve:
         if assignment.original_due_date is None:
@@ -108,6 +113,21 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
                          title=title, body=note, link=_link(assignment), assignment_id=assignment.id,
                          exclude=actor)
     return request
+
+
+def _claim_decision(request: ExtensionRequest, status: str, actor, note: str | None) -> None:
+    """Decide only if still pending, in one conditional UPDATE: of two officers deciding at once,
+    the second one's UPDATE waits for the first to commit, then matches no row (a conflict)."""
+    decided = rows_changed(
+        update(ExtensionRequest)
+        .where(ExtensionRequest.id == request.id, ExtensionRequest.status == EXTENSION_PENDING)
+        .values(status=status, decided_by_id=actor.id, decided_at=utcnow(), decision_note=note)
+        .execution_options(synchronize_session=False))
+    if decided != 1:
+        db.session.rollback()
+        raise ConflictError("Đề nghị gia hạn này vừa được người khác quyết định. Vui lòng tải lại trang.")
+    # the row changed under the ORM's feet: read it back with the decision
+    db.session.refresh(request)
 
 
 def pending_requests_query():

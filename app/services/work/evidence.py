@@ -13,6 +13,7 @@ from app.models.assignments import EvidenceFile
 from app.permissions import can_update_assignment, can_view_evidence
 from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
+from app.services.filenames import clean_filename, with_extension
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -92,10 +93,36 @@ def mime_type_for(kind: str, filename: str) -> str:
     return KINDS[kind][0]
 
 
+# Extensions a download may carry for each stored type; the first is the one given when the name lies.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    KINDS["docx"][0]: (".docx",),
+    KINDS["xlsx"][0]: (".xlsx",),
+    KINDS["pptx"][0]: (".pptx",),
+    "application/msword": (".doc",),
+    "application/vnd.ms-excel": (".xls",),
+    "application/vnd.ms-powerpoint": (".ppt",),
+    "application/x-ole-storage": (".doc", ".xls", ".ppt"),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "application/zip": (".zip",),
+}
+
+
 def safe_name(filename: str) -> str:
-    """Keep the user's (Vietnamese) name for the download, without any path."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
-    return name[:200] or "minh-chung"
+    """Keep the user's (Vietnamese) name for the download, without any path, control or bidi
+    characters."""
+    return clean_filename(filename, default="minh-chung")
+
+
+def download_name(filename: str, mime_type: str) -> str:
+    """The name a download carries: safe, and ending as the detected type does (a PDF sent as
+    x.html is x.pdf), so the browser never opens it as something else."""
+    name = safe_name(filename)
+    accepted = EXTENSIONS.get(mime_type)
+    return with_extension(name, accepted) if accepted else name
 
 
 def storage_path(upload_folder: str, digest: str) -> Path:
@@ -139,7 +166,7 @@ def store(actor, assignment, uploads: list[Upload], *, upload_folder: str, max_b
         digest = hashlib.sha256(upload.data).hexdigest()
         _write_once(storage_path(upload_folder, digest), upload.data)
         row = EvidenceFile(assignment_id=assignment.id, update_id=getattr(update, "id", None),
-                           uploaded_by_id=actor.id, original_name=safe_name(upload.filename),
+                           uploaded_by_id=actor.id, original_name=download_name(upload.filename, mime),
                            content_sha256=digest, size_bytes=len(upload.data), mime_type=mime)
         db.session.add(row)
         rows.append(row)
