@@ -229,7 +229,8 @@ class _TableReader:
             named_group = clean_group_title(named_group, strict=True)[1] or named_group
             if named_group not in path:
                 path = [named_group, *path][:MAX_GROUP_LEVELS]
-        missing = frozenset(f for f in ("time", "lead") if f not in cmap.columns)
+        present = set(cmap.columns) | ({"time"} if {"start", "duration"} & set(cmap.columns) else set())
+        missing = frozenset(f for f in ("time", "lead") if f not in present)
         group = named_group or (path[-1] if path else None)
         self.current = TaskCells(row.where, row.ref, group, values, dict(row.extra), missing, path)
         self.previous_row = dict(row.values) | {"extra:" + k: v for k, v in row.extra.items()}
@@ -309,6 +310,9 @@ def scan_tables(tables: list[RawTable]) -> TableScan:
             if previous is None or not previous.same_layout(cmap):
                 reader.restart()
             scan.preamble.extend(_row_line(row) for row in table.rows[: cmap.first_row] if any(row))
+            scan.layouts.append({"table": index + 1, "sheet": table.name, "header_row": cmap.first_row + 1,
+                                 "header_rows": cmap.header_height, "columns": cmap.explain,
+                                 "unrecognised": list(cmap.unrecognised)})
         elif previous is not None and table.width == previous.width and _looks_like_tasks(table, previous):
             cmap, start = previous, 0
         else:

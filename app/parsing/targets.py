@@ -36,9 +36,13 @@ _NAME_WORDS = (
     "thang", "quy", "ngay", "tuan", "hoc ky", "ky", "dot", "lan thu", "thu", "khoa", "nhom", "to",
     "phuong", "xa", "quan", "huyen", "nghi quyet", "nghi dinh", "quyet dinh", "thong tu", "cong van",
     "ke hoach", "chi thi", "luat", "van ban", "top", "iso", "tcvn", "tang", "phong", "level",
+    # places and named bodies: "tại 45 phường", "Tổ công tác 389", "Dự án 06"
+    "tai", "o", "thuoc", "cua", "cong tac", "du an", "doi", "tram", "ma", "ban", "so hieu", "ky hieu",
 )
 _NAME_RE = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, _NAME_WORDS)) + r")\s*$")
 _UNIT_END = re.compile(r"[;,(\n…]")
+# Amounts of money qualify projects or budgets ("dự án trên 5 tỷ đồng"): not a target to reach.
+_MONEY = re.compile(r"^(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)(?![a-z])|^(?:ty|trieu)(?![a-z])")
 
 
 def _value(groups: tuple[str | None, ...]) -> int | float:
@@ -64,9 +68,15 @@ def _noun_phrase(text: str, pos: int) -> str:
 
 def parse_targets(text: str) -> list[dict]:
     """Targets as {"op", "value", "max", "unit"}; levels, years, names and references are skipped."""
+    return parse_targets_checked(text)[0]
+
+
+def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
+    """Targets and the warnings for numbers read as no target while in doubt (money, places)."""
     text = normalize_text(text or "")
     folded = fold_aligned(text)
     targets: list[dict] = []
+    warnings: list[str] = []
     skip_until = 0
     for m in _NUMBER_RE.finditer(folded):
         if m.start() < skip_until:
@@ -98,6 +108,10 @@ def parse_targets(text: str) -> list[dict]:
             if not op_match and _NAME_RE.search(before):
                 continue
             unit = _noun_phrase(text, end)
+            if _MONEY.match(fold_aligned(unit)):
+                warnings.append(f"«{text[m.start():end]} {unit}» là mức kinh phí hoặc điều kiện, "
+                                "không nhập làm chỉ tiêu.")
+                continue
             if not unit and not op_match:
                 continue
             if unit and not unit[0].isalpha():
@@ -105,7 +119,7 @@ def parse_targets(text: str) -> list[dict]:
             skip_until = end + len(text[end:]) - len(text[end:].lstrip()) + len(unit)
         targets.append({"op": "between" if high is not None else op, "value": value,
                         "max": high, "unit": unit})
-    return targets
+    return targets, warnings
 
 
 def suggest_targets(content: str) -> list[dict]:
