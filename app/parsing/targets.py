@@ -77,7 +77,7 @@ def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
     folded = fold_aligned(text)
     targets: list[dict] = []
     warnings: list[str] = []
-    skip_until = 0
+    skip_until = last_end = 0
     for m in _NUMBER_RE.finditer(folded):
         if m.start() < skip_until:
             continue
@@ -108,6 +108,10 @@ def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
             if not op_match and _NAME_RE.search(before):
                 continue
             unit = _noun_phrase(text, end)
+            if not op_match and targets and not re.search(r"[;\n]", text[last_end:m.start()]):
+                warnings.append(f"«{text[m.start():end]} {unit}» mô tả đối tượng của chỉ tiêu trước, "
+                                "không nhập làm chỉ tiêu riêng.")
+                continue  # "≥98% trẻ 5 tuổi": the number qualifies the target before it
             if _MONEY.match(fold_aligned(unit)):
                 warnings.append(f"«{text[m.start():end]} {unit}» là mức kinh phí hoặc điều kiện, "
                                 "không nhập làm chỉ tiêu.")
@@ -119,6 +123,7 @@ def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
             skip_until = end + len(text[end:]) - len(text[end:].lstrip()) + len(unit)
         targets.append({"op": "between" if high is not None else op, "value": value,
                         "max": high, "unit": unit})
+        last_end = end
     return targets, warnings
 
 
