@@ -53,7 +53,7 @@ def report(files: list[Path]) -> list[tuple[str, int, int]]:
 if __name__ == "__main__":
     import sys
 
-    held = {"dev": False, "held": True}.get(sys.argv[1] if len(sys.argv) > 1 else "", None)
+    held = {"dev": False, "held": True}.get(sys.argv[1] if len(sys.argv) > 1 else "")
     verbose = "-v" in sys.argv
     for path in corpus_files(held):
         right, total, diffs = score_file(path)
