@@ -126,7 +126,7 @@ def score_cells(col: ColumnScore, cells: list[str]) -> None:
     unitish = sum(1 for f in folded if _UNITISH.match(f) and " " in f and len(f) < 200) / n
     numbering = sum(1 for f in folded if _NUMBERING.match(f.strip())) / n
     numbers = [int(f) for f in folded if _INTEGER.match(f.strip())]
-    if len(numbers) >= 3 and sum(b > a for a, b in zip(numbers, numbers[1:])) < 0.7 * (len(numbers) - 1):
+    if len(numbers) >= 3 and sum(b > a for a, b in zip(numbers, numbers[1:], strict=False)) < 0.7 * (len(numbers) - 1):
         numbering -= len(numbers) / n  # repeated or unordered numbers count things, they number nothing
     productish = sum(1 for f in folded if _PRODUCTISH.search(f)) / n
     integers = sum(1 for f in folded if _INTEGER.match(f.strip())) / n

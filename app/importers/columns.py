@@ -220,8 +220,8 @@ def _is_sub_header_row(sub: list[str], above: list[str]) -> bool:
 def detect_header(rows: list[list[str]]) -> tuple[ColumnMap, int] | None:
     """Find the header in the first rows: (column map, index of the first row after the header)."""
     for i in range(min(len(rows), HEADER_SCAN_ROWS)):
-        if not any(rows[i]):
-            continue
+        if len(set(filter(None, rows[i]))) < 2:
+            continue  # empty, or a title merged across the row
         height = 1
         while (height < MAX_HEADER_ROWS and i + height < len(rows)
                and _is_sub_header_row(rows[i + height], rows[i + height - 1])):

@@ -15,7 +15,7 @@ from app.parsing.relative import duration_due
 from app.parsing.targets import parse_targets_checked
 from app.parsing.text import convert_legacy, fix_legacy_text, fold, normalize_text
 from app.parsing.times import SchoolCalendar, TimeParse, content_deadline_warnings, parse_time
-from app.parsing.units import COMMON_UNIT_NAMES, split_unit_cell
+from app.parsing.units import COMMON_UNIT_NAMES, is_per_task_choice, split_unit_cell
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_LEGACY_SAMPLE_WORDS = 20000
@@ -33,8 +33,6 @@ MSG_NO_LEAD_COLUMN = (
 )
 MSG_NO_TIME_COLUMN = "Bảng nhiệm vụ không có cột Thời gian: các nhiệm vụ của bảng chưa có hạn."
 MSG_NO_LEAD = "Chưa có đơn vị chủ trì."
-# Units chosen per task ("Cơ sở thí điểm", "các trường được chọn"): never resolved as an alias.
-_PER_TASK_CHOICE = re.compile(r"thi diem|duoc (?:lua )?chon|lua chon|duoc giao|tham gia du an")
 _OWN_BODY = re.compile(r"^(?:so giao duc|so gd)")
 
 
@@ -132,7 +130,7 @@ def build_task(cells: TaskCells, context: TaskContext) -> dict:
         warnings.append(MSG_NO_LEAD)
     cooperating, cooperating_roles = split_unit_cell(values.get("cooperating", ""), context.known)
     roles.update(cooperating_roles)
-    choices = [name for name in (*lead, *cooperating) if _PER_TASK_CHOICE.search(fold(name))]
+    choices = [name for name in (*lead, *cooperating) if is_per_task_choice(name)]
     targets, target_warnings = parse_targets_checked(product) if product else ([], [])
     warnings.extend(target_warnings)
     return {
@@ -160,10 +158,9 @@ def _task_time(values: dict[str, str], missing: frozenset[str], context: TaskCon
     time_text = normalize_text(values.get("time", ""))
     start_text = normalize_text(values.get("start", ""))
     days = normalize_text(values.get("duration", ""))
-    if not time_text and not start_text and "duration" in values:
-        if days:
-            due, warnings = duration_due(days, context.issue_date)
-            return days, TimeParse(due=due, warnings=warnings)
+    if not time_text and not start_text and days:
+        due, warnings = duration_due(days, context.issue_date)
+        return days, TimeParse(due=due, warnings=warnings)
     if "time" in missing:
         return "", TimeParse()
     parsed = parse_time(time_text, context.calendar, context.default_year, context.issue_date)

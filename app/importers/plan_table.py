@@ -65,7 +65,10 @@ def clean_group_title(text: str, strict: bool = False) -> tuple[str | None, str]
 
 
 _DASH = re.compile(r"^[-+•*\u2013\u2014]$")
-_CONTENT_TOKEN = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3}\.?|[a-zđ]\)|[a-zđ]\.(?=\s)|[-+•\u2013])\s+(?=\S)")
+_CONTENT_TOKEN = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)](?=\s)|[IVX]{1,4}\.(?=\s)|[A-Z]\.(?=\s)|[a-zđ]\)"
+    r"|[a-zđ]\.(?=\s)|[-+•\u2013])\s+(?=\S)"
+)
 MAX_GROUP_LEVELS = 3
 MAX_SUB_GROUP_TITLE = 160
 

@@ -149,6 +149,15 @@ def _rejoin(text: str, spans: list[tuple[int, int]], known: frozenset[str]) -> l
     return out
 
 
+# Units chosen per task ("Cơ sở thí điểm", "các trường được chọn"): the office picks them for that
+# task; such a name must never become an alias of the directory.
+_PER_TASK_CHOICE = re.compile(r"thi diem|duoc (?:lua )?chon|lua chon|duoc giao|tham gia du an")
+
+
+def is_per_task_choice(name: str) -> bool:
+    return bool(_PER_TASK_CHOICE.search(fold(name)))
+
+
 def split_unit_cell(text: str, known_names: Iterable[str] = COMMON_UNIT_NAMES) -> tuple[list[str], dict[str, str]]:
     """Names of a unit cell and the role noted in brackets after a name ("Sở Tài chính (thẩm định)")."""
     names = split_unit_names(text, known_names)

@@ -15,7 +15,7 @@ from app.models.plans import Plan, Task
 from app.models.units import Unit
 from app.parsing.text import fold
 from app.parsing.times import SchoolCalendar
-from app.parsing.units import resolve_unit_names
+from app.parsing.units import is_per_task_choice, resolve_unit_names
 from app.services import audit
 from app.services.errors import DomainError
 from app.services.notify import notifications
@@ -135,7 +135,7 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
         )
     if save_choices:
         for spelling, key in (choices or {}).items():
-            if key:
+            if key and not is_per_task_choice(spelling):  # a pilot school list is no alias
                 directory.save_alias(actor, spelling, key)
     info = {**preview.parsed.meta, **{k: v for k, v in (meta or {}).items() if v}}
     title = (info.get("title") or filename).strip()
