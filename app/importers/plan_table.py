@@ -181,7 +181,8 @@ class _TableReader:
         if row.style is not None and row.style != "dash" and self._nests(row.style, following):
             self._open_group(row, row.style, _first_line(row), "có mục con đánh số sâu hơn")
             return
-        if row.style in ("roman", "upper") and row.details_empty and row.content:
+        if row.style in ("roman", "upper") and row.details_empty and row.content or self._heads_unnumbered(
+                row, following):
             self._open_group(row, row.style, _first_line(row), "số La Mã/chữ hoa, không có chi tiết")
             return
         if self._is_sub_group(row, following):
@@ -195,6 +196,13 @@ class _TableReader:
             self.current, self.previous_row = None, {}
             return
         self._add_task(row, cmap)
+
+    @staticmethod
+    def _heads_unnumbered(row: _Row, following: _Row | None) -> bool:
+        """A numbered row without details over unnumbered rows that have theirs."""
+        return (row.style not in (None, "dash") and row.details_empty and bool(row.content)
+                and following is not None and following.style is None and not following.details_empty
+                and not following.title_row and not _continues(following.content))
 
     def _is_sub_group(self, row: _Row, following: _Row | None) -> bool:
         if row.style is not None or not row.details_empty or not row.content:
@@ -240,21 +248,18 @@ class _TableReader:
         self.scan.tasks.append(self.current)
 
     def _is_continuation(self, row: _Row, cmap: ColumnMap) -> bool:
-        """A row without a number under a task: the rest of that task, split across a page."""
+        """A row without a number under a task: the rest of that task, split across a page.
+
+        A row whose text starts a sentence and that carries a detail of its own (time, lead)
+        is a task of its own, even without a number."""
         if self.current is None or row.ref:
             return False
-        if row.style == "dash":
-            return row.details_empty
-        if "ref" not in cmap.columns and row.style is None and not _continues(row.content):
-            return False
-
-        def fresh(name: str) -> bool:
-            value = row.values.get(name, "")
-            return bool(value) and value != self.previous_row.get(name)
-
+        if row.style == "dash" or row.details_empty or _continues(row.content) or not row.content:
+            return True
         has_details = any(name in cmap.columns for name in ("time", "lead"))
-        own_details = all(fresh(name) for name in ("time", "lead") if name in cmap.columns)
-        return not (fresh("content") and has_details and own_details)
+        if not has_details:
+            return False
+        return not any(row.values.get(name) for name in ("time", "lead"))
 
     def _join(self, values: dict[str, str], extra: dict[str, str]) -> None:
         task = self.current
