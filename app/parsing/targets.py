@@ -66,6 +66,24 @@ def _noun_phrase(text: str, pos: int) -> str:
     return phrase.strip().rstrip(".:").strip()
 
 
+def _count_unit(text: str, start: int, end: int, has_op: bool, before: str,
+                qualifies: bool) -> tuple[str | None, str | None]:
+    """The counted noun of a plain number, or None (with a warning when in doubt) for a number
+    that names, qualifies or prices something instead of setting a quantity to reach."""
+    if not has_op and _NAME_RE.search(before):
+        return None, None
+    unit = _noun_phrase(text, end)
+    number = text[start:end]
+    if not has_op and qualifies:
+        # "≥98% trẻ 5 tuổi": the number qualifies the target before it
+        return None, f"«{number} {unit}» mô tả đối tượng của chỉ tiêu trước, không nhập làm chỉ tiêu riêng."
+    if _MONEY.match(fold_aligned(unit)):
+        return None, f"«{number} {unit}» là mức kinh phí hoặc điều kiện, không nhập làm chỉ tiêu."
+    if (not unit and not has_op) or (unit and not unit[0].isalpha()):
+        return None, None
+    return unit, None
+
+
 def parse_targets(text: str) -> list[dict]:
     """Targets as {"op", "value", "max", "unit"}; levels, years, names and references are skipped."""
     return parse_targets_checked(text)[0]
@@ -101,24 +119,15 @@ def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
         before = folded[max(0, m.start() - 40):m.start()]  # operators and names are short
         op_match = _OPERATOR_RE.search(before)
         op = _OPERATOR_OF[op_match.group(0).strip()] if op_match else ">="
-        percent = _PERCENT.match(folded, end)
-        if percent:
+        if _PERCENT.match(folded, end):
             unit = "%"
         else:
-            if not op_match and _NAME_RE.search(before):
-                continue
-            unit = _noun_phrase(text, end)
-            if not op_match and targets and not re.search(r"[;\n]", text[last_end:m.start()]):
-                warnings.append(f"«{text[m.start():end]} {unit}» mô tả đối tượng của chỉ tiêu trước, "
-                                "không nhập làm chỉ tiêu riêng.")
-                continue  # "≥98% trẻ 5 tuổi": the number qualifies the target before it
-            if _MONEY.match(fold_aligned(unit)):
-                warnings.append(f"«{text[m.start():end]} {unit}» là mức kinh phí hoặc điều kiện, "
-                                "không nhập làm chỉ tiêu.")
-                continue
-            if not unit and not op_match:
-                continue
-            if unit and not unit[0].isalpha():
+            unit, warning = _count_unit(text, m.start(), end, bool(op_match), before,
+                                        qualifies=bool(targets) and not re.search(r"[;\n]",
+                                                                                  text[last_end:m.start()]))
+            if warning:
+                warnings.append(warning)
+            if unit is None:
                 continue
             skip_until = end + len(text[end:]) - len(text[end:].lstrip()) + len(unit)
         targets.append({"op": "between" if high is not None else op, "value": value,
