@@ -126,8 +126,9 @@ def score_cells(col: ColumnScore, cells: list[str]) -> None:
     unitish = sum(1 for f in folded if _UNITISH.match(f) and " " in f and len(f) < 200) / n
     numbering = sum(1 for f in folded if _NUMBERING.match(f.strip())) / n
     numbers = [int(f) for f in folded if _INTEGER.match(f.strip())]
-    if len(numbers) >= 3 and sum(b > a for a, b in zip(numbers, numbers[1:], strict=False)) < 0.7 * (len(numbers) - 1):
-        numbering -= len(numbers) / n  # repeated or unordered numbers count things, they number nothing
+    steps = list(zip(numbers, numbers[1:], strict=False))
+    if len(numbers) >= 2 and sum(b == a + 1 for a, b in steps) < 0.5 * len(steps):
+        numbering -= len(numbers) / n  # numbers that do not count up by one count things (days, units)
     productish = sum(1 for f in folded if _PRODUCTISH.search(f)) / n
     integers = sum(1 for f in folded if _INTEGER.match(f.strip())) / n
     average = sum(len(c) for c in filled) / n
