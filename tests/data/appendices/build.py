@@ -508,7 +508,132 @@ def h04():
     save_expected(name, name + ".docx", tasks)
 
 
-BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, h01, h02, h03, h04)
+# --- d09: a three-row header (title, header, sub-header) over a numbering row ------------------------
+def d09():
+    name = "d09_tieu_de_ba_dong"
+    doc = doc_with(["SỞ GIÁO DỤC VÀ ĐÀO TẠO CẦN THƠ", "Cần Thơ, ngày 25 tháng 8 năm 2025", "PHỤ LỤC",
+                    "Phân công nhiệm vụ năm học 2025-2026"])
+    tasks = [
+        T("1", [], "Xây dựng kế hoạch thời gian năm học của các cấp học", "Tháng 8/2025", "2025-08-01",
+          "2025-08-31", lead=["Phòng Giáo dục phổ thông"], coop=["Phòng Giáo dục trung học"]),
+        T("2", [], "Tổ chức lễ khai giảng năm học mới", "05/9/2025", None, "2025-09-05",
+          lead=["Văn phòng Sở"], coop=["Các đơn vị trực thuộc"]),
+        T("3", [], "Sơ kết học kỳ I", "Học kỳ I năm học 2025-2026", "2025-09-05", "2026-01-18",
+          lead=["Văn phòng Sở"], coop=["Các phòng", "CSGD"]),
+        T("4", [], "Tổng kết năm học và báo cáo Bộ", "Trước ngày 30/6/2026", None, "2026-06-30",
+          lead=["Văn phòng Sở"], coop=["Các phòng"]),
+    ]
+    rows = [["PHÂN CÔNG NHIỆM VỤ"] * 5,
+            ["STT", "Nội dung công việc", "Đơn vị thực hiện", "Đơn vị thực hiện", "Thời gian"],
+            ["STT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Thời gian"],
+            ["(1)", "(2)", "(3)", "(4)", "(5)"]]
+    rows += [[t["ref"], t["content"], t["lead"][0], ", ".join(t["cooperating"]), t["time_text"]] for t in tasks]
+    table(doc, rows, merges=[(0, 0, 0, 4), (1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 1, 3), (1, 4, 2, 4)])
+    save_docx(doc, name)
+    save_expected(name, name + ".docx", tasks)
+
+
+# --- h05 (held out): a ministry appendix, several targets per cell, rows split over pages ------------
+def h05():
+    name = "h05_bo_nhieu_chi_tieu"
+    doc = doc_with(["BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Hà Nội, ngày 23 tháng 9 năm 2025", "PHỤ LỤC",
+                    "Chỉ tiêu ứng dụng công nghệ thông tin năm học 2025-2026"])
+    g1, g2 = "Về chuyển đổi số trong quản lý", "Về chuyển đổi số trong dạy, học"
+    tasks = [
+        T("1", [g1], "Sử dụng hồ sơ điện tử trong các cơ sở giáo dục phổ thông", "Năm học 2025-2026",
+          "2025-09-05", "2026-05-31", targets=[(">=", 90, None, "%"), (">=", 100, None, "%")],
+          lead=["Các Sở Giáo dục và Đào tạo"], coop=["Cục Khoa học, Công nghệ và Thông tin"],
+          product="Tối thiểu 90% cơ sở giáo dục dùng học bạ số; 100% sử dụng sổ điểm điện tử"),
+        T("2", [g1], "Kết nối, chia sẻ dữ liệu giữa cơ sở dữ liệu ngành và cơ sở dữ liệu quốc gia về dân cư",
+          "Quý IV/2025", "2025-10-01", "2025-12-31", lead=["Cục Khoa học, Công nghệ và Thông tin"],
+          coop=["Bộ Công an"], product="Dữ liệu được kết nối"),
+        T("3", [g2], "Xây dựng và chia sẻ học liệu số, bài giảng điện tử cho giáo viên", "Thường xuyên", None,
+          None, "ongoing", targets=[(">=", 1000, None, "bài giảng điện tử")],
+          lead=["Các Sở Giáo dục và Đào tạo"], coop=["Các trường"],
+          product="Ít nhất 1.000 bài giảng điện tử"),
+        T("4", [g2], "Tổ chức kiểm tra, đánh giá trên máy tính đối với một số môn học", "Học kỳ II năm học "
+          "2025-2026", "2026-01-19", "2026-05-31", targets=[("between", 10, 20, "%")],
+          lead=["Cục Quản lý chất lượng"], coop=["Các Sở Giáo dục và Đào tạo"],
+          product="10-20% bài kiểm tra thực hiện trên máy tính"),
+    ]
+    header = ["TT", "Nhiệm vụ", "Chỉ tiêu/Sản phẩm", "Thời gian thực hiện", "Đơn vị chủ trì", "Đơn vị phối hợp"]
+
+    def row(t):
+        return [t["ref"], t["content"], t["_product"], t["time_text"], t["lead"][0], ", ".join(t["cooperating"])]
+
+    split = row(tasks[1])
+    split[1] = "Kết nối, chia sẻ dữ liệu giữa cơ sở dữ liệu ngành và"
+    table(doc, [header, ["I", g1, "", "", "", ""], row(tasks[0]), split])
+    doc.add_page_break()
+    table(doc, [header, ["", "cơ sở dữ liệu quốc gia về dân cư", "", "", "", ""], ["II", g2, "", "", "", ""],
+                row(tasks[2]), row(tasks[3])])
+    save_docx(doc, name)
+    save_expected(name, name + ".docx", tasks)
+
+
+# --- h06 (held out): an Excel working copy with formulas, "Từ ngày | Đến ngày", Roman group rows ------
+def h06():
+    name = "h06_excel_cong_thuc"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Theo dõi"
+    ws.append(["SỞ GIÁO DỤC VÀ ĐÀO TẠO THÁI NGUYÊN", None, None, None, None, None, None])
+    ws.append(["BẢNG PHÂN CÔNG NHIỆM VỤ CÔNG TÁC THANH TRA NĂM 2026", None, None, None, None, None, None])
+    ws.append(["TT", "Nội dung", "Thời gian", None, "Bộ phận chủ trì", "Bộ phận phối hợp", "Ghi chú nội bộ"])
+    ws.append([None, None, "Từ ngày", "Đến ngày", None, None, None])
+    for ref in ("A1:G1", "A2:G2", "A3:A4", "B3:B4", "C3:D3", "E3:E4", "F3:F4", "G3:G4"):
+        ws.merge_cells(ref)
+    d = dt.datetime
+    g1, g2 = "Thanh tra hành chính", "Thanh tra chuyên ngành"
+    tasks = [
+        T("1", [g1], "Thanh tra việc thực hiện chính sách đối với nhà giáo", "01/03/2026 - 30/04/2026",
+          "2026-03-01", "2026-04-30", lead=["Thanh tra Sở"], coop=["Phòng Tổ chức cán bộ"]),
+        T("2", [g1], "Thanh tra công tác tuyển sinh đầu cấp", "15/06/2026 - 31/07/2026", "2026-06-15",
+          "2026-07-31", lead=["Thanh tra Sở"], coop=["Phòng Giáo dục phổ thông"]),
+        T("3", [g2], "Kiểm tra việc thu, chi đầu năm học tại các trường", "01/09/2026 - 31/10/2026", "2026-09-01",
+          "2026-10-31", lead=["Thanh tra Sở"], coop=["Phòng Kế hoạch - Tài chính"]),
+    ]
+    spans = [(d(2026, 3, 1), d(2026, 4, 30)), (d(2026, 6, 15), d(2026, 7, 31)), (d(2026, 9, 1), d(2026, 10, 31))]
+    formulas = []
+    ws.append(["I", g1, None, None, None, None, None])
+    ws.merge_cells(f"B{ws.max_row}:G{ws.max_row}")
+    for i, (t, (start, end)) in enumerate(zip(tasks, spans, strict=True)):
+        if i == 2:
+            ws.append(["II", g2, None, None, None, None, None])
+            ws.merge_cells(f"B{ws.max_row}:G{ws.max_row}")
+        ws.append([None, t["content"], start, end, t["lead"][0], t["cooperating"][0], "Cập nhật hằng tháng"])
+        r = ws.max_row
+        ws.cell(r, 1).value = f"=COUNTA($B$6:B{r})-{0 if i < 2 else 1}"
+        formulas.append((f"A{r}", t["ref"]))
+        ws.cell(r, 3).number_format = "dd/mm/yyyy"
+        ws.cell(r, 4).number_format = "dd/mm/yyyy"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    save_with_cached_values(buffer.getvalue(), formulas, HERE / f"{name}.xlsx")
+    save_expected(name, name + ".xlsx", tasks)
+
+
+def save_with_cached_values(data: bytes, cached: list[tuple[str, str]], path: Path) -> None:
+    """openpyxl writes formulas without results; Excel stores the last result beside each formula."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                xml = content.decode("utf-8")
+                for ref, value in cached:
+                    xml = re.sub(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)?',
+                                 rf"\1\2<v>{value}</v>", xml)
+                content = xml.encode("utf-8")
+            target.writestr(info, content)
+    path.write_bytes(out.getvalue())
+
+
+BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, d09, h01, h02, h03, h04, h05, h06)
 
 if __name__ == "__main__":
     for build in BUILDERS:
