@@ -117,8 +117,11 @@ def _column_cells(data_rows: list[list[str]], cols: list[int]) -> list[str]:
 
 
 def map_columns(header_rows: list[list[str]], first_row: int = 0,
-                data_rows: list[list[str]] | None = None) -> ColumnMap:
-    """Name the columns from one to three header rows and, when given, the rows below them."""
+                data_rows: list[list[str]] | None = None, chosen: dict[str, str] | None = None) -> ColumnMap:
+    """Name the columns from one to three header rows and, when given, the rows below them.
+
+    chosen maps a header (as shown in the layout) to the field the office picked in the preview
+    ("" keeps the column as an extra); it wins over the scores."""
     width = max(len(row) for row in header_rows)
     cmap = ColumnMap(width=width, first_row=first_row, header_height=len(header_rows))
     cmap.header_rows = {tuple(header_key(cell) for cell in row) for row in header_rows}
@@ -132,7 +135,7 @@ def map_columns(header_rows: list[list[str]], first_row: int = 0,
             score_cells(col, _column_cells(data_rows, cols))
         top = normalize_text(header_rows[0][cols[0]]) if cols[0] < len(header_rows[0]) else ""
         scores.append((col, cols, top))
-    assigned = _assign(scores)
+    assigned = _assign(scores, chosen or {})
     _join_siblings(scores, assigned)
     if "lead" not in assigned.values() and "lead_detail" in assigned.values():
         assigned = {i: ("lead" if name == "lead_detail" else name) for i, name in assigned.items()}
@@ -152,10 +155,18 @@ def map_columns(header_rows: list[list[str]], first_row: int = 0,
     return cmap
 
 
-def _assign(scores: list[tuple[ColumnScore, list[int], str]]) -> dict[int, str]:
-    """Give each field to the column with the most points for it (highest first), once each."""
+def _assign(scores: list[tuple[ColumnScore, list[int], str]], chosen: dict[str, str]) -> dict[int, str]:
+    """Give each field to the column with the most points for it (highest first), once each;
+    the office's choices first."""
+    assigned: dict[int, str] = {}
+    for i, (col, _cols, _top) in enumerate(scores):
+        if chosen.get(col.header) in TASK_FIELDS and chosen[col.header] not in assigned.values():
+            assigned[i] = chosen[col.header]
+            col.content[assigned[i]] = "chọn khi xem trước"
     candidates = []
     for i, (col, _cols, _top) in enumerate(scores):
+        if col.header in chosen or i in assigned:
+            continue
         best, best_points = col.best()
         if best in EXTRA_KINDS and best_points >= MIN_SCORE:
             continue  # "Ghi chú", "Kinh phí": known, but not a task field
@@ -163,7 +174,6 @@ def _assign(scores: list[tuple[ColumnScore, list[int], str]]) -> dict[int, str]:
             points = col.points.get(name, 0.0)
             if points >= MIN_SCORE:
                 candidates.append((-points, col.index, TASK_FIELDS.index(name), i, name))
-    assigned: dict[int, str] = {}
     for _neg, _index, _rank, i, name in sorted(candidates):
         if i not in assigned and name not in assigned.values():
             assigned[i] = name
@@ -217,7 +227,7 @@ def _is_sub_header_row(sub: list[str], above: list[str]) -> bool:
     return differs
 
 
-def detect_header(rows: list[list[str]]) -> tuple[ColumnMap, int] | None:
+def detect_header(rows: list[list[str]], chosen: dict[str, str] | None = None) -> tuple[ColumnMap, int] | None:
     """Find the header in the first rows: (column map, index of the first row after the header)."""
     for i in range(min(len(rows), HEADER_SCAN_ROWS)):
         if len(set(filter(None, rows[i]))) < 2:
@@ -228,7 +238,7 @@ def detect_header(rows: list[list[str]]) -> tuple[ColumnMap, int] | None:
             height += 1
         for h in range(height, 0, -1):
             data = [r for r in rows[i + h : i + h + SAMPLE_ROWS] if not is_numbering_row(r)]
-            cmap = map_columns(rows[i : i + h], i, data)
+            cmap = map_columns(rows[i : i + h], i, data, chosen)
             if cmap.qualifies:
                 return cmap, i + h
     return None

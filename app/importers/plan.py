@@ -66,8 +66,11 @@ def parse_plan(
     filename: str,
     known_unit_names=None,
     calendar: SchoolCalendar | None = None,
+    column_fields: dict[str, str] | None = None,
 ) -> ParsedPlan:
-    """Read a .docx/.xlsx/.csv plan appendix; raise ImportFileError for a file it cannot read."""
+    """Read a .docx/.xlsx/.csv plan appendix; raise ImportFileError for a file it cannot read.
+
+    column_fields (header -> field, "" for none) is the office's reading of the columns."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             MSG_TOO_LARGE.format(size=len(data) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
@@ -80,7 +83,7 @@ def parse_plan(
     if encoding:
         label = ENCODING_LABELS.get(encoding, encoding)
         plan.warnings.append(f"Văn bản được gõ bằng mã {label} và đã được chuyển sang Unicode.")
-    scan = scan_tables(document.tables)
+    scan = scan_tables(document.tables, column_fields)
     if not scan.task_tables:
         raise ImportFileError(MSG_NO_TABLE)
     if not scan.tasks:

@@ -306,13 +306,15 @@ def _looks_like_tasks(table: RawTable, cmap: ColumnMap) -> bool:
     return False
 
 
-def scan_tables(tables: list[RawTable]) -> TableScan:
-    """Read the task rows of every task table; consecutive tables with one layout are one appendix."""
+def scan_tables(tables: list[RawTable], chosen: dict[str, str] | None = None) -> TableScan:
+    """Read the task rows of every task table; consecutive tables with one layout are one appendix.
+
+    chosen: header -> field, the office's reading of the columns from the preview."""
     scan = TableScan()
     reader = _TableReader(scan)
     previous: ColumnMap | None = None  # layout of the table just before, when it held tasks
     for index, table in enumerate(tables):
-        found = detect_header(table.rows)
+        found = detect_header(table.rows, chosen)
         if found is not None:
             cmap, start = found
             if previous is None or not previous.same_layout(cmap):
