@@ -28,6 +28,30 @@ def test_a_column_of_quarters_is_the_time_column_whatever_its_header():
     assert time["words"] == [] and "thời gian" in time["content"]
 
 
+@pytest.mark.parametrize(("header", "field"), [
+    ("Nhiệm vụ/giải pháp", "content"), ("Việc cần làm", "content"), ("Cơ quan chủ trì", "lead"),
+    ("Trách nhiệm thực hiện", "lead_fallback"), ("Bộ phận tham mưu", "lead_detail"),
+    ("Kết quả/sản phẩm cần đạt", "product"), ("Yêu cầu cần đạt", "product"), ("Sản phẩm đầu ra", "product"),
+    ("Thời hạn", "time"), ("Hoàn thành trước", "time"), ("Thời gian thực hiện (ngày)", "time"),
+    ("Số ngày thực hiện", "duration"), ("Từ ngày", "start"), ("Đơn vị tham gia", "cooperating"),
+    ("Kinh phí", None), ("Ghi chú", None), ("Người đầu mối", None), ("Lãnh đạo Sở phụ trách", None),
+    ("Kết quả thực hiện", None),
+])
+def test_header_words_alone(header, field):
+    # the header alone: "(ngày)" needs the cells (whole numbers) to make a duration column
+    from app.importers.columns import classify_header
+
+    assert classify_header(header) == field
+
+
+def test_a_column_of_days_is_a_duration():
+    rows = [["STT", "Nội dung", "Thời gian thực hiện (ngày)", "Đơn vị chủ trì"],
+            ["1", "Rà soát dữ liệu", "30", "Văn phòng Sở"], ["2", "Cấp tài khoản", "45", "Phòng TCCB"],
+            ["3", "Thanh toán học phí", "90", "Phòng KHTC"]]
+    cmap, _ = detect_header(rows)
+    assert cmap.columns["duration"] == [2] and "time" not in cmap.columns
+
+
 def test_unknown_headers_are_reported_and_known_extras_are_not():
     rows = [["STT", "Nội dung nhiệm vụ", "Thời hạn", "Đơn vị chủ trì", "Kinh phí", "Ghi chú", "Mức ưu tiên"],
             ["1", "Cập nhật dữ liệu", "10/2025", "Văn phòng Sở", "20", "", "Cao"],
