@@ -184,11 +184,14 @@ def _join_siblings(scores, assigned: dict[int, str]) -> None:
     """A column left over under the same top header as its neighbour, for the same field, joins it
     ("STT" over "TT | Chi tiết")."""
     for i, (col, _cols, top) in enumerate(scores):
-        if i in assigned or not top:
+        if i in assigned or not (top or not col.header):
             continue
         best, points = col.best()
         for j in (i - 1, i + 1):
-            if 0 <= j < len(scores) and assigned.get(j) == best == "ref" and scores[j][2] == top:
+            if not 0 <= j < len(scores) or assigned.get(j) != best or best != "ref":
+                continue
+            # an unnamed column beside the number column, holding numbers, is its second level
+            if (scores[j][2] == top) if top else points >= MIN_SCORE:
                 assigned[i] = best
                 break
 

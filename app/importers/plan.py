@@ -133,6 +133,7 @@ def build_task(cells: TaskCells, context: TaskContext) -> dict:
         warnings.append(MSG_NO_LEAD)
     cooperating, cooperating_roles = split_unit_cell(values.get("cooperating", ""), context.known)
     roles.update(cooperating_roles)
+    lead, cooperating = _roles_in_one_cell(lead, cooperating, roles)
     choices = [name for name in (*lead, *cooperating) if is_per_task_choice(name)]
     targets, target_warnings = parse_targets_checked(product) if product else ([], [])
     warnings.extend(target_warnings)
@@ -174,6 +175,15 @@ def _task_time(values: dict[str, str], missing: frozenset[str], context: TaskCon
             parsed = TimeParse(start, parsed.due, parsed.recurrence, parsed.warnings)
         time_text = f"{start_text} - {time_text}" if time_text else start_text
     return time_text, parsed
+
+
+def _roles_in_one_cell(lead: list[str], cooperating: list[str],
+                       roles: dict[str, str]) -> tuple[list[str], list[str]]:
+    """One "Đơn vị thực hiện" cell for both roles: "Phòng GDTrH (chủ trì), Phòng GDPT (phối hợp)"."""
+    helpers = [name for name in lead if fold(roles.get(name, "")).startswith("phoi hop")]
+    if not helpers or len(helpers) == len(lead):
+        return lead, cooperating
+    return [n for n in lead if n not in helpers], [*cooperating, *(n for n in helpers if n not in cooperating)]
 
 
 def _lead_units(values: dict[str, str], known) -> tuple[list[str], dict[str, str]]:

@@ -163,3 +163,19 @@ def test_numbers_that_are_not_targets(text, targets):
 
 def test_money_is_no_target_but_says_so():
     assert parse_targets_checked("dự án trên 5 tỷ đồng")[1]
+
+
+def test_an_unnamed_column_beside_the_number_is_its_second_level():
+    doc = new_document()
+    table = add_table(doc, [
+        ["TT", "", "Nội dung", "Thời gian", "Đơn vị thực hiện"],
+        ["1", "", "Thống kê giáo dục", "", ""],
+        ["", "a", "Báo cáo đầu năm", "10/2025", "Văn phòng Sở (chủ trì), CSGD (phối hợp)"],
+        ["", "b", "Báo cáo cuối năm", "6/2026", "Văn phòng Sở"],
+    ])
+    assert table is not None
+    plan = parse_plan(docx_bytes(doc), "t.docx")
+    assert [(t["ref"], t["group_path"]) for t in plan.tasks] == [("a", ["Thống kê giáo dục"]),
+                                                                 ("b", ["Thống kê giáo dục"])]
+    assert plan.tasks[0]["lead"] == ["Văn phòng Sở"] and plan.tasks[0]["cooperating"] == ["CSGD"]
+    assert plan.tasks[0]["unit_roles"] == {"Văn phòng Sở": "chủ trì", "CSGD": "phối hợp"}
