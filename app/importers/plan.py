@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import islice
 
 from app.importers.errors import MSG_NO_ROWS, MSG_NO_TABLE, MSG_TOO_LARGE, ImportFileError
@@ -10,16 +11,19 @@ from app.importers.plan_meta import extract_meta
 from app.importers.plan_table import TableScan, TaskCells, scan_tables
 from app.importers.raw import RawDocument, RawTable
 from app.importers.tables import read_document
-from app.parsing.targets import parse_targets
-from app.parsing.text import convert_legacy, fix_legacy_text, normalize_text
+from app.parsing.relative import duration_due
+from app.parsing.targets import parse_targets_checked
+from app.parsing.text import convert_legacy, fix_legacy_text, fold, normalize_text
 from app.parsing.times import SchoolCalendar, TimeParse, content_deadline_warnings, parse_time
-from app.parsing.units import COMMON_UNIT_NAMES, split_unit_names
+from app.parsing.units import COMMON_UNIT_NAMES, is_per_task_choice, split_unit_cell
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_LEGACY_SAMPLE_WORDS = 20000
 TASK_KEYS = (
     "ref", "group", "content", "product", "time_text", "start_date", "due_date", "recurrence",
     "lead", "cooperating", "targets", "warnings", "extra",
+    # Added later; the keys above keep their meaning for the published dry-run contract.
+    "group_path", "unit_roles", "choice_units",
 )
 ENCODING_LABELS = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI"}
 # Letters beyond Latin-1: text holding them is already Unicode, never legacy-encoded.
@@ -29,6 +33,7 @@ MSG_NO_LEAD_COLUMN = (
 )
 MSG_NO_TIME_COLUMN = "Bảng nhiệm vụ không có cột Thời gian: các nhiệm vụ của bảng chưa có hạn."
 MSG_NO_LEAD = "Chưa có đơn vị chủ trì."
+_OWN_BODY = re.compile(r"^(?:so giao duc|so gd)")
 
 
 @dataclass
@@ -39,6 +44,11 @@ class ParsedPlan:
     warnings: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     tasks: list[dict] = field(default_factory=list)
+    # How the file was read, for the preview: per task table, which column became which field
+    # and why (score, header words, cell contents); the rows read as groups; unknown headers.
+    columns: list[dict] = field(default_factory=list)
+    group_rows: list[dict] = field(default_factory=list)
+    unrecognised_headers: list[str] = field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         """The dry-run JSON of `flask plans import --dry-run --format json`."""
@@ -46,6 +56,8 @@ class ParsedPlan:
             "source": self.source,
             "warnings": list(self.warnings),
             "tasks": [{key: task[key] for key in TASK_KEYS} for task in self.tasks],
+            "layout": {"tables": list(self.columns), "group_rows": list(self.group_rows),
+                       "unrecognised_headers": list(self.unrecognised_headers)},
         }
 
 
@@ -54,8 +66,11 @@ def parse_plan(
     filename: str,
     known_unit_names=None,
     calendar: SchoolCalendar | None = None,
+    column_fields: dict[str, str] | None = None,
 ) -> ParsedPlan:
-    """Read a .docx/.xlsx/.csv plan appendix; raise ImportFileError for a file it cannot read."""
+    """Read a .docx/.xlsx/.csv plan appendix; raise ImportFileError for a file it cannot read.
+
+    column_fields (header -> field, "" for none) is the office's reading of the columns."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             MSG_TOO_LARGE.format(size=len(data) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
@@ -68,7 +83,7 @@ def parse_plan(
     if encoding:
         label = ENCODING_LABELS.get(encoding, encoding)
         plan.warnings.append(f"Văn bản được gõ bằng mã {label} và đã được chuyển sang Unicode.")
-    scan = scan_tables(document.tables)
+    scan = scan_tables(document.tables, column_fields)
     if not scan.task_tables:
         raise ImportFileError(MSG_NO_TABLE)
     if not scan.tasks:
@@ -84,12 +99,25 @@ def parse_plan(
     if calendar.first_year is None and plan.meta.get("school_year"):
         calendar = replace(calendar, first_year=int(plan.meta["school_year"][:4]))
     default_year = _default_year(plan.meta)
+    context = TaskContext(known, calendar, default_year, _issue_date(plan.meta))
     for cells in scan.tasks:
-        plan.tasks.append(build_task(cells, known, calendar, default_year))
+        plan.tasks.append(build_task(cells, context))
+    plan.columns, plan.group_rows = scan.layouts, scan.group_rows
+    plan.unrecognised_headers = list(dict.fromkeys(h for layout in scan.layouts for h in layout["unrecognised"]))
     return plan
 
 
-def build_task(cells: TaskCells, known, calendar: SchoolCalendar, default_year: int | None) -> dict:
+@dataclass(frozen=True)
+class TaskContext:
+    """What every row of one plan is read against: unit names, the calendar, the plan's dates."""
+
+    known: tuple
+    calendar: SchoolCalendar
+    default_year: int | None
+    issue_date: date | None = None
+
+
+def build_task(cells: TaskCells, context: TaskContext) -> dict:
     """One task dict: parsed time, targets and unit names, with the row's warnings.
 
     A table without a Thời gian or chủ trì column gets one document warning instead of one per row.
@@ -97,13 +125,18 @@ def build_task(cells: TaskCells, known, calendar: SchoolCalendar, default_year: 
     values = cells.cells
     content = normalize_text(values.get("content", ""))
     product = normalize_text(values.get("product", ""))
-    time_text = normalize_text(values.get("time", ""))
-    parsed = parse_time(time_text, calendar, default_year) if "time" not in cells.missing else TimeParse()
+    time_text, parsed = _task_time(values, cells.missing, context)
     warnings = list(parsed.warnings)
     warnings.extend(w for w in content_deadline_warnings(content, parsed) if w not in warnings)
-    lead = split_unit_names(values.get("lead", ""), known)
+    lead, roles = _lead_units(values, context.known)
     if not lead and "lead" not in cells.missing:
         warnings.append(MSG_NO_LEAD)
+    cooperating, cooperating_roles = split_unit_cell(values.get("cooperating", ""), context.known)
+    roles.update(cooperating_roles)
+    lead, cooperating = _roles_in_one_cell(lead, cooperating, roles)
+    choices = [name for name in (*lead, *cooperating) if is_per_task_choice(name)]
+    targets, target_warnings = parse_targets_checked(product) if product else ([], [])
+    warnings.extend(target_warnings)
     return {
         "ref": cells.ref,
         "group": cells.group,
@@ -114,11 +147,54 @@ def build_task(cells: TaskCells, known, calendar: SchoolCalendar, default_year: 
         "due_date": parsed.due.isoformat() if parsed.due else None,
         "recurrence": parsed.recurrence,
         "lead": lead,
-        "cooperating": split_unit_names(values.get("cooperating", ""), known),
-        "targets": parse_targets(product) if product else [],
+        "cooperating": cooperating,
+        "targets": targets,
         "warnings": warnings,
         "extra": {name: normalize_text(value) for name, value in cells.extra.items()},
+        "group_path": list(cells.group_path),
+        "unit_roles": roles,
+        "choice_units": choices,
     }
+
+
+def _task_time(values: dict[str, str], missing: frozenset[str], context: TaskContext) -> tuple[str, TimeParse]:
+    """The time text and its reading: one time cell, a start/end pair of cells, or a duration."""
+    time_text = normalize_text(values.get("time", ""))
+    start_text = normalize_text(values.get("start", ""))
+    days = normalize_text(values.get("duration", ""))
+    if not time_text and not start_text and days:
+        due, warnings = duration_due(days, context.issue_date)
+        return days, TimeParse(due=due, warnings=warnings)
+    if "time" in missing:
+        return "", TimeParse()
+    parsed = parse_time(time_text, context.calendar, context.default_year, context.issue_date)
+    if start_text and start_text != time_text:
+        first = parse_time(start_text, context.calendar, context.default_year, context.issue_date)
+        start = first.start or first.due
+        if start and parsed.due and start <= parsed.due:
+            parsed = TimeParse(start, parsed.due, parsed.recurrence, parsed.warnings)
+        time_text = f"{start_text} - {time_text}" if time_text else start_text
+    return time_text, parsed
+
+
+def _roles_in_one_cell(lead: list[str], cooperating: list[str],
+                       roles: dict[str, str]) -> tuple[list[str], list[str]]:
+    """One "Đơn vị thực hiện" cell for both roles: "Phòng GDTrH (chủ trì), Phòng GDPT (phối hợp)"."""
+    helpers = [name for name in lead if fold(roles.get(name, "")).startswith("phoi hop")]
+    if not helpers or len(helpers) == len(lead):
+        return lead, cooperating
+    return [n for n in lead if n not in helpers], [*cooperating, *(n for n in helpers if n not in cooperating)]
+
+
+def _lead_units(values: dict[str, str], known) -> tuple[list[str], dict[str, str]]:
+    """Lead units; a second lead column names the department inside the lead body ("Bộ phận tham
+    mưu"): when the body is the Sở itself, that department leads the task here."""
+    lead, roles = split_unit_cell(values.get("lead", ""), known)
+    detail, detail_roles = split_unit_cell(values.get("lead_detail", ""), known)
+    if detail and (not lead or all(_OWN_BODY.match(fold(name)) for name in lead)):
+        return detail, detail_roles
+    roles.update(detail_roles)
+    return lead, roles
 
 
 def fix_legacy_encoding(document: RawDocument) -> str | None:
@@ -164,6 +240,13 @@ def _prose_lines(document: RawDocument, scan: TableScan) -> list[str]:
         else:
             lines.append(block)
     return scan.preamble + lines
+
+
+def _issue_date(meta: dict) -> date | None:
+    try:
+        return date.fromisoformat(meta["date"]) if meta.get("date") else None
+    except ValueError:
+        return None
 
 
 def _default_year(meta: dict) -> int | None:

@@ -14,7 +14,6 @@ _NUMBER = re.compile(r"^\d{1,3}$")
 _LEADING_NUMBER = re.compile(r"^([IVXLC]+|[A-Z]|\d+(?:\.\d+)*)(\s*[.):]\s*|\s*[-–]\s+|\s+)(.+)$", re.S)
 _TRAILING_COUNT = re.compile(r"\s*\(\s*(?:gồm\s+|có\s+)?\d+(?:\s+[^()\d]{1,40})?\)\s*[:.]?\s*$", re.I)
 _DETAIL_FIELDS = ("product", "time", "lead", "cooperating")
-LETTER_LEVEL, ROMAN_LEVEL, NUMBER_LEVEL = 0, 1, 2
 
 
 @dataclass
@@ -27,6 +26,7 @@ class TaskCells:
     cells: dict[str, str]
     extra: dict[str, str]
     missing: frozenset[str] = frozenset()  # "time"/"lead" when the table has no such column
+    group_path: list[str] = field(default_factory=list)  # outermost first, at most three levels
 
 
 @dataclass
@@ -37,11 +37,13 @@ class TableScan:
     warnings: list[str] = field(default_factory=list)
     task_tables: list[int] = field(default_factory=list)  # indexes into the table list
     preamble: list[str] = field(default_factory=list)  # rows above a header (spreadsheet titles)
+    group_rows: list[dict] = field(default_factory=list)  # rows read as groups, and why
+    layouts: list[dict] = field(default_factory=list)  # per task table: columns and why
 
 
 def clean_ref(text: str) -> str:
     """The row number as written, without spaces or a trailing dot ("1." -> "1")."""
-    return normalize_text(text).rstrip(".").strip()
+    return normalize_text(text).strip("().").strip()
 
 
 def clean_group_title(text: str, strict: bool = False) -> tuple[str | None, str]:
@@ -62,42 +64,56 @@ def clean_group_title(text: str, strict: bool = False) -> tuple[str | None, str]
     return token, text
 
 
-class _Groups:
-    """The open group titles, outermost first (letter > Roman numeral > number)."""
+_DASH = re.compile(r"^[-+•*\u2013\u2014]$")
+_CONTENT_TOKEN = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)](?=\s)|[IVX]{1,4}\.(?=\s)|[A-Z]\.(?=\s)|[a-zđ]\)"
+    r"|[a-zđ]\.(?=\s)|[-+•\u2013])\s+(?=\S)"
+)
+MAX_GROUP_LEVELS = 3
+MAX_SUB_GROUP_TITLE = 160
 
-    def __init__(self):
-        self.titles: list[str | None] = [None, None, None]
-        self.last_letter: str | None = None
-        self.number_ref: str | None = None  # ref of the open numbered group ("1" heads "1.1", "1.2")
 
-    def close_number_group(self, ref: str) -> None:
-        """A numbered task outside "n.x" ends the numbered group n."""
-        if self.titles[NUMBER_LEVEL] and ref and not ref.startswith(f"{self.number_ref}."):
-            self.titles[NUMBER_LEVEL] = None
+def numbering_style(token: str, last_upper: str | None = None) -> str | None:
+    """The numbering style of a row's token: roman, upper, arabic, dotted<n>, lower, dash."""
+    if not token:
+        return None
+    if _DASH.match(token):
+        return "dash"
+    if token.isdigit():
+        return "arabic"
+    if re.fullmatch(r"\d+(?:\.\d+)+", token):
+        return f"dotted{token.count('.') + 1}"
+    if _ROMAN.match(token) and not (_LETTER.match(token) and last_upper and ord(token) == ord(last_upper) + 1):
+        return "roman"
+    if _LETTER.match(token):
+        return "upper"
+    if re.fullmatch(r"[a-zđ]", token):
+        return "lower"
+    if re.fullmatch(r"[ivx]+", token):
+        return "lower_roman"
+    return None
 
-    def open(self, level: int, title: str) -> None:
-        self.titles[level] = title or None
-        for deeper in range(level + 1, len(self.titles)):
-            self.titles[deeper] = None
 
-    @property
-    def current(self) -> str | None:
-        return next((t for t in reversed(self.titles) if t), None)
+@dataclass
+class _Row:
+    """One data row, classified before the structure pass."""
 
-    def level_of(self, token: str | None) -> int:
-        """Level of a numbering token; I, V and X are letters only right after H, U and W."""
-        if token is None:
-            return ROMAN_LEVEL
-        if token.isdigit() or "." in token:
-            return NUMBER_LEVEL
-        is_roman = bool(_ROMAN.match(token))
-        is_letter = bool(_LETTER.match(token))
-        if is_roman and is_letter:
-            previous = self.last_letter
-            if previous and ord(token) == ord(previous) + 1:
-                return LETTER_LEVEL
-            return ROMAN_LEVEL
-        return ROMAN_LEVEL if is_roman else LETTER_LEVEL
+    where: str
+    row: list[str]
+    values: dict[str, str]
+    extra: dict[str, str]
+    ref: str
+    style: str | None
+    content: str
+    details_empty: bool
+    title_row: bool  # one text merged across the row
+
+
+@dataclass
+class _Open:
+    style: str
+    title: str
+    cells: dict[str, str]
 
 
 class _TableReader:
@@ -105,97 +121,145 @@ class _TableReader:
 
     def __init__(self, scan: TableScan):
         self.scan = scan
-        self.groups = _Groups()
-        self.current: TaskCells | None = None
-        self.previous_row: dict[str, str] = {}
+        self.restart()
 
     def restart(self) -> None:
-        self.groups = _Groups()
-        self.current = None
-        self.previous_row = {}
+        self.stack: list[_Open] = []
+        self.current: TaskCells | None = None
+        self.previous_row: dict[str, str] = {}
+        self.last_upper: str | None = None
 
     def read(self, table: RawTable, number: int, cmap: ColumnMap, start: int) -> None:
-        rows = table.rows
-        for index in range(start, len(rows)):
-            row = rows[index]
-            if not any(row) or cmap.is_header_repeat(row) or is_numbering_row(row):
-                continue
-            where = _location(table, number, index)
-            values, extra = cmap.values(row)
-            ref = clean_ref(values.get("ref", ""))
-            group = self._group_row(row, values, ref, rows, index, cmap)
-            if group is not None:
-                level, title = group
-                self.groups.open(level, title)
-                self.current, self.previous_row = None, {}
-                continue
-            if self._is_continuation(values, ref, cmap):
-                self._join(values, extra)
-                continue
-            if not normalize_text(values.get("content", "")):
-                self.scan.warnings.append(_skipped_message(where, ref))
-                self.current, self.previous_row = None, {}
-                continue
-            self.groups.close_number_group(ref)
-            named_group = normalize_text(values.get("group", ""))
-            if named_group:
-                named_group = clean_group_title(named_group, strict=True)[1] or named_group
-            missing = frozenset(f for f in ("time", "lead") if f not in cmap.columns)
-            self.current = TaskCells(
-                where, ref, named_group or self.groups.current, dict(values), dict(extra), missing
-            )
-            self.previous_row = dict(values) | {"extra:" + k: v for k, v in extra.items()}
-            self.scan.tasks.append(self.current)
+        rows = [self._classify(table, number, index, cmap) for index in range(start, len(table.rows))]
+        rows = [r for r in rows if r is not None]
+        for position, row in enumerate(rows):
+            following = rows[position + 1] if position + 1 < len(rows) else None
+            self._place(row, following, cmap)
 
-    def _group_row(self, row, values, ref, rows, index, cmap) -> tuple[int, str] | None:
-        content = values.get("content", "")
+    def _classify(self, table: RawTable, number: int, index: int, cmap: ColumnMap) -> _Row | None:
+        row = table.rows[index]
+        if not any(row) or cmap.is_header_repeat(row) or is_numbering_row(row):
+            return None
+        values, extra = cmap.values(row)
+        ref = clean_ref(values.get("ref", ""))
+        content = normalize_text(values.get("content", ""))
+        if not ref and (m := _CONTENT_TOKEN.match(content)):
+            token = m.group(1).rstrip(".)")
+            ref = "" if _DASH.match(token) else token
+            style = numbering_style(token)
+            values["content"] = content = content[m.end():]
+        else:
+            style = numbering_style(ref, self.last_upper)
+        if style == "upper":
+            self.last_upper = ref
         filled = [cell for cell in row if cell]
-        details_empty = all(not values.get(f) or values.get(f) == content for f in _DETAIL_FIELDS)
-        if "ref" not in cmap.columns or not ref or ref == normalize_text(content):
-            # A title merged across the whole row (or across every column it fills).
-            if len(set(filled)) == 1 and len(filled) >= 2 and details_empty:
-                token, title = clean_group_title(filled[0])
-                return self._opened(token, title)
-            return None
-        if not details_empty:
-            return None
-        title_source = content or next((c for c in row if c and clean_ref(c) != ref), "")
-        if _ROMAN.match(ref) or _LETTER.match(ref):
-            return self._opened(ref, clean_group_title(title_source)[1])
-        if _NUMBER.match(ref) and self._has_children(ref, rows, index, cmap):
-            self.groups.number_ref = ref
-            return NUMBER_LEVEL, clean_group_title(title_source)[1]
-        return None
+        title_row = len(set(filled)) == 1 and len(filled) >= 2
+        details_empty = all(not values.get(f) or normalize_text(values.get(f)) == content
+                            for f in _DETAIL_FIELDS)
+        if title_row:
+            token, _title = clean_group_title(filled[0])
+            style = numbering_style(token or "", self.last_upper) or "title"
+        return _Row(_location(table, number, index), row, values, extra, ref, style, content,
+                    details_empty, title_row)
 
-    def _opened(self, token: str | None, title: str) -> tuple[int, str]:
-        level = self.groups.level_of(token)
-        if level == LETTER_LEVEL and token:
-            self.groups.last_letter = token
-        return level, title
+    def _nests(self, style: str | None, following: _Row | None) -> bool:
+        """True when the next row's numbering goes one level deeper than this row's."""
+        if following is None or following.style is None or following.style == style or following.title_row:
+            return False
+        if following.style == "dash" and following.details_empty:
+            return False  # bullets of this row's own content
+        open_styles = [entry.style for entry in self.stack]
+        if style in open_styles:
+            open_styles = open_styles[: open_styles.index(style)]
+        return following.style not in open_styles
+
+    def _place(self, row: _Row, following: _Row | None, cmap: ColumnMap) -> None:
+        if row.title_row:
+            token, title = clean_group_title(next(c for c in row.row if c))
+            self._open_group(row, row.style or "title", title, "tiêu đề trải cả dòng")
+            return
+        if row.style is not None and row.style != "dash" and self._nests(row.style, following):
+            self._open_group(row, row.style, _first_line(row), "có mục con đánh số sâu hơn")
+            return
+        if row.style in ("roman", "upper") and row.details_empty and row.content or self._heads_unnumbered(
+                row, following):
+            self._open_group(row, row.style, _first_line(row), "số La Mã/chữ hoa, không có chi tiết")
+            return
+        if self._is_sub_group(row, following):
+            self._open_group(row, "plain", _first_line(row), "dòng không số, không chi tiết, trên các nhiệm vụ")
+            return
+        if self._is_continuation(row, cmap):
+            self._join(row.values, row.extra)
+            return
+        if not row.content:
+            self.scan.warnings.append(_skipped_message(row.where, row.ref))
+            self.current, self.previous_row = None, {}
+            return
+        self._add_task(row, cmap)
 
     @staticmethod
-    def _has_children(ref: str, rows, index: int, cmap: ColumnMap) -> bool:
-        """True when the next numbered row is "ref.1"-style, so this row heads a group."""
-        for row in rows[index + 1 : index + 6]:
-            if not any(row) or cmap.is_header_repeat(row) or is_numbering_row(row):
-                continue
-            child = clean_ref(cmap.values(row)[0].get("ref", ""))
-            if child:
-                return child.startswith(ref + ".")
-        return False
+    def _heads_unnumbered(row: _Row, following: _Row | None) -> bool:
+        """A numbered row without details over unnumbered rows that have theirs."""
+        return (row.style not in (None, "dash") and row.details_empty and bool(row.content)
+                and following is not None and following.style is None and not following.details_empty
+                and not following.title_row and not _continues(following.content))
 
-    def _is_continuation(self, values: dict[str, str], ref: str, cmap: ColumnMap) -> bool:
-        """A row without a number under a task: the rest of that task, split across a page."""
-        if self.current is None or ref or "ref" not in cmap.columns:
+    def _is_sub_group(self, row: _Row, following: _Row | None) -> bool:
+        if row.style is not None or not row.details_empty or not row.content:
             return False
+        if len(row.content) > MAX_SUB_GROUP_TITLE or not row.content[:1].isupper():
+            return False
+        return following is not None and following.style not in (None, "dash") and not following.title_row
 
-        def fresh(name: str) -> bool:
-            value = values.get(name, "")
-            return bool(value) and value != self.previous_row.get(name)
+    def _open_group(self, row: _Row, style: str, title: str, reason: str) -> None:
+        self._pop_to(style)
+        inherited = {f: normalize_text(row.values.get(f, "")) for f in ("time", "lead")
+                     if not row.details_empty and row.values.get(f)}
+        self.stack.append(_Open(style, title, inherited))
+        self.current, self.previous_row = None, {}
+        self.scan.group_rows.append({
+            "location": row.where, "ref": row.ref, "title": title, "level": len(self.stack),
+            "reason": reason, "time_text": inherited.get("time", ""),
+        })
 
+    def _pop_to(self, style: str | None) -> None:
+        styles = [entry.style for entry in self.stack]
+        if style in styles:
+            del self.stack[styles.index(style):]
+
+    def _add_task(self, row: _Row, cmap: ColumnMap) -> None:
+        self._pop_to(row.style)
+        values = dict(row.values)
+        for entry in self.stack:  # a parent's own deadline and lead hold for children without one
+            for name, value in entry.cells.items():
+                if not normalize_text(values.get(name, "")):
+                    values[name] = value
+        path = [entry.title for entry in self.stack if entry.title][:MAX_GROUP_LEVELS]
+        named_group = normalize_text(values.get("group", ""))
+        if named_group:
+            named_group = clean_group_title(named_group, strict=True)[1] or named_group
+            if named_group not in path:
+                path = [named_group, *path][:MAX_GROUP_LEVELS]
+        present = set(cmap.columns) | ({"time"} if {"start", "duration"} & set(cmap.columns) else set())
+        missing = frozenset(f for f in ("time", "lead") if f not in present)
+        group = named_group or (path[-1] if path else None)
+        self.current = TaskCells(row.where, row.ref, group, values, dict(row.extra), missing, path)
+        self.previous_row = dict(row.values) | {"extra:" + k: v for k, v in row.extra.items()}
+        self.scan.tasks.append(self.current)
+
+    def _is_continuation(self, row: _Row, cmap: ColumnMap) -> bool:
+        """A row without a number under a task: the rest of that task, split across a page.
+
+        A row whose text starts a sentence and that carries a detail of its own (time, lead)
+        is a task of its own, even without a number."""
+        if self.current is None or row.ref:
+            return False
+        if row.style == "dash" or row.details_empty or _continues(row.content) or not row.content:
+            return True
         has_details = any(name in cmap.columns for name in ("time", "lead"))
-        own_details = all(fresh(name) for name in ("time", "lead") if name in cmap.columns)
-        return not (fresh("content") and has_details and own_details)
+        if not has_details:
+            return False
+        return not any(row.values.get(name) for name in ("time", "lead"))
 
     def _join(self, values: dict[str, str], extra: dict[str, str]) -> None:
         task = self.current
@@ -206,6 +270,20 @@ class _TableReader:
             if value and value != self.previous_row.get("extra:" + name):
                 task.extra[name] = f"{task.extra[name]} {value}".strip() if task.extra.get(name) else value
         self.previous_row = dict(values) | {"extra:" + k: v for k, v in extra.items()}
+
+
+def _first_line(row: _Row) -> str:
+    """A group's title: the first line of its content cell (the bold title over a description)."""
+    source = row.values.get("content", "") or next((c for c in row.row if c and clean_ref(c) != row.ref), "")
+    if _CONTENT_TOKEN.match(normalize_text(source)):
+        source = normalize_text(source)[_CONTENT_TOKEN.match(normalize_text(source)).end():]
+    first = next((line for line in source.split("\n") if line.strip()), source)
+    return clean_group_title(first)[1]
+
+
+def _continues(content: str) -> bool:
+    """Text that carries on a sentence (lower case or punctuation first), not a new row."""
+    return bool(content) and not content[:1].isupper() and not content[:1].isdigit()
 
 
 def _location(table: RawTable, number: int, index: int) -> str:
@@ -228,18 +306,23 @@ def _looks_like_tasks(table: RawTable, cmap: ColumnMap) -> bool:
     return False
 
 
-def scan_tables(tables: list[RawTable]) -> TableScan:
-    """Read the task rows of every task table; consecutive tables with one layout are one appendix."""
+def scan_tables(tables: list[RawTable], chosen: dict[str, str] | None = None) -> TableScan:
+    """Read the task rows of every task table; consecutive tables with one layout are one appendix.
+
+    chosen: header -> field, the office's reading of the columns from the preview."""
     scan = TableScan()
     reader = _TableReader(scan)
     previous: ColumnMap | None = None  # layout of the table just before, when it held tasks
     for index, table in enumerate(tables):
-        found = detect_header(table.rows)
+        found = detect_header(table.rows, chosen)
         if found is not None:
             cmap, start = found
             if previous is None or not previous.same_layout(cmap):
                 reader.restart()
             scan.preamble.extend(_row_line(row) for row in table.rows[: cmap.first_row] if any(row))
+            scan.layouts.append({"table": index + 1, "sheet": table.name, "header_row": cmap.first_row + 1,
+                                 "header_rows": cmap.header_height, "columns": cmap.explain,
+                                 "unrecognised": list(cmap.unrecognised)})
         elif previous is not None and table.width == previous.width and _looks_like_tasks(table, previous):
             cmap, start = previous, 0
         else:

@@ -37,6 +37,7 @@ def read_xlsx(archive: zipfile.ZipFile, data: bytes) -> RawDocument:
                 path = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
                 if rows and path in archive.namelist():
                     _expand_merges(rows, _merged_ranges(archive, path))
+                    rows = _drop_hidden(rows, *_hidden_parts(archive, path))
                 rows = rectangular(rows)
                 if rows:
                     document.blocks.append(RawTable(rows, name=sheet.title))
@@ -79,6 +80,8 @@ def cell_text(cell) -> str:
         return join_lines([value])
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime | dt.date) and (shown := _date_by_format(value, cell)):
+        return shown
     if isinstance(value, dt.datetime):
         day = vn_date(value.date())
         return day if value.time() == dt.time(0, 0) else f"{day} {vn_time(value)}"
@@ -91,6 +94,28 @@ def cell_text(cell) -> str:
             return vn_percent(value * 100, decimals=None)
         return plain_number(value)
     return join_lines([str(value)])
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _date_by_format(value, cell) -> str | None:
+    """A date cell shown as its number format says: a format without the day ("Tháng "m/yyyy,
+    mm/yyyy, yyyy) means the whole month or year, never its first day."""
+    fmt = str(getattr(cell, "number_format", "") or "")
+    bare = _QUOTED.sub("", fmt).lower()
+    if not bare or "d" in bare or "y" not in bare:
+        return None
+    if "m" not in bare.replace("am/pm", ""):
+        return str(value.year)
+    month_year = f"{value.month}/{value.year}"
+    return f"Tháng {month_year}" if "th" in fold_text(fmt) else month_year
+
+
+def fold_text(text: str) -> str:
+    from app.parsing.text import fold
+
+    return fold(text)
 
 
 def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[str]:
@@ -109,6 +134,44 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[str]:
                     return refs
             tail = buffer[-300:]
     return refs
+
+
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row\b[^>]*>')
+_COL_TAG = re.compile(rb'<(?:\w+:)?col\b[^>]*>')
+_ATTR = re.compile(rb'\b(r|min|max|hidden)="([^"]*)"')
+
+
+def _hidden_parts(archive: zipfile.ZipFile, path: str) -> tuple[set[int], set[int]]:
+    """Hidden rows and columns (1-based) of a sheet, scanned from its XML (a filtered working copy
+    hides what is not to be read)."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    tail = b""
+    with archive.open(path) as source:
+        while True:
+            chunk = source.read(_CHUNK)
+            if not chunk:
+                break
+            buffer = tail + chunk
+            cut = buffer.rfind(b"<")
+            head, tail = (buffer[:cut], buffer[cut:]) if cut > 0 else (buffer, b"")
+            for tag, target in ((_ROW_TAG, rows), (_COL_TAG, cols)):
+                for match in tag.finditer(head):
+                    attrs = dict(_ATTR.findall(match.group(0)))
+                    if attrs.get(b"hidden") not in (b"1", b"true"):
+                        continue
+                    if tag is _ROW_TAG and attrs.get(b"r", b"").isdigit():
+                        target.add(int(attrs[b"r"]))
+                    elif attrs.get(b"min", b"").isdigit() and attrs.get(b"max", b"").isdigit():
+                        target.update(range(int(attrs[b"min"]), min(int(attrs[b"max"]), MAX_COLUMNS) + 1))
+    return rows, cols
+
+
+def _drop_hidden(rows: list[list[str]], hidden_rows: set[int], hidden_cols: set[int]) -> list[list[str]]:
+    if not hidden_rows and not hidden_cols:
+        return rows
+    return [[cell for c, cell in enumerate(row, 1) if c not in hidden_cols]
+            for r, row in enumerate(rows, 1) if r not in hidden_rows]
 
 
 def _expand_merges(rows: list[list[str]], refs: set[str]) -> None:

@@ -36,9 +36,13 @@ _NAME_WORDS = (
     "thang", "quy", "ngay", "tuan", "hoc ky", "ky", "dot", "lan thu", "thu", "khoa", "nhom", "to",
     "phuong", "xa", "quan", "huyen", "nghi quyet", "nghi dinh", "quyet dinh", "thong tu", "cong van",
     "ke hoach", "chi thi", "luat", "van ban", "top", "iso", "tcvn", "tang", "phong", "level",
+    # places and named bodies: "tại 45 phường", "Tổ công tác 389", "Dự án 06"
+    "tai", "o", "thuoc", "cua", "cong tac", "du an", "doi", "tram", "ma", "ban", "so hieu", "ky hieu",
 )
 _NAME_RE = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, _NAME_WORDS)) + r")\s*$")
 _UNIT_END = re.compile(r"[;,(\n…]")
+# Amounts of money qualify projects or budgets ("dự án trên 5 tỷ đồng"): not a target to reach.
+_MONEY = re.compile(r"^(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)(?![a-z])|^(?:ty|trieu)(?![a-z])")
 
 
 def _value(groups: tuple[str | None, ...]) -> int | float:
@@ -62,12 +66,36 @@ def _noun_phrase(text: str, pos: int) -> str:
     return phrase.strip().rstrip(".:").strip()
 
 
+def _count_unit(text: str, start: int, end: int, has_op: bool, before: str,
+                qualifies: bool) -> tuple[str | None, str | None]:
+    """The counted noun of a plain number, or None (with a warning when in doubt) for a number
+    that names, qualifies or prices something instead of setting a quantity to reach."""
+    if not has_op and _NAME_RE.search(before):
+        return None, None
+    unit = _noun_phrase(text, end)
+    number = text[start:end]
+    if not has_op and qualifies:
+        # "≥98% trẻ 5 tuổi": the number qualifies the target before it
+        return None, f"«{number} {unit}» mô tả đối tượng của chỉ tiêu trước, không nhập làm chỉ tiêu riêng."
+    if _MONEY.match(fold_aligned(unit)):
+        return None, f"«{number} {unit}» là mức kinh phí hoặc điều kiện, không nhập làm chỉ tiêu."
+    if (not unit and not has_op) or (unit and not unit[0].isalpha()):
+        return None, None
+    return unit, None
+
+
 def parse_targets(text: str) -> list[dict]:
     """Targets as {"op", "value", "max", "unit"}; levels, years, names and references are skipped."""
+    return parse_targets_checked(text)[0]
+
+
+def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
+    """Targets and the warnings for numbers read as no target while in doubt (money, places)."""
     text = normalize_text(text or "")
     folded = fold_aligned(text)
     targets: list[dict] = []
-    skip_until = 0
+    warnings: list[str] = []
+    skip_until = last_end = 0
     for m in _NUMBER_RE.finditer(folded):
         if m.start() < skip_until:
             continue
@@ -91,21 +119,21 @@ def parse_targets(text: str) -> list[dict]:
         before = folded[max(0, m.start() - 40):m.start()]  # operators and names are short
         op_match = _OPERATOR_RE.search(before)
         op = _OPERATOR_OF[op_match.group(0).strip()] if op_match else ">="
-        percent = _PERCENT.match(folded, end)
-        if percent:
+        if _PERCENT.match(folded, end):
             unit = "%"
         else:
-            if not op_match and _NAME_RE.search(before):
-                continue
-            unit = _noun_phrase(text, end)
-            if not unit and not op_match:
-                continue
-            if unit and not unit[0].isalpha():
+            unit, warning = _count_unit(text, m.start(), end, bool(op_match), before,
+                                        qualifies=bool(targets) and not re.search(r"[;\n]",
+                                                                                  text[last_end:m.start()]))
+            if warning:
+                warnings.append(warning)
+            if unit is None:
                 continue
             skip_until = end + len(text[end:]) - len(text[end:].lstrip()) + len(unit)
         targets.append({"op": "between" if high is not None else op, "value": value,
                         "max": high, "unit": unit})
-    return targets
+        last_end = end
+    return targets, warnings
 
 
 def suggest_targets(content: str) -> list[dict]:

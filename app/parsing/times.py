@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.formatting import vn_date
+from app.parsing.relative import note_warning, relative_due, split_notes
 from app.parsing.text import fold_aligned, normalize_text
 
 RECURRENCES = (None, "ongoing", "monthly", "quarterly", "yearly")
@@ -272,12 +273,33 @@ def _combine(items: list[_Item], raw: str) -> TimeParse:
 
 
 def parse_time(text: str, calendar: SchoolCalendar = DEFAULT_CALENDAR,
-               default_year: int | None = None) -> TimeParse:
-    """Turn a "Thời gian" cell into start/due dates and a recurrence, or warn and leave them empty."""
+               default_year: int | None = None, issue_date: date | None = None) -> TimeParse:
+    """Turn a "Thời gian" cell into start/due dates and a recurrence, or warn and leave them empty.
+
+    issue_date (the plan's date) anchors "60 ngày kể từ ngày ký" and "Kể từ khi … có hiệu lực";
+    a bracketed note after the time ("(bước 1)") is set aside and kept as a warning."""
     raw = normalize_text(text or "")
     if not raw.strip(" .;,-"):
         return TimeParse(warnings=["Chưa có thời gian thực hiện: chưa đặt hạn."])
-    folded = fold_aligned(raw).strip(" .;")
+    relative = relative_due(raw, issue_date)
+    if relative is not None:
+        start, due, recurrence, warnings = relative
+        return TimeParse(start, due, recurrence, warnings)
+    bare, notes = split_notes(raw, _keeps_bracket)
+    result = _parse_bare(bare, raw, calendar, default_year)
+    if notes and (result.due or result.start):
+        result.warnings.append(note_warning(raw, notes, result.due))
+    return result
+
+
+def _keeps_bracket(note: str) -> bool:
+    """A bracket holding a time or only known words ("(dự kiến)") is part of the time, not a note."""
+    folded = fold_aligned(note).strip()
+    return bool(_ITEMS.search(folded)) or _gap_tokens(folded) is not None
+
+
+def _parse_bare(bare: str, raw: str, calendar: SchoolCalendar, default_year: int | None) -> TimeParse:
+    folded = fold_aligned(bare).strip(" .;")
     try:
         items, gaps = _scan(folded, raw, calendar, default_year)
         if items is None:

@@ -97,9 +97,11 @@ def split_unit_names(text: str, known_names: Iterable[str] = COMMON_UNIT_NAMES) 
     separators = [(m.start(), m.end(), any(a < m.end() and m.start() < b for a, b in protected))
                   for m in _SEPARATOR.finditer(folded)]
 
+    known_keys = _known_keys(names_tuple)
+    spans = _rejoin(text, _best_split(text, separators, known_keys), known_keys)
     names, seen = [], set()
-    for piece in _best_split(text, separators, _known_keys(names_tuple)):
-        name = _clean(piece)
+    for start, end in spans:
+        name = _clean(text[start:end])
         key = fold(name)
         if not name or not any(c.isalnum() for c in name) or key in seen:
             continue
@@ -108,29 +110,92 @@ def split_unit_names(text: str, known_names: Iterable[str] = COMMON_UNIT_NAMES) 
     return names
 
 
+# A piece can stand alone as a unit when it starts with a kind of body ("Sở", "Phòng", "UBND"…).
+_HEAD = re.compile(
+    r"^(?:so|phong|van phong|ubnd|uy ban|ban|truong|trung tam|cong an|bo|cuc|chi cuc|co so|don vi|hoi|"
+    r"lien doan|dang uy|thanh tra|nha truong|to|tinh doan|doan|bao|dai|vien|hoi dong|lanh dao|giam doc|"
+    r"pho giam doc|bo phan|kho bac|ngan hang|quy|cong ty|doanh nghiep|vnpt|viettel|buu dien|csgd)(?![a-z])"
+)
+_COLLECTIVE = re.compile(r"^(?:cac|nhung|toan the)\s")
+
+
+def _stands_alone(name: str, known: frozenset[str]) -> bool:
+    """True for a piece that names a unit by itself, not the tail of a name cut at "và" or ",".
+
+    Known names and acronyms ("CSGD", "GDPT") stand alone; otherwise the piece must start with a
+    kind of body, capitalised ("Sở, ban, ngành" is one collective) or after "các"."""
+    if not name or _key(name) in known:
+        return True
+    words = name.split()
+    if words[0].isupper() and len(words[0]) >= 2:
+        return True
+    folded = fold(name)
+    if _COLLECTIVE.match(folded):
+        return True
+    return bool(_HEAD.match(folded)) and name[:1].isupper() and len(words) >= 2
+
+
+def _rejoin(text: str, spans: list[tuple[int, int]], known: frozenset[str]) -> list[tuple[int, int]]:
+    """Put back together the pieces that cannot stand alone ("Sở Nông nghiệp" + "Môi trường")."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        name = _clean(text[start:end])
+        if out and name and not _stands_alone(name, known):
+            out[-1] = (out[-1][0], end)
+        elif out and not _clean(text[out[-1][0]:out[-1][1]]):
+            out[-1] = (start, end)
+        else:
+            out.append((start, end))
+    return out
+
+
+# Units chosen per task ("Cơ sở thí điểm", "các trường được chọn"): the office picks them for that
+# task; such a name must never become an alias of the directory.
+_PER_TASK_CHOICE = re.compile(r"thi diem|duoc (?:lua )?chon|lua chon|duoc giao|tham gia du an")
+
+
+def is_per_task_choice(name: str) -> bool:
+    return bool(_PER_TASK_CHOICE.search(fold(name)))
+
+
+def split_unit_cell(text: str, known_names: Iterable[str] = COMMON_UNIT_NAMES) -> tuple[list[str], dict[str, str]]:
+    """Names of a unit cell and the role noted in brackets after a name ("Sở Tài chính (thẩm định)")."""
+    names = split_unit_names(text, known_names)
+    roles: dict[str, str] = {}
+    if not text or "(" not in text:
+        return names, roles
+    text = unicodedata.normalize("NFC", text)
+    for m in re.finditer(r"\(([^()]{1,80})\)", text):
+        before = split_unit_names(text[: m.start()], known_names)
+        if before and before[-1] in names:
+            roles[before[-1]] = re.sub(r"\s+", " ", m.group(1)).strip()
+    return names, roles
+
+
 @lru_cache(maxsize=16)
 def _known_keys(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_key(n) for n in names)
 
 
-def _best_split(text: str, separators: list[tuple[int, int, bool]], known: frozenset[str]) -> list[str]:
+def _best_split(text: str, separators: list[tuple[int, int, bool]],
+                known: frozenset[str]) -> list[tuple[int, int]]:
     """Choose where to cut: most pieces that are known names, then fewest cuts inside a known
     name, then most pieces (so unknown text is still split at every separator)."""
     bounds = [(0, 0, False), *separators, (len(text), len(text), False)]
-    best: list[tuple[tuple[int, int, int], list[str]] | None] = [None] * len(bounds)
+    best: list[tuple[tuple[int, int, int], list[tuple[int, int]]] | None] = [None] * len(bounds)
     best[0] = ((0, 0, 0), [])
     for j in range(1, len(bounds)):
         for i in range(j):
             if best[i] is None:
                 continue
-            piece = text[bounds[i][1]:bounds[j][0]]
-            name = _clean(piece)
+            span = (bounds[i][1], bounds[j][0])
+            name = _clean(text[span[0]:span[1]])
             (known_count, bad_cuts, count), pieces = best[i]
             score = (known_count + (_key(name) in known if name else 0),
                      bad_cuts - (bounds[j][2] and j < len(bounds) - 1),
                      count + bool(name))
             if best[j] is None or score > best[j][0]:
-                best[j] = (score, [*pieces, piece])
+                best[j] = (score, [*pieces, span])
     return best[-1][1]
 
 

@@ -6,6 +6,15 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.fields import VnDateField
 
+# What a column of the appendix can be read as, for the preview's column choices.
+COLUMN_FIELDS = (
+    ("", "Không dùng (giữ làm cột phụ)"), ("ref", "Số thứ tự"), ("group", "Nhóm nhiệm vụ"),
+    ("content", "Nội dung nhiệm vụ"), ("product", "Sản phẩm / chỉ tiêu"), ("time", "Thời gian / hạn"),
+    ("start", "Ngày bắt đầu"), ("duration", "Số ngày thực hiện"), ("lead", "Đơn vị chủ trì"),
+    ("lead_detail", "Bộ phận tham mưu (trong đơn vị chủ trì)"), ("cooperating", "Đơn vị phối hợp"),
+)
+COLUMN_FIELD_LABELS = dict(COLUMN_FIELDS)
+
 
 class UploadPlanForm(FlaskForm):
     file = FileField("Tệp phụ lục (.docx, .xlsx, .csv)", validators=[FileRequired("Vui lòng chọn tệp.")])
@@ -22,6 +31,7 @@ class ConfirmImportForm(FlaskForm):
         Optional(), Regexp(r"^\d{4}-\d{4}$", message="Năm học dạng 2025-2026.")])
     issuer = StringField("Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
     refresh = SubmitField("Áp dụng lựa chọn đơn vị")
+    remap = SubmitField("Đọc lại bảng theo các cột đã chọn")
     confirm = SubmitField("Xác nhận nhập kế hoạch")
 
 

@@ -15,7 +15,15 @@ from app.models.plans import Plan, Task
 from app.models.units import UnitGroup
 from app.permissions import IMPORT_PLANS, MANAGE_PLANS, VIEW_ALL, can_manage_plan, permission_required
 from app.plans import bp
-from app.plans.forms import ConfirmImportForm, DeletePlanForm, EditPlanForm, UploadPlanForm, WithdrawPlanForm
+from app.plans.forms import (
+    COLUMN_FIELD_LABELS,
+    COLUMN_FIELDS,
+    ConfirmImportForm,
+    DeletePlanForm,
+    EditPlanForm,
+    UploadPlanForm,
+    WithdrawPlanForm,
+)
 from app.services.directory.units import active_units
 from app.services.errors import DomainError
 from app.services.filenames import clean_filename
@@ -93,6 +101,17 @@ def _choices_from(form_data) -> dict[str, str]:
     return choices
 
 
+def _columns_from(form_data) -> dict[str, str]:
+    """The office's reading of the columns: pairs of fields colhead-N (the header) / colfield-N."""
+    columns = {}
+    for key, header in form_data.items():
+        if key.startswith("colhead-"):
+            chosen = form_data.get("colfield-" + key.removeprefix("colhead-"))
+            if chosen in COLUMN_FIELD_LABELS:  # anything else (missing or forged) is ignored
+                columns[header] = chosen
+    return columns
+
+
 def _resolution_options():
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name)).all()
     units = active_units()
@@ -106,9 +125,10 @@ def preview(digest):
     form = ConfirmImportForm()
     filename = clean_filename(request.args.get("name") or form.filename.data, default="phu-luc.docx")
     choices = _choices_from(request.form) if request.method == "POST" else {}
+    columns = _columns_from(request.form) if request.method == "POST" else {}
     try:
         data = uploads.load_pending(folder, digest)
-        result = plan_import.build_preview(data, filename, choices=choices)
+        result = plan_import.build_preview(data, filename, choices=choices, columns=columns or None)
     except (ImportFileError, DomainError) as error:
         flash(str(error), "danger")
         return redirect(url_for("plans.index"))
@@ -123,7 +143,7 @@ def preview(digest):
     elif form.confirm.data and form.validate_on_submit():
         try:
             plan = plan_import.import_plan(
-                current_user, data, filename, choices=choices,
+                current_user, data, filename, choices=choices, columns=columns or None,
                 meta={"number": form.number.data, "title": form.title.data, "date": form.issued_on.data,
                       "school_year": form.school_year.data, "issuer": form.issuer.data},
             )
@@ -137,7 +157,8 @@ def preview(digest):
             return redirect(url_for("plans.detail", plan_id=plan.id))
     groups, units = _resolution_options()
     return render_template("plans/preview.html", form=form, preview=result, digest=digest,
-                           choices=choices, groups=groups, units=units)
+                           choices=choices, groups=groups, units=units, column_fields=COLUMN_FIELDS,
+                           field_labels=COLUMN_FIELD_LABELS)
 
 
 @bp.route("/<int:plan_id>")

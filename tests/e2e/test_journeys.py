@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.models import Plan, Task, UnitAlias
+from app.models import Assignment, Plan, Task, Unit, UnitAlias
 from tests.conftest import DATA_DIR
 from tests.e2e.conftest import browser_login
 
@@ -38,7 +38,7 @@ def test_office_imports_a_plan_through_the_preview(page, live_server, demo_direc
     assert "25 nhiệm vụ" in body
     assert "25/12/2026" in body  # row 13's contradicting deadline is highlighted
     assert "01/10/2025 → 31/12/2025" in body  # Quý IV/2025 shown as dd/mm/yyyy
-    # the office resolves the one unknown name on the spot; the choice becomes an alias
+    # the office resolves the one unknown name on the spot: a choice for this import, never an alias
     select_box = page.get_by_label("Cơ sở thí điểm")
     select_box.select_option(label="Trường THPT chuyên Trần Phú")
     page.get_by_label("Số hiệu").fill("1295/KH-SGDĐT")
@@ -52,8 +52,10 @@ def test_office_imports_a_plan_through_the_preview(page, live_server, demo_direc
     plan = db.session.scalar(select(Plan))
     assert plan.number == "1295/KH-SGDĐT"
     assert db.session.scalar(select(func.count(Task.id))) == 25
-    alias = db.session.scalar(select(UnitAlias).where(UnitAlias.alias == "Cơ sở thí điểm"))
-    assert alias is not None and alias.unit.name == "Trường THPT chuyên Trần Phú"
+    assert db.session.scalar(select(UnitAlias).where(UnitAlias.alias == "Cơ sở thí điểm")) is None
+    piloted = db.session.scalars(select(Task).join(Assignment).join(Unit).where(
+        Unit.name == "Trường THPT chuyên Trần Phú", Task.cooperating_text.contains("thí điểm"))).all()
+    assert piloted, "the chosen school takes part in the pilot task"
 
 
 def test_bad_file_is_refused_with_a_clear_message(page, live_server, demo_directory, tmp_path):

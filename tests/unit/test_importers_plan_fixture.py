@@ -51,7 +51,7 @@ def test_row_2_resolution_date_is_not_a_deadline(result):
 
 
 def test_task_shape(plan, result):
-    assert list(result) == ["source", "warnings", "tasks"]
+    assert list(result)[:3] == ["source", "warnings", "tasks"]  # the published keys; "layout" is new
     for task in plan.tasks:
         assert tuple(task) == TASK_KEYS
         assert task["extra"] == {}
@@ -64,6 +64,19 @@ def test_meta_from_prose(plan):
     assert plan.meta["title"].startswith("Thực hiện nhiệm vụ Ứng dụng công nghệ thông tin")
     assert plan.meta["title"].endswith("của Sở Giáo dục và Đào tạo Hải Phòng")
     assert "number" not in plan.meta and "date" not in plan.meta  # the appendix does not state them
+
+
+def test_layout_explains_the_columns(plan, result):
+    (layout,) = result["layout"]["tables"]
+    fields = {c["header"]: c["field"] for c in layout["columns"]}
+    assert fields["Thời gian"] == "time" and fields["Đơn vị chủ trì"] == "lead"
+    assert all(c["words"] for c in layout["columns"] if c["field"])
+    assert result["layout"]["unrecognised_headers"] == [] and plan.group_rows == []
+
+
+def test_pilot_units_are_a_per_task_choice(result):
+    task17 = next(t for t in result["tasks"] if t["ref"] == "17")
+    assert "Cơ sở thí điểm" in task17["choice_units"]
 
 
 def test_windows_path_keeps_file_name():

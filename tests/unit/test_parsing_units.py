@@ -48,7 +48,29 @@ def test_split_uses_the_given_directory_names():
     known = ["Trường THPT Ngô Quyền, cơ sở 2", "Văn phòng Sở"]
     cell = "Trường THPT Ngô Quyền, cơ sở 2; Văn phòng Sở"
     assert split_unit_names(cell, known) == ["Trường THPT Ngô Quyền, cơ sở 2", "Văn phòng Sở"]
-    assert split_unit_names(cell, []) == ["Trường THPT Ngô Quyền", "cơ sở 2", "Văn phòng Sở"]
+    # "cơ sở 2" cannot stand alone as a unit: the name is kept whole even without the directory.
+    assert split_unit_names(cell, []) == ["Trường THPT Ngô Quyền, cơ sở 2", "Văn phòng Sở"]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("Sở Nông nghiệp và Môi trường, Sở Tài chính", ["Sở Nông nghiệp và Môi trường", "Sở Tài chính"]),
+    ("Sở, ban, ngành", ["Sở, ban, ngành"]),
+    ("Sở Giáo dục và Đào tạo; UBND các xã, phường, đặc khu", ["Sở Giáo dục và Đào tạo",
+                                                             "UBND các xã, phường, đặc khu"]),
+    ("Phòng GDTrH, GDPT", ["Phòng GDTrH", "GDPT"]),
+    ("Sở Xây dựng và các sở, ngành liên quan", ["Sở Xây dựng", "các sở, ngành liên quan"]),
+])
+def test_names_are_not_cut_whatever_the_directory(cell, expected):
+    assert split_unit_names(cell, []) == expected
+    assert split_unit_names(cell) == expected
+
+
+def test_bracketed_role_is_kept_beside_the_unit():
+    from app.parsing.units import split_unit_cell
+
+    names, roles = split_unit_cell("Sở Tài chính (thẩm định), Văn phòng Sở (tham mưu)")
+    assert names == ["Sở Tài chính", "Văn phòng Sở"]
+    assert roles == {"Sở Tài chính": "thẩm định", "Văn phòng Sở": "tham mưu"}
 
 
 def test_split_matches_known_names_without_diacritics_or_case():

@@ -16,7 +16,7 @@ from app.models.plans import Plan, Task
 from app.models.units import Unit
 from app.parsing.text import fold
 from app.parsing.times import SchoolCalendar
-from app.parsing.units import resolve_unit_names
+from app.parsing.units import is_per_task_choice, resolve_unit_names
 from app.services import audit
 from app.services.errors import DomainError
 from app.services.notify import notifications
@@ -94,11 +94,13 @@ class _Directory:
 
 
 def build_preview(data: bytes, filename: str, *, choices: dict[str, str] | None = None,
-                  calendar: dict | None = None) -> ImportPreview:
-    """Parse and resolve without writing anything; raises ImportFileError for bad files."""
+                  calendar: dict | None = None, columns: dict[str, str] | None = None) -> ImportPreview:
+    """Parse and resolve without writing anything; raises ImportFileError for bad files.
+
+    columns (header -> field) is the office's reading of the columns, from the preview."""
     directory_ = _Directory()
     parsed = parse_plan(data, filename, known_unit_names=directory_.known_names or None,
-                        calendar=_calendar(calendar))
+                        calendar=_calendar(calendar), column_fields=columns)
     choices = {fold(k): v for k, v in (choices or {}).items()}
     rows, unknown = [], []
     for task in parsed.tasks:
@@ -122,13 +124,13 @@ def _parse_iso(value: str | None) -> date | None:
 
 def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
                 choices: dict[str, str] | None = None, save_choices: bool = True,
-                allow_duplicate: bool = False) -> Plan:
+                allow_duplicate: bool = False, columns: dict[str, str] | None = None) -> Plan:
     """Create the plan with its tasks and assignments; the caller commits (all or nothing).
 
     Group names expand to their current members; a unit that is both lead and (through a group)
     cooperating keeps the lead role. Unknown names stay on the task until the office resolves them.
     """
-    preview = build_preview(data, filename, choices=choices)
+    preview = build_preview(data, filename, choices=choices, columns=columns)
     if preview.duplicate_of is not None and not allow_duplicate:
         raise DomainError(
             f"Tệp này đã được nhập thành kế hoạch “{preview.duplicate_of.label}”. "
@@ -136,7 +138,7 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
         )
     if save_choices:
         for spelling, key in (choices or {}).items():
-            if key:
+            if key and not is_per_task_choice(spelling):  # a pilot school list is no alias
                 directory.save_alias(actor, spelling, key)
     info = {**preview.parsed.meta, **{k: v for k, v in (meta or {}).items() if v}}
     title = (info.get("title") or filename).strip()
