@@ -59,7 +59,9 @@ def serve() -> None:
     run(python, "-m", "flask", "db", "upgrade", env=env)
     # The seed refuses to run twice; a second start just serves the existing data.
     run(python, "-m", "flask", "demo", "seed", env=env, check=False)
-    run(python, "-m", "flask", "run", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000"), env=env)
+    run(
+        python, "-m", "flask", "run", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000"), env=env
+    )
 
 
 def postgres_reason(url: str, python: Path) -> str | None:

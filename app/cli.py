@@ -1,4 +1,6 @@
-"""Command-line groups: `flask users`, `flask demo`, `flask plans`, `flask backup` (wiring to the services)."""
+"""Command-line groups: `flask users`, `flask demo`, `flask plans`, `flask backup` (wiring to the
+services)."""
+
 import click
 from flask import current_app
 from flask.cli import AppGroup

@@ -28,13 +28,19 @@ COOPERATING = ["Các phòng, CSGD", "Công an TP, CSGD", "UBND xã, CSGD", "Sở
 def _rows(count: int) -> list[list[str]]:
     rows = []
     for i in range(count):
-        rows.append([
-            f"{i + 1}.", f"Nhóm {i // 25 + 1}",
-            f"Nội dung công việc số {i + 1}: triển khai chuyển đổi số, cập nhật cơ sở dữ liệu ngành và báo cáo "
-            f"kết quả thực hiện về Sở GDĐT (qua Văn phòng Sở để tổng hợp)",
-            PRODUCTS[i % len(PRODUCTS)], TIMES[i % len(TIMES)], LEADS[i % len(LEADS)],
-            COOPERATING[i % len(COOPERATING)],
-        ])
+        rows.append(
+            [
+                f"{i + 1}.",
+                f"Nhóm {i // 25 + 1}",
+                f"Nội dung công việc số {i + 1}: triển khai chuyển đổi số, cập nhật cơ sở dữ liệu ngành "
+                "và báo cáo "
+                f"kết quả thực hiện về Sở GDĐT (qua Văn phòng Sở để tổng hợp)",
+                PRODUCTS[i % len(PRODUCTS)],
+                TIMES[i % len(TIMES)],
+                LEADS[i % len(LEADS)],
+                COOPERATING[i % len(COOPERATING)],
+            ]
+        )
     return rows
 
 

@@ -131,7 +131,8 @@ def _targets(app) -> dict:
                    .order_by(func.count().desc(), Assignment.task_id).limit(1))
         combos = db.session.execute(
             select(Task.plan_id, Task.group_name, Assignment.status, func.count())
-            .join(Task, Assignment.task_id == Task.id).group_by(Task.plan_id, Task.group_name, Assignment.status)
+            .join(Task, Assignment.task_id == Task.id)
+            .group_by(Task.plan_id, Task.group_name, Assignment.status)
         ).all()
         plan, group, status, rows = min(combos, key=lambda c: (abs(c[3] - 500), c[0], c[1], c[2]))
         return {"assignment": db.session.scalar(journal), "task": db.session.scalar(biggest),
@@ -161,7 +162,9 @@ def _login(client, username: str, password: str) -> None:
 
     page = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post("/auth/login", data={"username": username, "password": password, "csrf_token": token})
+    response = client.post(
+        "/auth/login", data={"username": username, "password": password, "csrf_token": token}
+    )
     assert response.status_code in (302, 303), f"log-in of {username} failed ({response.status_code})"
 
 
@@ -233,9 +236,25 @@ def measure_http(args, targets: dict, seconds: int) -> list[dict]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": args.database_url, "TDNV_CONFIG": "development",
            "SECRET_KEY": "bench-secret-key-0123456789abcdef", "PYTHONPATH": str(args.app_root)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                               "--timeout", "120", "--log-level", "warning", "wsgi:app"], cwd=args.app_root, env=env,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=args.app_root,
+        env=env,
+        start_new_session=True,
+    )
     base, results = f"http://127.0.0.1:{port}", []
     try:
         for _ in range(100):
@@ -270,7 +289,9 @@ def measure_http(args, targets: dict, seconds: int) -> list[dict]:
             rate = int(count) / (int(duration) / 1e6)
             if not int(count):  # nothing finished inside the window (a page slower than --seconds)
                 print(f"  {name:<30} no request completed in {seconds} s", flush=True)
-            results.append({"name": name, "p50": float(p50), "p95": float(p95), "rps": rate, "errors": int(errors)})
+            results.append(
+                {"name": name, "p50": float(p50), "p95": float(p95), "rps": rate, "errors": int(errors)}
+            )
             print(f"  {name:<30} p50 {float(p50):8.1f} ms  p95 {float(p95):8.1f} ms  {rate:6.1f} req/s  "
                   f"{errors} errors", flush=True)
         os.unlink(script.name)
@@ -283,17 +304,24 @@ def measure_http(args, targets: dict, seconds: int) -> list[dict]:
 def markdown(results: list[dict], http: list[dict] | None, label: str) -> str:
     lines = [f"#### {label}", "", "| Page | p50 ms | p95 ms | SQL statements | SQL ms | KB |",
              "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['name']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['sql']} | {r['sql_ms']:.0f} | {r['kb']:.0f} |"
-              for r in results]
+    lines += [
+        f"| {r['name']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['sql']} | {r['sql_ms']:.0f} | {r['kb']:.0f} |"
+        for r in results
+    ]
     if http:
         lines += ["", "HTTP (gunicorn 2 workers, wrk 8 connections):", "",
                   "| Page | p50 ms | p95 ms | req/s | errors |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {r['name']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['rps']:.1f} | {r['errors']} |" for r in http]
+        lines += [
+            f"| {r['name']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['rps']:.1f} | {r['errors']} |"
+            for r in http
+        ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=f"sqlite:///{tempfile.gettempdir()}/tdnv_province.sqlite3")
     parser.add_argument("--units", type=int, default=1700)
     parser.add_argument("--plans", type=int, default=5)

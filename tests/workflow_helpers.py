@@ -37,7 +37,9 @@ def build_world() -> World:
     root = UnitFactory(kind="so", code="SGDDT", name="Sở Giáo dục và Đào tạo", short_name="Sở GDĐT")
     office_unit = UnitFactory(kind="office", code="VP", name="Văn phòng Sở", short_name="Văn phòng")
     lead_unit = UnitFactory(code="QLCL", name="Phòng Quản lý chất lượng", short_name="Phòng QLCL")
-    coop_unit = SchoolFactory(code="THPT-001", name="Trường THPT chuyên Trần Phú", short_name="THPT chuyên Trần Phú")
+    coop_unit = SchoolFactory(
+        code="THPT-001", name="Trường THPT chuyên Trần Phú", short_name="THPT chuyên Trần Phú"
+    )
     other_unit = UnitFactory(code="GDPT", name="Phòng Giáo dục phổ thông", short_name="Phòng GDPT")
     users = {
         "admin": UserFactory(username="admin", role="admin", unit=root),
@@ -56,9 +58,13 @@ def build_world() -> World:
                        product="Tỷ lệ đơn vị sử dụng chữ ký số ≥98,5%",
                        targets=[{"op": ">=", "value": 98.5, "max": None, "unit": "%"}])
     lead = AssignmentFactory(task=task, unit=lead_unit, role="lead", due_date=DUE, original_due_date=DUE)
-    coop = AssignmentFactory(task=task, unit=coop_unit, role="cooperating", due_date=DUE, original_due_date=DUE)
+    coop = AssignmentFactory(
+        task=task, unit=coop_unit, role="cooperating", due_date=DUE, original_due_date=DUE
+    )
     other_task = TaskFactory(plan=plan, ref="8", content="Đào tạo kỹ năng số cho giáo viên", due_date=DUE)
-    other = AssignmentFactory(task=other_task, unit=other_unit, role="lead", due_date=DUE, original_due_date=DUE)
+    other = AssignmentFactory(
+        task=other_task, unit=other_unit, role="lead", due_date=DUE, original_due_date=DUE
+    )
     db.session.commit()
     return World(plan=plan, task=task, lead=lead, coop=coop, lead_unit=lead_unit, coop_unit=coop_unit,
                  other_unit=other_unit, users=users, other_task=other_task, other=other)

@@ -20,7 +20,9 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-STATUS_CHOICES = choices([("", "Tất cả trạng thái"), ("active", "Đang hoạt động"), ("inactive", "Ngừng hoạt động")])
+STATUS_CHOICES = choices(
+    [("", "Tất cả trạng thái"), ("active", "Đang hoạt động"), ("inactive", "Ngừng hoạt động")]
+)
 
 
 def max_length(limit: int) -> Length:
@@ -63,10 +65,16 @@ class UserFilterForm(FilterForm):
 class UnitForm(FlaskForm):
     # choices are checked by the services, with Vietnamese messages
     kind = SelectField("Loại đơn vị", choices=choices(UNIT_KINDS.items()), validate_choice=False)
-    code = StringField("Mã đơn vị", validators=[
-        DataRequired(REQUIRED.format("mã đơn vị")), Length(max=40, message="Mã đơn vị tối đa 40 ký tự."),
-        Regexp(r"^\S+$", message="Mã đơn vị không có dấu cách.")])
-    name = StringField("Tên đơn vị", validators=[DataRequired(REQUIRED.format("tên đơn vị")), max_length(255)])
+    code = StringField(
+        "Mã đơn vị",
+        validators=[
+            DataRequired(REQUIRED.format("mã đơn vị")),
+            Length(max=40, message="Mã đơn vị tối đa 40 ký tự."),
+            Regexp(r"^\S+$", message="Mã đơn vị không có dấu cách."),
+        ],
+    )
+    name = StringField("Tên đơn vị",
+                       validators=[DataRequired(REQUIRED.format("tên đơn vị")), max_length(255)])
     short_name = StringField("Tên viết tắt", validators=[Optional(), max_length(100)])
     email = StringField("E-mail", validators=[Optional(), max_length(255), EMAIL])
     parent_id = SelectField("Đơn vị cấp trên", coerce=_optional_int, choices=[], validate_choice=False)
@@ -82,11 +90,18 @@ class AliasesForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[
-        DataRequired(REQUIRED.format("tên đăng nhập")),
-        Regexp(USERNAME_RE, message="Tên đăng nhập chỉ gồm chữ thường không dấu, số và . _ - @ (2-80 ký tự).")],
-        filters=[lambda v: (v or "").strip().lower()])
-    full_name = StringField("Họ và tên", validators=[DataRequired(REQUIRED.format("họ và tên")), max_length(255)])
+    username = StringField(
+        "Tên đăng nhập",
+        validators=[
+            DataRequired(REQUIRED.format("tên đăng nhập")),
+            Regexp(
+                USERNAME_RE, message="Tên đăng nhập chỉ gồm chữ thường không dấu, số và . _ - @ (2-80 ký tự)."
+            ),
+        ],
+        filters=[lambda v: (v or "").strip().lower()],
+    )
+    full_name = StringField("Họ và tên",
+                            validators=[DataRequired(REQUIRED.format("họ và tên")), max_length(255)])
     email = StringField("E-mail", validators=[Optional(), max_length(255), EMAIL])
     phone = StringField("Điện thoại", validators=[Optional(), max_length(30)])
     role = SelectField("Vai trò", choices=choices(ROLES.items()), validate_choice=False)

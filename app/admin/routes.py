@@ -67,8 +67,14 @@ def units_export():
 
 def _unit_data(form: UnitForm) -> unit_service.UnitData:
     return unit_service.UnitData(
-        kind=form.kind.data, code=form.code.data, name=form.name.data, short_name=form.short_name.data,
-        email=form.email.data, parent_id=form.parent_id.data, aliases=unit_service.alias_lines(form.aliases.data))
+        kind=form.kind.data,
+        code=form.code.data,
+        name=form.name.data,
+        short_name=form.short_name.data,
+        email=form.email.data,
+        parent_id=form.parent_id.data,
+        aliases=unit_service.alias_lines(form.aliases.data),
+    )
 
 
 def _unit_form_page(form, unit=None):
@@ -129,7 +135,9 @@ def unit_activate(unit_id):
 @bp.route("/groups")
 @permission_required(MANAGE_DIRECTORY)
 def groups():
-    return render_template("admin/groups.html", groups=unit_service.groups_with_counts(), kind_labels=UNIT_KINDS)
+    return render_template(
+        "admin/groups.html", groups=unit_service.groups_with_counts(), kind_labels=UNIT_KINDS
+    )
 
 
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
@@ -140,8 +148,9 @@ def group_aliases(group_id):
     if request.method == "GET":
         form.aliases.data = "\n".join(a.alias for a in group.aliases)
     if form.validate_on_submit() and run(
-            lambda: unit_service.set_aliases(current_user, group, unit_service.alias_lines(form.aliases.data)),
-            f"Đã lưu tên gọi khác của nhóm {group.name}."):
+        lambda: unit_service.set_aliases(current_user, group, unit_service.alias_lines(form.aliases.data)),
+        f"Đã lưu tên gọi khác của nhóm {group.name}.",
+    ):
         return redirect(url_for("admin.groups"))
     return render_template("admin/group_form.html", form=form, group=group)
 
@@ -150,7 +159,9 @@ def group_aliases(group_id):
 
 def _user_filters():
     form = UserFilterForm(request.args)
-    form.unit.choices = choices([("", "Tất cả đơn vị"), *((u.id, u.name) for u in user_service.units_with_users())])
+    form.unit.choices = choices(
+        [("", "Tất cả đơn vị"), *((u.id, u.name) for u in user_service.units_with_users())]
+    )
     return form, {"q": form.q.data, "role": form.role.data, "unit_id": form.unit.data,
                   "status": form.status.data}
 
@@ -186,8 +197,9 @@ def _user_form_page(form, user=None):
 def user_new():
     form = NewUserForm()
     if form.validate_on_submit() and run(
-            lambda: user_service.create_user(current_user, password=form.password.data, **_profile(form)),
-            lambda user: f"Đã tạo tài khoản {user.username}. Người dùng phải đổi mật khẩu khi đăng nhập lần đầu."):
+        lambda: user_service.create_user(current_user, password=form.password.data, **_profile(form)),
+        lambda user: f"Đã tạo tài khoản {user.username}. Người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
+    ):
         return redirect(url_for("admin.users"))
     return _user_form_page(form)
 

@@ -92,7 +92,9 @@ def create_token():
 
 @bp.get("/plans")
 def list_plans():
-    stmt = select(Plan).where(visible_plans_clause(g.api_user)).order_by(Plan.created_at.desc(), Plan.id.desc())
+    stmt = (
+        select(Plan).where(visible_plans_clause(g.api_user)).order_by(Plan.created_at.desc(), Plan.id.desc())
+    )
     if request.args.get("status"):
         stmt = stmt.where(Plan.status == request.args["status"])
     if request.args.get("school_year"):

@@ -58,9 +58,17 @@ def assignment_dict(assignment, *, today: date, detail: bool = False) -> dict:
         from app.services.work.checkin_reports import checkins_for
 
         data["checkins"] = [
-            {"id": c.id, "period": c.period_key, "period_start": _iso(c.period_start), "due_date": _iso(c.due_date),
-             "status": c.status, "progress": c.progress, "note": c.note, "version": c.version,
-             "overdue": c.is_overdue(today)}
+            {
+                "id": c.id,
+                "period": c.period_key,
+                "period_start": _iso(c.period_start),
+                "due_date": _iso(c.due_date),
+                "status": c.status,
+                "progress": c.progress,
+                "note": c.note,
+                "version": c.version,
+                "overdue": c.is_overdue(today),
+            }
             for c in checkins_for(assignment)
         ]
         data["targets"] = task.targets or []

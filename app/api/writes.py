@@ -41,9 +41,13 @@ def post_update(assignment_id: int):
         raise ApiError(422, "Thiếu expected_version (phiên bản đã đọc của việc được giao).")
     try:
         workflow.record_update(
-            g.api_user, assignment, expected_version=body.get("expected_version"),
-            status=body.get("status") or assignment.status, progress=body.get("progress", assignment.progress),
-            note=body.get("note"), target_actuals=body.get("target_actuals"),
+            g.api_user,
+            assignment,
+            expected_version=body.get("expected_version"),
+            status=body.get("status") or assignment.status,
+            progress=body.get("progress", assignment.progress),
+            note=body.get("note"),
+            target_actuals=body.get("target_actuals"),
         )
         db.session.commit()
     except DomainError as error:
@@ -86,8 +90,18 @@ def post_evidence(assignment_id: int):
     except DomainError as error:
         db.session.rollback()
         raise _domain_to_api(error) from None
-    return jsonify(items=[{"id": r.id, "name": r.original_name, "size": r.size_bytes, "mime_type": r.mime_type,
-                           "sha256": r.content_sha256} for r in rows]), 201
+    return jsonify(
+        items=[
+            {
+                "id": r.id,
+                "name": r.original_name,
+                "size": r.size_bytes,
+                "mime_type": r.mime_type,
+                "sha256": r.content_sha256,
+            }
+            for r in rows
+        ]
+    ), 201
 
 
 @bp.post("/checkins/<int:checkin_id>/report")
@@ -101,8 +115,13 @@ def post_checkin_report(checkin_id: int):
     body = _json_body()
     try:
         checkin_reports.report_checkin(
-            g.api_user, checkin, expected_version=body.get("expected_version"),
-            status=body.get("status") or "in_progress", progress=body.get("progress", 0), note=body.get("note"))
+            g.api_user,
+            checkin,
+            expected_version=body.get("expected_version"),
+            status=body.get("status") or "in_progress",
+            progress=body.get("progress", 0),
+            note=body.get("note"),
+        )
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

@@ -46,7 +46,13 @@ class ResetPasswordForm(NewPasswordForm):
 
 
 class CreateTokenForm(FlaskForm):
-    name = StringField("Tên khoá", validators=[DataRequired(REQUIRED.format("tên khoá")), Length(max=100, message="Tối đa %(max)d ký tự.")])
+    name = StringField(
+        "Tên khoá",
+        validators=[
+            DataRequired(REQUIRED.format("tên khoá")),
+            Length(max=100, message="Tối đa %(max)d ký tự."),
+        ],
+    )
     submit = SubmitField("Tạo khoá truy cập")
 
 

@@ -85,8 +85,10 @@ def index():
     area_units, area_groups = area_of(current_user.id)
     has_area = bool(area_units or area_groups)
     use_area = has_area and request.args.get("scope") != "all"
-    scope = stats.Scope(plan_id=request.args.get("plan", type=int),
-                        unit_kind=request.args.get("kind") if request.args.get("kind") in UNIT_KINDS else None)
+    scope = stats.Scope(
+        plan_id=request.args.get("plan", type=int),
+        unit_kind=request.args.get("kind") if request.args.get("kind") in UNIT_KINDS else None,
+    )
     link = {k: v for k, v in (("plan", request.args.get("plan")), ("kind", scope.unit_kind)) if v}
     if use_area:
         scope = scope.narrowed(area_unit_ids=area_units, area_groups=area_groups)
@@ -238,16 +240,28 @@ def charts():
     ranking = lists.overdue_ranking(scope, today=today, timezone=tz)
     no_unit = {k: v for k, v in keep.items() if k != "unit"}
     no_group = {k: v for k, v in keep.items() if k != "group"}
-    return jsonify({
-        "by_unit": {"labels": [r.label for r in worst], "values": [r.counts.completion_rate or 0 for r in worst],
-                    "urls": [_items_url(**no_unit, unit=r.key) for r in worst]},
-        "by_group": {"labels": [r.label for r in by_group],
-                     "values": [r.counts.completion_rate or 0 for r in by_group],
-                     "urls": [_items_url(**no_group, group=r.key or NO_GROUP) for r in by_group]},
-        "over_time": {"labels": [label for _k, label, _n in over_time], "values": [n for _k, _l, n in over_time],
-                      "urls": [_items_url(**keep, period=k) for k, _l, _n in over_time]},
-        "overdue_units": {"labels": [r.label for r in ranking], "values": [r.counts.open_overdue for r in ranking],
-                          "urls": [_items_url(**no_unit, unit=r.key, bucket=stats.OPEN_OVERDUE)
-                                   for r in ranking]},
-    })
+    return jsonify(
+        {
+            "by_unit": {
+                "labels": [r.label for r in worst],
+                "values": [r.counts.completion_rate or 0 for r in worst],
+                "urls": [_items_url(**no_unit, unit=r.key) for r in worst],
+            },
+            "by_group": {
+                "labels": [r.label for r in by_group],
+                "values": [r.counts.completion_rate or 0 for r in by_group],
+                "urls": [_items_url(**no_group, group=r.key or NO_GROUP) for r in by_group],
+            },
+            "over_time": {
+                "labels": [label for _k, label, _n in over_time],
+                "values": [n for _k, _l, n in over_time],
+                "urls": [_items_url(**keep, period=k) for k, _l, _n in over_time],
+            },
+            "overdue_units": {
+                "labels": [r.label for r in ranking],
+                "values": [r.counts.open_overdue for r in ranking],
+                "urls": [_items_url(**no_unit, unit=r.key, bucket=stats.OPEN_OVERDUE) for r in ranking],
+            },
+        }
+    )
 

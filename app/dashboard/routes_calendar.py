@@ -53,10 +53,19 @@ def calendar():
     secret = session.pop(_NEW_FEED_KEY, None)
     feed_url = url_for("dashboard.ical_feed", token=secret, _external=True) if secret else None
     return render_template(
-        "dashboard/calendar.html", weeks=calendar_feed.month_grid(current_user, year, month), year=year,
-        month=month, month_name=calendar_feed.MONTHS[month - 1], weekdays=calendar_feed.WEEKDAYS, today=today,
-        prev=calendar_feed.shift_month(year, month, -1), next=calendar_feed.shift_month(year, month, 1),
-        feed_url=feed_url, has_feed=bool(current_user.calendar_token), form=CalendarTokenForm(), sees_all=current_user.has_permission(VIEW_ALL),
+        "dashboard/calendar.html",
+        weeks=calendar_feed.month_grid(current_user, year, month),
+        year=year,
+        month=month,
+        month_name=calendar_feed.MONTHS[month - 1],
+        weekdays=calendar_feed.WEEKDAYS,
+        today=today,
+        prev=calendar_feed.shift_month(year, month, -1),
+        next=calendar_feed.shift_month(year, month, 1),
+        feed_url=feed_url,
+        has_feed=bool(current_user.calendar_token),
+        form=CalendarTokenForm(),
+        sees_all=current_user.has_permission(VIEW_ALL),
         can_list=current_user.has_permission(VIEW_DASHBOARD),
     )
 
@@ -100,10 +109,18 @@ def matrix(plan_id):
                                                  page=max(request.args.get("page", 1, type=int), 1),
                                                  per_page=MATRIX_UNITS_PER_PAGE)
     snapshots = list_snapshots(plan)[:20]
-    return render_template("dashboard/matrix.html", plan=plan, tasks=tasks, pagination=pagination, cells=cells,
-                           kind=kind, kinds=UNIT_KINDS, statuses=STATUSES, today=today_local(
-                               current_app.config["TIMEZONE"]),
-                           snapshots=snapshots)
+    return render_template(
+        "dashboard/matrix.html",
+        plan=plan,
+        tasks=tasks,
+        pagination=pagination,
+        cells=cells,
+        kind=kind,
+        kinds=UNIT_KINDS,
+        statuses=STATUSES,
+        today=today_local(current_app.config["TIMEZONE"]),
+        snapshots=snapshots,
+    )
 
 
 @bp.route("/plans/<int:plan_id>/matrix.<fmt>")

@@ -74,7 +74,9 @@ def summary_lines(groups: list[EvaluationGroup], noun: str = "nhiệm vụ") -> 
     ongoing = total - done - mostly - stopped
     lines = [f"- Có {ratio(done, total)} {noun} hoàn thành, đạt {vn_share(done, total)};"]
     if mostly:
-        lines.append(f"- Có {ratio(mostly, total)} {noun} cơ bản hoàn thành, chiếm {vn_share(mostly, total)};")
+        lines.append(
+            f"- Có {ratio(mostly, total)} {noun} cơ bản hoàn thành, chiếm {vn_share(mostly, total)};"
+        )
     lines.append(f"- Có {ratio(ongoing, total)} {noun} đang thực hiện, chưa hoàn thành, "
                  f"chiếm {vn_share(ongoing, total)};")
     lines.append(f"- Có {ratio(stopped, total)} {noun} dừng triển khai, chiếm {vn_share(stopped, total)}.")

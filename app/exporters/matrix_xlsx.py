@@ -91,7 +91,9 @@ def _write_header(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
         cell = _text_cell(sheet, HEADER_ROW, column, title)
         cell.font, cell.border = styles.bold, styles.border
         rotate = 90 if column >= FIRST_UNIT_COLUMN else 0
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True, text_rotation=rotate)
+        cell.alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True, text_rotation=rotate
+        )
     sheet.row_dimensions[HEADER_ROW].height = 150 if data.units else 30
 
 
@@ -151,8 +153,16 @@ def _write_detail(detail: Worksheet, data: MatrixData, styles: _Styles) -> None:
         for unit in data.units:
             found = data.cell(task.id, unit.id)
             if found:
-                detail.append([task.ref, task.content, units[unit.id].name, ROLE_LEGEND.get(found.role, found.role),
-                               found.status_label, "Có" if found.overdue else ""])
+                detail.append(
+                    [
+                        task.ref,
+                        task.content,
+                        units[unit.id].name,
+                        ROLE_LEGEND.get(found.role, found.role),
+                        found.status_label,
+                        "Có" if found.overdue else "",
+                    ]
+                )
                 for cell in detail[detail.max_row]:
                     _as_text(cell)
     detail.auto_filter.ref = f"A1:F{max(1, detail.max_row)}"

@@ -90,8 +90,14 @@ def _rows(lines: list[OverdueLine]):
 def overdue_docx(report: OverdueReport) -> bytes:
     document = new_document(landscape=True)
     header_block(document, report.letterhead)
-    title_block(document, "DANH SÁCH NHIỆM VỤ QUÁ HẠN",
-                [f"(Tính đến ngày {vn_date(report.as_of)}{' - ' + report.scope_label if report.scope_label else ''})"])
+    title_block(
+        document,
+        "DANH SÁCH NHIỆM VỤ QUÁ HẠN",
+        [
+            "(Tính đến ngày "
+            f"{vn_date(report.as_of)}{' - ' + report.scope_label if report.scope_label else ''})"
+        ],
+    )
     for line in summary(report):
         paragraph(document, line, indent_first=True)
     paragraph(document, "", space_after=6)

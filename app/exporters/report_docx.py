@@ -67,9 +67,19 @@ class ReportData:
 
 def _count_table(document, what: str, rows: list[CountRow], widths):
     headers = [h.format(what=what) for h in COUNT_HEADERS]
-    body = [[str(i), r.label, vn_number(r.total), vn_number(r.done_on_time), vn_number(r.done_late),
-             vn_number(r.open_in_time), vn_number(r.open_overdue), vn_share(r.done, r.total) if r.total else "-"]
-            for i, r in enumerate(rows, 1)]
+    body = [
+        [
+            str(i),
+            r.label,
+            vn_number(r.total),
+            vn_number(r.done_on_time),
+            vn_number(r.done_late),
+            vn_number(r.open_in_time),
+            vn_number(r.open_overdue),
+            vn_share(r.done, r.total) if r.total else "-",
+        ]
+        for i, r in enumerate(rows, 1)
+    ]
     data_table(document, headers, widths, body, size=11, centered_columns=(0, 2, 3, 4, 5, 6, 7))
 
 
@@ -80,7 +90,8 @@ def two_by_two_lines(totals: CountRow, noun: str = "lượt nhiệm vụ") -> li
     return [
         f"- Hoàn thành đúng hạn: {vn_number(totals.done_on_time)}/{vn_number(t)} {noun}, "
         f"chiếm {vn_share(totals.done_on_time, t)};",
-        f"- Hoàn thành quá hạn: {vn_number(totals.done_late)}/{vn_number(t)}, chiếm {vn_share(totals.done_late, t)};",
+        f"- Hoàn thành quá hạn: {vn_number(totals.done_late)}/{vn_number(t)}, chiếm "
+        f"{vn_share(totals.done_late, t)};",
         f"- Chưa hoàn thành, trong hạn: {vn_number(totals.open_in_time)}/{vn_number(t)}, "
         f"chiếm {vn_share(totals.open_in_time, t)};",
         f"- Chưa hoàn thành, quá hạn: {vn_number(totals.open_overdue)}/{vn_number(t)}, "
@@ -117,9 +128,13 @@ def report_docx(data: ReportData) -> bytes:
                   f"không thực hiện: {vn_number(data.not_done)} lượt.", indent_first=True)
     targeted = data.targets_met + data.targets_not_met + data.targets_unreported
     if targeted:
-        paragraph(document, f"- Chỉ tiêu định lượng: {vn_number(data.targets_met)}/{vn_number(targeted)} lượt đạt, "
-                  f"{vn_number(data.targets_not_met)} lượt chưa đạt, {vn_number(data.targets_unreported)} "
-                  "lượt chưa báo cáo số liệu.", indent_first=True)
+        paragraph(
+            document,
+            f"- Chỉ tiêu định lượng: {vn_number(data.targets_met)}/{vn_number(targeted)} lượt đạt, "
+            f"{vn_number(data.targets_not_met)} lượt chưa đạt, {vn_number(data.targets_unreported)} "
+            "lượt chưa báo cáo số liệu.",
+            indent_first=True,
+        )
     paragraph(document, "Bảng 1. Kết quả theo nhóm nhiệm vụ", italic=True, align="center", space_after=3)
     _count_table(document, "Nhóm nhiệm vụ", data.by_group, [9, 51, 15, 18, 18, 18, 18, 18])
     placeholder(document, "[Đơn vị bổ sung nội dung: kết quả nổi bật của từng nhóm nhiệm vụ, minh chứng]")
@@ -127,10 +142,15 @@ def report_docx(data: ReportData) -> bytes:
     _heading(document, "3. Công tác báo cáo định kỳ")
     c = data.checkins
     if c.total:
-        paragraph(document, f"Các nhiệm vụ thường xuyên có {vn_number(c.total)} kỳ báo cáo đến hạn hoặc đang mở: "
-                  f"{vn_number(c.done_on_time)} kỳ báo cáo đúng hạn, {vn_number(c.done_late)} kỳ báo cáo muộn, "
-                  f"{vn_number(c.open_overdue)} kỳ quá hạn chưa báo cáo, {vn_number(c.open_in_time)} kỳ còn trong hạn.",
-                  indent_first=True, align="justify")
+        paragraph(
+            document,
+            f"Các nhiệm vụ thường xuyên có {vn_number(c.total)} kỳ báo cáo đến hạn hoặc đang mở: "
+            f"{vn_number(c.done_on_time)} kỳ báo cáo đúng hạn, {vn_number(c.done_late)} kỳ báo cáo muộn, "
+            f"{vn_number(c.open_overdue)} kỳ quá hạn chưa báo cáo, {vn_number(c.open_in_time)} kỳ còn "
+            "trong hạn.",
+            indent_first=True,
+            align="justify",
+        )
     placeholder(document, "[Đơn vị bổ sung nội dung: việc thực hiện chế độ báo cáo định kỳ]")
 
     _heading(document, "4. Khó khăn, vướng mắc khi thực hiện triển khai nhiệm vụ")

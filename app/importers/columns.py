@@ -221,7 +221,9 @@ def _is_sub_header_row(sub: list[str], above: list[str]) -> bool:
             continue
         if len(cell) > MAX_SUB_HEADER_CELL or re.search(r"\d", cell):
             return False
-        spans = upper and ((c > 0 and above[c - 1] == upper) or (c + 1 < len(above) and above[c + 1] == upper))
+        spans = upper and (
+            (c > 0 and above[c - 1] == upper) or (c + 1 < len(above) and above[c + 1] == upper)
+        )
         if not (spans or not upper):
             return False
         if classify_key(header_key(cell)) is None and not spans:
@@ -230,7 +232,9 @@ def _is_sub_header_row(sub: list[str], above: list[str]) -> bool:
     return differs
 
 
-def detect_header(rows: list[list[str]], chosen: dict[str, str] | None = None) -> tuple[ColumnMap, int] | None:
+def detect_header(
+    rows: list[list[str]], chosen: dict[str, str] | None = None
+) -> tuple[ColumnMap, int] | None:
     """Find the header in the first rows: (column map, index of the first row after the header)."""
     for i in range(min(len(rows), HEADER_SCAN_ROWS)):
         if len(set(filter(None, rows[i]))) < 2:

@@ -25,7 +25,9 @@ def decode_text(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         latin = sample.decode("latin-1")
-        controls = sum(1 for ch in latin if (ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or 0x7F <= ord(ch) < 0xA0)
+        controls = sum(
+            1 for ch in latin if (ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or 0x7F <= ord(ch) < 0xA0
+        )
         if controls > len(latin) * 0.01:
             raise ImportFileError(MSG_UNKNOWN) from exc
         raise ImportFileError(MSG_CSV_ENCODING) from exc

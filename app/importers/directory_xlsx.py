@@ -145,7 +145,9 @@ def _open_checked(data: bytes, max_bytes: int | None) -> zipfile.ZipFile:
     if not data or not data.strip():
         raise ImportFileError(messages.MSG_EMPTY)
     if max_bytes is not None and len(data) > max_bytes:
-        raise ImportFileError(messages.MSG_TOO_LARGE.format(size=len(data) / 1048576, limit=max_bytes // 1048576))
+        raise ImportFileError(
+            messages.MSG_TOO_LARGE.format(size=len(data) / 1048576, limit=max_bytes // 1048576)
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise ImportFileError(messages.MSG_XLS)
     try:
@@ -395,7 +397,8 @@ def directory_template() -> bytes:
         guide.append([])
     for line in (
         "Mã đơn vị đã có trong hệ thống: dòng đó cập nhật đơn vị (tên, loại, cấp trên...).",
-        "Ở dòng cập nhật, ô để trống (tên viết tắt, cấp trên, e-mail, điện thoại, đơn vị) giữ nguyên giá trị cũ.",
+        "Ở dòng cập nhật, ô để trống (tên viết tắt, cấp trên, e-mail, điện thoại, đơn vị) giữ nguyên "
+        "giá trị cũ.",
         "Tên gọi khác: cách nhau bởi dấu chấm phẩy (;); được thêm vào các tên gọi đã có.",
         "Tên đăng nhập đã có: dòng đó cập nhật tài khoản, giữ nguyên mật khẩu hiện tại.",
         f"Mật khẩu ban đầu: ít nhất {MIN_PASSWORD_LENGTH} ký tự; người dùng phải đổi khi đăng nhập lần đầu.",

@@ -103,7 +103,9 @@ def parse_plan(
     for cells in scan.tasks:
         plan.tasks.append(build_task(cells, context))
     plan.columns, plan.group_rows = scan.layouts, scan.group_rows
-    plan.unrecognised_headers = list(dict.fromkeys(h for layout in scan.layouts for h in layout["unrecognised"]))
+    plan.unrecognised_headers = list(
+        dict.fromkeys(h for layout in scan.layouts for h in layout["unrecognised"])
+    )
     return plan
 
 
@@ -157,7 +159,9 @@ def build_task(cells: TaskCells, context: TaskContext) -> dict:
     }
 
 
-def _task_time(values: dict[str, str], missing: frozenset[str], context: TaskContext) -> tuple[str, TimeParse]:
+def _task_time(
+    values: dict[str, str], missing: frozenset[str], context: TaskContext
+) -> tuple[str, TimeParse]:
     """The time text and its reading: one time cell, a start/end pair of cells, or a duration."""
     time_text = normalize_text(values.get("time", ""))
     start_text = normalize_text(values.get("start", ""))
@@ -183,7 +187,10 @@ def _roles_in_one_cell(lead: list[str], cooperating: list[str],
     helpers = [name for name in lead if fold(roles.get(name, "")).startswith("phoi hop")]
     if not helpers or len(helpers) == len(lead):
         return lead, cooperating
-    return [n for n in lead if n not in helpers], [*cooperating, *(n for n in helpers if n not in cooperating)]
+    return [n for n in lead if n not in helpers], [
+        *cooperating,
+        *(n for n in helpers if n not in cooperating),
+    ]
 
 
 def _lead_units(values: dict[str, str], known) -> tuple[list[str], dict[str, str]]:

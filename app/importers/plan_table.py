@@ -83,7 +83,9 @@ def numbering_style(token: str, last_upper: str | None = None) -> str | None:
         return "arabic"
     if re.fullmatch(r"\d+(?:\.\d+)+", token):
         return f"dotted{token.count('.') + 1}"
-    if _ROMAN.match(token) and not (_LETTER.match(token) and last_upper and ord(token) == ord(last_upper) + 1):
+    if _ROMAN.match(token) and not (
+        _LETTER.match(token) and last_upper and ord(token) == ord(last_upper) + 1
+    ):
         return "roman"
     if _LETTER.match(token):
         return "upper"
@@ -186,7 +188,9 @@ class _TableReader:
             self._open_group(row, row.style, _first_line(row), "số La Mã/chữ hoa, không có chi tiết")
             return
         if self._is_sub_group(row, following):
-            self._open_group(row, "plain", _first_line(row), "dòng không số, không chi tiết, trên các nhiệm vụ")
+            self._open_group(
+                row, "plain", _first_line(row), "dòng không số, không chi tiết, trên các nhiệm vụ"
+            )
             return
         if self._is_continuation(row, cmap):
             self._join(row.values, row.extra)

@@ -14,7 +14,9 @@ from app.importers.raw import MAX_COLUMNS, MAX_ROWS, RawDocument, RawTable, join
 # A run of blank rows this long ends a sheet: stray formatting far below must not cost time.
 MAX_BLANK_RUN = 500
 MAX_MERGES = 100_000
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
+_MERGE_REF = re.compile(
+    rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"'
+)
 _CHUNK = 1 << 20
 
 

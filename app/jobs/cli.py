@@ -22,8 +22,9 @@ def parse_now(text: str | None, timezone: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise click.BadParameter("dùng dạng ISO, ví dụ 2025-12-24T07:00 hoặc 2025-12-24", param_hint="--now") \
-            from None
+        raise click.BadParameter(
+            "dùng dạng ISO, ví dụ 2025-12-24T07:00 hoặc 2025-12-24", param_hint="--now"
+        ) from None
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
@@ -54,7 +55,9 @@ def run_job_command(job_id, now_text):
         summary = execute(current_app._get_current_object(), job_id, now, raise_errors=True)
     except Exception as error:
         raise click.ClickException(f"{job_id} lỗi: {type(error).__name__}: {error}") from error
-    click.echo(f"{job_id} ({vn_datetime(now, timezone)}): {json.dumps(summary, ensure_ascii=False, default=str)}")
+    click.echo(
+        f"{job_id} ({vn_datetime(now, timezone)}): {json.dumps(summary, ensure_ascii=False, default=str)}"
+    )
 
 
 @scheduler_cli.command("list")

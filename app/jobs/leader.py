@@ -77,9 +77,18 @@ class AdvisoryLock:
             if not self.held:
                 return False
             try:
-                count = self._connection().execute(text(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                    " AND pid = pg_backend_pid() AND classid = 0 AND objid::bigint = CAST(:key AS bigint)"), {"key": self.key}).scalar()
+                count = (
+                    self._connection()
+                    .execute(
+                        text(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                            " AND pid = pg_backend_pid() AND classid = 0 AND objid::bigint = CAST(:key "
+                            "AS bigint)"
+                        ),
+                        {"key": self.key},
+                    )
+                    .scalar()
+                )
             except SQLAlchemyError:
                 self._drop_connection()
                 count = 0
@@ -90,7 +99,9 @@ class AdvisoryLock:
         with self._mutex:
             if self.held and self.conn is not None:
                 with contextlib.suppress(SQLAlchemyError):
-                    self.conn.execute(text("SELECT pg_advisory_unlock(CAST(:key AS bigint))"), {"key": self.key})
+                    self.conn.execute(
+                        text("SELECT pg_advisory_unlock(CAST(:key AS bigint))"), {"key": self.key}
+                    )
             self.held = False
             self._drop_connection()
             self.engine.dispose()

@@ -39,7 +39,9 @@ def execute(app, job_id: str, now: datetime | None = None, *, jobs=JOBS, raise_e
             db.session.commit()
         except Exception:
             db.session.rollback()
-            log.exception("job %s failed (now=%s); the next run will finish the work", job_id, now.isoformat())
+            log.exception(
+                "job %s failed (now=%s); the next run will finish the work", job_id, now.isoformat()
+            )
             if raise_errors:
                 raise
             return {"error": True}
@@ -67,7 +69,11 @@ def build_scheduler(app, lock, *, jobs=JOBS, heartbeat_seconds: float | None = N
     grace = int(config.get("SCHEDULER_MISFIRE_GRACE_SECONDS", 3600))
     # Daily jobs share one worker so they run one after the other, in registry order (check-ins are
     # opened before the reminders that mention them); mail and the heartbeat never wait behind them.
-    executors = {"default": ThreadPoolExecutor(1), "mail": ThreadPoolExecutor(1), "leader": ThreadPoolExecutor(1)}
+    executors = {
+        "default": ThreadPoolExecutor(1),
+        "mail": ThreadPoolExecutor(1),
+        "leader": ThreadPoolExecutor(1),
+    }
     scheduler = BlockingScheduler(
         timezone=tz,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace},

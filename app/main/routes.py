@@ -19,7 +19,9 @@ def index():
     on the directory; a unit's people on their unit's to-do and assignments."""
     today = today_local(current_app.config["TIMEZONE"])
     if current_user.has_permission(MANAGE_PLANS):
-        return render_template("main/office.html", boxes=todo.office_todo(current_user, today=today), today=today)
+        return render_template(
+            "main/office.html", boxes=todo.office_todo(current_user, today=today), today=today
+        )
     if current_user.has_permission(VIEW_DASHBOARD):
         return redirect(url_for("dashboard.index"))
     if current_user.has_permission(MANAGE_DIRECTORY) and not current_user.has_permission(UPDATE_OWN_UNIT):

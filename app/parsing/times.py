@@ -141,53 +141,84 @@ def _numbers(listing: str) -> list[str]:
     return re.findall(r"iv|iii|ii|i|\d+", listing)
 
 
+def _semester(kind, g, raw, span, cal, default_year):
+    y1 = int(g[1])
+    y2 = _second_year(y1, g[2], raw)
+    if g[0] in ("i", "1"):
+        return _Item(kind, date(y1, *cal.year_start), date(y2, *cal.semester1_end), span)
+    return _Item(kind, date(y2, *cal.semester1_end) + timedelta(days=1), date(y2, *cal.year_end), span)
+
+
+def _school_year(kind, g, raw, span, cal, default_year):
+    y1 = int(g[0])
+    return _Item(kind, date(y1, *cal.year_start), date(_second_year(y1, g[1], raw), *cal.year_end), span)
+
+
+def _semester_bare(kind, g, raw, span, cal, default_year):
+    raise _Unparsable(f"Thời gian «{raw}» thiếu năm học: chưa đặt hạn.")
+
+
+def _date_words(kind, g, raw, span, cal, default_year):
+    d = _day(int(g[2]), _month(int(g[1]), raw), int(g[0]), raw)
+    return _Item(kind, d, d, span, point=True)
+
+
+def _date(kind, g, raw, span, cal, default_year):
+    d = _day(int(g[3]), _month(int(g[2]), raw), int(g[0]), raw)
+    return _Item(kind, d, d, span, point=True)
+
+
+def _half(kind, g, raw, span, cal, default_year):
+    y = int(g[1])
+    if g[0] == "dau":
+        return _Item(kind, date(y, 1, 1), date(y, 6, 30), span)
+    return _Item(kind, date(y, 7, 1), date(y, 12, 31), span)
+
+
+def _quarter(kind, g, raw, span, cal, default_year):
+    qs = [_ROMAN.get(q) or int(q) for q in _numbers(g[0])]
+    first_month = 3 * min(qs) - 2
+    y = int(g[1]) if kind == "quarter" else _need_year(cal.year_of_month(first_month) or default_year, raw)
+    return _Item(kind, date(y, 3 * min(qs) - 2, 1), _last_day(y, 3 * max(qs)), span)
+
+
+def _months(kind, g, raw, span, cal, default_year):
+    months = [_month(int(n), raw) for n in _numbers(g[0])]
+    y = int(g[1]) if kind == "month" else _need_year(cal.year_of_month(min(months)) or default_year, raw)
+    return _Item(kind, date(y, min(months), 1), _last_day(y, max(months)), span)
+
+
+def _daymonth(kind, g, raw, span, cal, default_year):
+    month, day = _month(int(g[1]), raw), int(g[0])
+    _day(2000, month, day, raw)  # 2000 is a leap year: 29/02 stays valid
+    return _Item(kind, None, None, span, point=True, yearly_day=(month, day))
+
+
+def _year(kind, g, raw, span, cal, default_year):
+    y = int(g[0])
+    return _Item(kind, date(y, 1, 1), date(y, 12, 31), span)
+
+
+# One builder per kind of recognised expression; anything else is a recurrence word.
+_BUILDERS = {
+    "semester": _semester, "school_year": _school_year, "semester_bare": _semester_bare,
+    "date_words": _date_words, "date": _date, "half": _half, "quarter": _quarter, "quarter_bare": _quarter,
+    "month": _months, "month_bare": _months, "daymonth": _daymonth, "daymonth_words": _daymonth,
+    "year": _year,
+}
+
+
 def _build_item(kind: str, m: re.Match, cell: str, cal: SchoolCalendar, default_year: int | None):
     """Dates of one recognised expression; raw is the expression as written, for messages."""
     raw = cell[m.start():m.end()]
     first = m.re.groupindex[m.lastgroup] + 1
     g = m.groups()[first - 1:first - 1 + _INNER_GROUPS[m.lastgroup]]
-    span = m.span()
-    if kind == "semester":
-        y1 = int(g[1])
-        y2 = _second_year(y1, g[2], raw)
-        if g[0] in ("i", "1"):
-            return _Item(kind, date(y1, *cal.year_start), date(y2, *cal.semester1_end), span)
-        return _Item(kind, date(y2, *cal.semester1_end) + timedelta(days=1), date(y2, *cal.year_end), span)
-    if kind == "school_year":
-        y1 = int(g[0])
-        return _Item(kind, date(y1, *cal.year_start), date(_second_year(y1, g[1], raw), *cal.year_end), span)
-    if kind == "semester_bare":
-        raise _Unparsable(f"Thời gian «{raw}» thiếu năm học: chưa đặt hạn.")
-    if kind == "date_words":
-        d = _day(int(g[2]), _month(int(g[1]), raw), int(g[0]), raw)
-        return _Item(kind, d, d, span, point=True)
-    if kind == "date":
-        d = _day(int(g[3]), _month(int(g[2]), raw), int(g[0]), raw)
-        return _Item(kind, d, d, span, point=True)
-    if kind == "half":
-        y = int(g[1])
-        if g[0] == "dau":
-            return _Item(kind, date(y, 1, 1), date(y, 6, 30), span)
-        return _Item(kind, date(y, 7, 1), date(y, 12, 31), span)
-    if kind in ("quarter", "quarter_bare"):
-        qs = [_ROMAN.get(q) or int(q) for q in _numbers(g[0])]
-        y = int(g[1]) if kind == "quarter" else _need_year(
-            cal.year_of_month(3 * min(qs) - 2) or default_year, raw)
-        return _Item(kind, date(y, 3 * min(qs) - 2, 1), _last_day(y, 3 * max(qs)), span)
-    if kind in ("month", "month_bare"):
-        months = [_month(int(n), raw) for n in _numbers(g[0])]
-        y = int(g[1]) if kind == "month" else _need_year(cal.year_of_month(min(months)) or default_year, raw)
-        return _Item(kind, date(y, min(months), 1), _last_day(y, max(months)), span)
-    if kind in ("daymonth", "daymonth_words"):
-        month, day = _month(int(g[1]), raw), int(g[0])
-        _day(2000, month, day, raw)  # 2000 is a leap year: 29/02 stays valid
-        return _Item(kind, None, None, span, point=True, yearly_day=(month, day))
-    if kind == "year":
-        y = int(g[0])
-        return _Item(kind, date(y, 1, 1), date(y, 12, 31), span)
+    builder = _BUILDERS.get(kind)
+    if builder is not None:
+        return builder(kind, g, raw, m.span(), cal, default_year)
     word = re.sub(r"\s+", " ", m.group(0))
     key = word if word in _RECUR else word.split(" ")[-1]
-    return _Item("recur", None, None, span, recurrence=_RECUR[key])
+    return _Item("recur", None, None, m.span(), recurrence=_RECUR[key])
 
 
 def _gap_tokens(gap: str) -> list[str] | None:

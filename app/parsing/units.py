@@ -158,7 +158,9 @@ def is_per_task_choice(name: str) -> bool:
     return bool(_PER_TASK_CHOICE.search(fold(name)))
 
 
-def split_unit_cell(text: str, known_names: Iterable[str] = COMMON_UNIT_NAMES) -> tuple[list[str], dict[str, str]]:
+def split_unit_cell(
+    text: str, known_names: Iterable[str] = COMMON_UNIT_NAMES
+) -> tuple[list[str], dict[str, str]]:
     """Names of a unit cell and the role noted in brackets after a name ("Sở Tài chính (thẩm định)")."""
     names = split_unit_names(text, known_names)
     roles: dict[str, str] = {}

@@ -24,12 +24,19 @@ class UploadPlanForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     filename = HiddenField(validators=[DataRequired("Biểu mẫu thiếu dữ liệu: vui lòng tải lại trang.")])
     number = StringField("Số hiệu", validators=[Optional(), Length(max=80, message="Tối đa %(max)d ký tự.")])
-    title = StringField("Trích yếu / tên kế hoạch",
-                        validators=[DataRequired("Vui lòng nhập tên kế hoạch."), Length(max=2000, message="Tối đa %(max)d ký tự.")])
+    title = StringField(
+        "Trích yếu / tên kế hoạch",
+        validators=[
+            DataRequired("Vui lòng nhập tên kế hoạch."),
+            Length(max=2000, message="Tối đa %(max)d ký tự."),
+        ],
+    )
     issued_on = VnDateField("Ngày ban hành", validators=[Optional()])
     school_year = StringField("Năm học", validators=[
         Optional(), Regexp(r"^\d{4}-\d{4}$", message="Năm học dạng 2025-2026.")])
-    issuer = StringField("Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
+    issuer = StringField(
+        "Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")]
+    )
     refresh = SubmitField("Áp dụng lựa chọn đơn vị")
     remap = SubmitField("Đọc lại bảng theo các cột đã chọn")
     confirm = SubmitField("Xác nhận nhập kế hoạch")
@@ -43,7 +50,9 @@ class EditPlanForm(FlaskForm):
     title = TextAreaField("Trích yếu / tên kế hoạch",
                           validators=[DataRequired("Vui lòng nhập tên kế hoạch."),
                                       Length(max=2000, message="Tối đa %(max)d ký tự.")])
-    issuer = StringField("Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
+    issuer = StringField(
+        "Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")]
+    )
     school_year = StringField("Năm học", validators=[
         Optional(), Regexp(r"^\d{4}-\d{4}$", message="Năm học dạng 2025-2026.")])
     submit = SubmitField("Lưu thông tin kế hoạch")

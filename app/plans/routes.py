@@ -57,8 +57,20 @@ def export():
     plans = db.session.scalars(select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())).all()
     rows = [(p.number, p.title, p.school_year, p.issued_on, p.issuer, counts.get(p.id, 0),
              p.status_label, p.created_at) for p in plans]
-    data = table_to_xlsx("Kế hoạch", ["Số hiệu", "Tên kế hoạch", "Năm học", "Ngày ban hành", "Cơ quan ban hành",
-                                      "Số nhiệm vụ", "Trạng thái", "Ngày nhập"], rows)
+    data = table_to_xlsx(
+        "Kế hoạch",
+        [
+            "Số hiệu",
+            "Tên kế hoạch",
+            "Năm học",
+            "Ngày ban hành",
+            "Cơ quan ban hành",
+            "Số nhiệm vụ",
+            "Trạng thái",
+            "Ngày nhập",
+        ],
+        rows,
+    )
     return send_file(BytesIO(data), download_name="ke-hoach.xlsx", as_attachment=True,
                      mimetype=XLSX_MIME)
 

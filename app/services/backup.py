@@ -176,7 +176,9 @@ def read_manifest(archive_path: Path) -> dict:
                 raise BackupError(f"Tệp sao lưu chứa mục không hợp lệ: {member.name}")
             expected = manifest["files"].get(member.name)
             if expected is None or _sha256_stream(archive.extractfile(member)) != expected:
-                raise BackupError(f"Sai mã kiểm tra (SHA-256) của {member.name}: tệp sao lưu bị hỏng hoặc bị sửa.")
+                raise BackupError(
+                    f"Sai mã kiểm tra (SHA-256) của {member.name}: tệp sao lưu bị hỏng hoặc bị sửa."
+                )
             seen.add(member.name)
         missing = set(manifest["files"]) - seen
         if missing:
@@ -208,12 +210,17 @@ def restore_backup(archive_path: Path, database_url: str, upload_folder: str) ->
     """Check the archive, then restore into an empty database and an empty upload folder."""
     manifest = read_manifest(archive_path)
     if manifest["database"] != _kind(database_url):
-        raise BackupError(f"Bản sao lưu là CSDL {manifest['database']}, nơi khôi phục là {_kind(database_url)}.")
+        raise BackupError(
+            f"Bản sao lưu là CSDL {manifest['database']}, nơi khôi phục là {_kind(database_url)}."
+        )
     _require_empty_database(database_url)
     _require_empty_folder(upload_folder)
     root = Path(upload_folder)
     files = 0
-    with tempfile.TemporaryDirectory(prefix="tdnv-restore-") as work, tarfile.open(archive_path, "r:gz") as archive:
+    with (
+        tempfile.TemporaryDirectory(prefix="tdnv-restore-") as work,
+        tarfile.open(archive_path, "r:gz") as archive,
+    ):
         for member in archive.getmembers():
             if member.name == MANIFEST:
                 continue

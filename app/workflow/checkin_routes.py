@@ -21,11 +21,20 @@ def report_checkin(checkin_id):
     if form.validate_on_submit():
         uploads = [evidence.Upload(f.filename or "", f.read()) for f in request.files.getlist(form.files.name)
                    if f and f.filename]
-        run(lambda: checkin_reports.report_checkin(
-            current_user, checkin, expected_version=form.version.data, status=form.status.data,
-            progress=form.progress.data, note=form.note.data, files=uploads,
-            upload_folder=current_app.config["UPLOAD_FOLDER"], max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
-        ), f"Đã ghi báo cáo kỳ {checkin.period_key}.")
+        run(
+            lambda: checkin_reports.report_checkin(
+                current_user,
+                checkin,
+                expected_version=form.version.data,
+                status=form.status.data,
+                progress=form.progress.data,
+                note=form.note.data,
+                files=uploads,
+                upload_folder=current_app.config["UPLOAD_FOLDER"],
+                max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+            ),
+            f"Đã ghi báo cáo kỳ {checkin.period_key}.",
+        )
     else:
         flash_form_errors(form)
     return redirect(url_for("workflow.assignment", assignment_id=checkin.assignment_id) + "#bao-cao-ky")

@@ -39,39 +39,62 @@ class UpdateForm(VersionedForm):
         InputRequired("Vui lòng nhập tiến độ."),
         NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
         render_kw={"inputmode": "numeric", "min": 0, "max": 100})
-    note = TextAreaField("Nội dung báo cáo / lý do", validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
-                         render_kw={"rows": 3})
+    note = TextAreaField(
+        "Nội dung báo cáo / lý do",
+        validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 3},
+    )
     files = MultipleFileField("Minh chứng (PDF, Word, Excel, PowerPoint, ảnh, ZIP)")
     save = SubmitField("Lưu cập nhật")
 
 
 class SubmitForm(VersionedForm):
-    note = TextAreaField("Ghi chú khi trình", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 2})
+    note = TextAreaField(
+        "Ghi chú khi trình",
+        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
     submit = SubmitField("Trình xác nhận hoàn thành")
 
 
 class SignOffForm(VersionedForm):
-    note = TextAreaField("Ý kiến xác nhận", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 2})
+    note = TextAreaField(
+        "Ý kiến xác nhận",
+        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
     submit = SubmitField("Xác nhận hoàn thành")
 
 
 class ReturnForm(VersionedForm):
-    reason = TextAreaField("Lý do trả lại", validators=[DataRequired("Vui lòng ghi lý do trả lại."),
-                                                        Length(max=2000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 2})
+    reason = TextAreaField(
+        "Lý do trả lại",
+        validators=[
+            DataRequired("Vui lòng ghi lý do trả lại."),
+            Length(max=2000, message="Tối đa %(max)d ký tự."),
+        ],
+        render_kw={"rows": 2},
+    )
     submit = SubmitField("Trả lại")
 
 
 class ExtensionRequestForm(FlaskForm):
     requested_due_date = VnDateField("Đề nghị thời hạn mới", validators=[
         InputRequired("Vui lòng nhập thời hạn đề nghị.")])
-    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng ghi lý do."), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-                           render_kw={"rows": 2})
+    reason = TextAreaField(
+        "Lý do",
+        validators=[DataRequired("Vui lòng ghi lý do."), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
     submit = SubmitField("Gửi đề nghị gia hạn")
 
 
 class ExtensionDecisionForm(FlaskForm):
-    note = TextAreaField("Ý kiến (bắt buộc khi không đồng ý)", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        "Ý kiến (bắt buộc khi không đồng ý)",
+        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
     approve = SubmitField("Đồng ý gia hạn")
     refuse = SubmitField("Không đồng ý")
 
@@ -82,8 +105,14 @@ class FocalForm(VersionedForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Ý kiến", validators=[DataRequired("Vui lòng nhập nội dung."), Length(max=5000, message="Tối đa %(max)d ký tự.")],
-                         render_kw={"rows": 2, "placeholder": "Nhập ý kiến; gõ @QLCL để nhắc một đơn vị"})
+    body = TextAreaField(
+        "Ý kiến",
+        validators=[
+            DataRequired("Vui lòng nhập nội dung."),
+            Length(max=5000, message="Tối đa %(max)d ký tự."),
+        ],
+        render_kw={"rows": 2, "placeholder": "Nhập ý kiến; gõ @QLCL để nhắc một đơn vị"},
+    )
     submit = SubmitField("Gửi ý kiến")
 
 
@@ -138,20 +167,40 @@ class DeadlineForm(VersionedForm):
 
 class TaskForm(FlaskForm):
     ref = StringField("STT", validators=[Optional(), Length(max=20, message="Tối đa %(max)d ký tự.")])
-    group_name = StringField("Nhóm nhiệm vụ", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
-    content = TextAreaField("Nội dung công việc", validators=[DataRequired("Vui lòng nhập nội dung."),
-                                                              Length(max=5000, message="Tối đa %(max)d ký tự.")], render_kw={"rows": 3})
-    product = TextAreaField("Sản phẩm / chỉ tiêu", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-                            render_kw={"rows": 2})
-    time_text = StringField("Thời gian (như trong văn bản)", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")])
+    group_name = StringField(
+        "Nhóm nhiệm vụ", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")]
+    )
+    content = TextAreaField(
+        "Nội dung công việc",
+        validators=[
+            DataRequired("Vui lòng nhập nội dung."),
+            Length(max=5000, message="Tối đa %(max)d ký tự."),
+        ],
+        render_kw={"rows": 3},
+    )
+    product = TextAreaField(
+        "Sản phẩm / chỉ tiêu",
+        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
+    time_text = StringField(
+        "Thời gian (như trong văn bản)",
+        validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")],
+    )
     start_date = VnDateField("Ngày bắt đầu", validators=[Optional()])
     due_date = VnDateField("Thời hạn", validators=[Optional()])
     submit = SubmitField("Lưu nhiệm vụ")
 
 
 class CancelTaskForm(FlaskForm):
-    reason = TextAreaField("Lý do huỷ", validators=[DataRequired("Vui lòng ghi lý do huỷ."), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-                           render_kw={"rows": 2})
+    reason = TextAreaField(
+        "Lý do huỷ",
+        validators=[
+            DataRequired("Vui lòng ghi lý do huỷ."),
+            Length(max=2000, message="Tối đa %(max)d ký tự."),
+        ],
+        render_kw={"rows": 2},
+    )
     submit = SubmitField("Huỷ nhiệm vụ")
 
 
@@ -169,7 +218,10 @@ class CheckInReportForm(VersionedForm):
     progress = IntegerField("Tiến độ (%)", validators=[InputRequired("Vui lòng nhập tiến độ."),
                                                       NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
                             render_kw={"inputmode": "numeric", "min": 0, "max": 100})
-    note = TextAreaField("Kết quả trong kỳ", validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        "Kết quả trong kỳ",
+        validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
     files = MultipleFileField("Minh chứng")
     save = SubmitField("Gửi báo cáo kỳ")

@@ -45,10 +45,18 @@ def manage_task(task_id):
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name))
     bulk_form.group_id.choices = choices((g.id, g.name) for g in groups)
     task_form = TaskForm(formdata=None, obj=task)
-    return render_template("workflow/manage_task.html", task=task, assignments=assignments, add_form=add_form,
-                           bulk_form=bulk_form, task_form=task_form, cancel_form=CancelTaskForm(formdata=None),
-                           action_form=ActionForm(formdata=None), role_form_class=RoleForm,
-                           deadline_form_class=DeadlineForm)
+    return render_template(
+        "workflow/manage_task.html",
+        task=task,
+        assignments=assignments,
+        add_form=add_form,
+        bulk_form=bulk_form,
+        task_form=task_form,
+        cancel_form=CancelTaskForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        role_form_class=RoleForm,
+        deadline_form_class=DeadlineForm,
+    )
 
 
 @bp.route("/manage/tasks/<int:task_id>/units", methods=["POST"])
@@ -110,9 +118,16 @@ def manage_deadline(assignment_id):
     assignment = db.get_or_404(Assignment, assignment_id)
     form = DeadlineForm()
     if form.validate_on_submit():
-        run(lambda: assignment_admin.change_deadline(current_user, assignment, form.due_date.data,
-                                                     expected_version=form.version.data, reason=form.reason.data),
-            "Đã đổi thời hạn.")
+        run(
+            lambda: assignment_admin.change_deadline(
+                current_user,
+                assignment,
+                form.due_date.data,
+                expected_version=form.version.data,
+                reason=form.reason.data,
+            ),
+            "Đã đổi thời hạn.",
+        )
     else:
         flash_form_errors(form)
     return redirect(_manage_url(assignment.task_id))
@@ -140,7 +155,10 @@ def manage_cancel_task(task_id):
     task = db.get_or_404(Task, task_id)
     form = CancelTaskForm()
     if form.validate_on_submit():
-        run(lambda: assignment_admin.cancel_task(current_user, task, reason=form.reason.data), "Đã huỷ nhiệm vụ.")
+        run(
+            lambda: assignment_admin.cancel_task(current_user, task, reason=form.reason.data),
+            "Đã huỷ nhiệm vụ.",
+        )
     else:
         flash_form_errors(form)
     return redirect(_manage_url(task.id))
@@ -177,9 +195,9 @@ def manage_archive():
     form.school_year.choices = choices([(y, f"{y} ({n} kế hoạch)") for y, n in years])
     if form.validate_on_submit():
         count = []
-        if run(lambda: count.append(assignment_admin.archive_school_year(current_user, form.school_year.data))):
-
-
+        if run(
+            lambda: count.append(assignment_admin.archive_school_year(current_user, form.school_year.data))
+        ):
             flash(f"Đã lưu trữ {count[0]} kế hoạch của năm học {form.school_year.data}.", "success")
             return redirect(url_for("workflow.manage_archive"))
     archived = db.session.scalars(select(Plan).where(Plan.status == PLAN_ARCHIVED)

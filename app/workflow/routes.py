@@ -79,8 +79,13 @@ def work():
         per_page=current_app.config["ITEMS_PER_PAGE"])
     led = assignment_service.led_cooperation(current_user, today=day, limit=50)
     waiting = assignment_service.awaiting_sign_off(current_user, limit=50)
-    pending = (db.session.scalar(select(func.count()).select_from(
-        extension_service.pending_requests_query().subquery())) if can_decide_extension(current_user) else None)
+    pending = (
+        db.session.scalar(
+            select(func.count()).select_from(extension_service.pending_requests_query().subquery())
+        )
+        if can_decide_extension(current_user)
+        else None
+    )
     return render_template("workflow/work.html", form=form, pagination=pagination, today=day,
                            led=led, waiting=waiting, pending_extensions=pending,
                            can_manage=can_manage_plan(current_user), export_args=request.args.to_dict())
@@ -93,8 +98,12 @@ def work_export():
     stmt = assignment_service.filtered_assignments(current_user, _filters(form), today=today())
     rows = db.session.scalars(stmt.limit(20000)).unique().all()
     data = export_assignments(rows, today=today(), timezone=current_app.config["TIMEZONE"])
-    return send_file(BytesIO(data), as_attachment=True, download_name=f"viec-cua-don-vi-{today():%Y%m%d}.xlsx",
-                     mimetype=XLSX_MIME)
+    return send_file(
+        BytesIO(data),
+        as_attachment=True,
+        download_name=f"viec-cua-don-vi-{today():%Y%m%d}.xlsx",
+        mimetype=XLSX_MIME,
+    )
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -102,12 +111,27 @@ def work_export():
 def task(task_id):
     view = pages.task_page(current_user, load_task(task_id), page=request.args.get("page", 1, type=int))
     return render_template(
-        "workflow/task.html", task=view.task, assignments=view.assignments, units_page=view.units_page,
-        visible_ids=view.visible_ids, journal=view.journal, files=view.files, extensions=view.extensions,
-        today=today(), comments=view.comments, comment_form=CommentForm(), can_comment=view.can_comment,
-        can_manage=view.can_manage, state=view.state, progress=view.progress, labels=rules.BUCKET_LABELS,
-        timeliness=rules.assignment_bucket, kind_labels=workflow.KIND_LABELS, target_rows=workflow.target_rows,
-        statuses=STATUSES)
+        "workflow/task.html",
+        task=view.task,
+        assignments=view.assignments,
+        units_page=view.units_page,
+        visible_ids=view.visible_ids,
+        journal=view.journal,
+        files=view.files,
+        extensions=view.extensions,
+        today=today(),
+        comments=view.comments,
+        comment_form=CommentForm(),
+        can_comment=view.can_comment,
+        can_manage=view.can_manage,
+        state=view.state,
+        progress=view.progress,
+        labels=rules.BUCKET_LABELS,
+        timeliness=rules.assignment_bucket,
+        kind_labels=workflow.KIND_LABELS,
+        target_rows=workflow.target_rows,
+        statuses=STATUSES,
+    )
 
 
 def _render_assignment(assignment, *, update_form=None, status=200):
@@ -129,21 +153,42 @@ def _render_assignment(assignment, *, update_form=None, status=200):
     versioned = {"version": str(assignment.version)}
     actions = view.actions
     return render_template(
-        "workflow/assignment.html", a=assignment, task=assignment.task, today=day, journal=view.journal,
-        files=view.files, extensions=view.extensions, update_form=update_form,
-        submit_form=SubmitForm(formdata=None, data=versioned), signoff_form=SignOffForm(formdata=None, data=versioned),
-        return_form=ReturnForm(formdata=None, data=versioned), extension_form=ExtensionRequestForm(formdata=None),
-        decision_form=ExtensionDecisionForm(formdata=None), focal_form=focal_form,
-        comment_form=CommentForm(formdata=None), comments=view.comments,
-        checkins=view.checkins, checkin_form=CheckInReportForm(formdata=None),
-        checkin_label=checkin_reports.status_label, targets=view.targets,
-        target_rows=workflow.target_rows, statuses=STATUSES,
-        can_update=actions.update, can_submit=actions.submit, can_sign_off=actions.sign_off,
-        can_request_extension=actions.request_extension, can_decide=actions.decide_extension,
-        can_manage=actions.manage, timeliness=view.bucket,
-        labels=rules.BUCKET_LABELS, late_buckets=rules.LATE_BUCKETS, kind_labels=workflow.KIND_LABELS,
-        extension_labels=extension_service.EXTENSION_STATUSES, accepted=evidence.ACCEPTED_TEXT,
-        max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)), status
+        "workflow/assignment.html",
+        a=assignment,
+        task=assignment.task,
+        today=day,
+        journal=view.journal,
+        files=view.files,
+        extensions=view.extensions,
+        update_form=update_form,
+        submit_form=SubmitForm(formdata=None, data=versioned),
+        signoff_form=SignOffForm(formdata=None, data=versioned),
+        return_form=ReturnForm(formdata=None, data=versioned),
+        extension_form=ExtensionRequestForm(formdata=None),
+        decision_form=ExtensionDecisionForm(formdata=None),
+        focal_form=focal_form,
+        comment_form=CommentForm(formdata=None),
+        comments=view.comments,
+        checkins=view.checkins,
+        checkin_form=CheckInReportForm(formdata=None),
+        checkin_label=checkin_reports.status_label,
+        targets=view.targets,
+        target_rows=workflow.target_rows,
+        statuses=STATUSES,
+        can_update=actions.update,
+        can_submit=actions.submit,
+        can_sign_off=actions.sign_off,
+        can_request_extension=actions.request_extension,
+        can_decide=actions.decide_extension,
+        can_manage=actions.manage,
+        timeliness=view.bucket,
+        labels=rules.BUCKET_LABELS,
+        late_buckets=rules.LATE_BUCKETS,
+        kind_labels=workflow.KIND_LABELS,
+        extension_labels=extension_service.EXTENSION_STATUSES,
+        accepted=evidence.ACCEPTED_TEXT,
+        max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
+    ), status
 
 
 @bp.route("/assignments/<int:assignment_id>")
@@ -221,8 +266,14 @@ def sign_off(assignment_id):
 @bp.route("/assignments/<int:assignment_id>/return", methods=["POST"])
 @login_required
 def return_work(assignment_id):
-    return _versioned_action(ReturnForm, assignment_id, lambda a, f: workflow.return_work(
-        current_user, a, expected_version=f.version.data, reason=f.reason.data), "Đã trả lại báo cáo cho đơn vị.")
+    return _versioned_action(
+        ReturnForm,
+        assignment_id,
+        lambda a, f: workflow.return_work(
+            current_user, a, expected_version=f.version.data, reason=f.reason.data
+        ),
+        "Đã trả lại báo cáo cho đơn vị.",
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/focal", methods=["POST"])
@@ -247,9 +298,16 @@ def request_extension(assignment_id):
     assignment = load_assignment(assignment_id)
     form = ExtensionRequestForm()
     if form.validate_on_submit():
-        run(lambda: extension_service.request_extension(
-            current_user, assignment, requested_due_date=form.requested_due_date.data, reason=form.reason.data,
-            today=today()), "Đã gửi đề nghị gia hạn.")
+        run(
+            lambda: extension_service.request_extension(
+                current_user,
+                assignment,
+                requested_due_date=form.requested_due_date.data,
+                reason=form.reason.data,
+                today=today(),
+            ),
+            "Đã gửi đề nghị gia hạn.",
+        )
     else:
         flash_form_errors(form)
     return _back(assignment)
@@ -290,7 +348,9 @@ def extensions():
 def download_evidence(evidence_id):
     row = db.get_or_404(EvidenceFile, evidence_id)
     try:
-        path = evidence.open_for_download(current_user, row, upload_folder=current_app.config["UPLOAD_FOLDER"])
+        path = evidence.open_for_download(
+            current_user, row, upload_folder=current_app.config["UPLOAD_FOLDER"]
+        )
     except PermissionDenied:
         abort(403)
     except DomainError:
@@ -317,8 +377,12 @@ def comment_assignment(assignment_id):
     assignment = load_assignment(assignment_id)
     form = CommentForm()
     if form.validate_on_submit():
-        run(lambda: comments.add_comment(current_user, assignment.task, form.body.data, assignment=assignment),
-            "Đã gửi ý kiến.")
+        run(
+            lambda: comments.add_comment(
+                current_user, assignment.task, form.body.data, assignment=assignment
+            ),
+            "Đã gửi ý kiến.",
+        )
     else:
         flash_form_errors(form)
     return redirect(url_for("workflow.assignment", assignment_id=assignment.id) + "#y-kien")

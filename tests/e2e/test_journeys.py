@@ -16,7 +16,9 @@ def test_director_logs_in_and_sees_vietnamese_home(page, live_server, demo_direc
     # a director lands on the dashboard, never on an empty unit page
     assert page.locator("h1").inner_text() == "Bảng điều hành · Toàn Sở"
     assert "Bảng điều hành" in page.inner_text("nav")
-    page.get_by_role("button", name="Nguyễn Văn Hải").or_(page.get_by_role("link", name="Nguyễn Văn Hải")).click()
+    page.get_by_role("button", name="Nguyễn Văn Hải").or_(
+        page.get_by_role("link", name="Nguyễn Văn Hải")
+    ).click()
     assert "Lãnh đạo Sở" in page.inner_text("nav")
     page.get_by_role("link", name="Kế hoạch", exact=True).click()
     assert "Chưa có kế hoạch nào." in page.inner_text("main")

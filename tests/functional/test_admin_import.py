@@ -42,16 +42,32 @@ GOOD_FILE = {
         UNIT_HEADER,
         unit(code="SGDDT", name="Sở Giáo dục và Đào tạo", short="Sở GDĐT", kind="Sở GDĐT", parent=""),
         unit(code="QLCL", name="Phòng Quản lý chất lượng", kind="Phòng chuyên môn", aliases="QLCL - CĐS"),
-        unit(code="THPT-NQ", name="Trường THPT Ngô Quyền", kind="truong hoc", parent="SGDDT",
-             aliases="Trường Ngô Quyền; C3 Ngô Quyền"),
+        unit(
+            code="THPT-NQ",
+            name="Trường THPT Ngô Quyền",
+            kind="truong hoc",
+            parent="SGDDT",
+            aliases="Trường Ngô Quyền; C3 Ngô Quyền",
+        ),
         unit(code="PH-NQ", name="Phân hiệu Ngô Quyền", kind="school", parent="THPT-NQ"),
     ],
     "Người dùng": [
         USER_HEADER,
         user(username="qlcl.truongphong", name="Nguyễn Văn An", role="Thủ trưởng đơn vị", unit_code="QLCL"),
-        user(username="nq.daumoi", name="Trần Thị Bình", role="unit_staff", unit_code="THPT-NQ",
-             email="binh@example.edu.vn"),
-        user(username="vp.chuyenvien", name="Lê Văn C", role="Văn phòng Sở", unit_code="", password="KhacNua@2025"),
+        user(
+            username="nq.daumoi",
+            name="Trần Thị Bình",
+            role="unit_staff",
+            unit_code="THPT-NQ",
+            email="binh@example.edu.vn",
+        ),
+        user(
+            username="vp.chuyenvien",
+            name="Lê Văn C",
+            role="Văn phòng Sở",
+            unit_code="",
+            password="KhacNua@2025",
+        ),
     ],
 }
 
@@ -147,11 +163,17 @@ def test_bad_rows_are_shown_and_nothing_is_written(client, db, admin, login_as):
     location = upload(client, xlsx(bad)).headers["Location"]
     page = client.get(location).get_data(as_text=True)
     for message in (
-        "Có <strong>11</strong> dòng lỗi", "Thiếu tên đơn vị.", "Loại đơn vị không hợp lệ: Nhà văn hoá.",
-        "Mã đơn vị OK1 trùng với dòng 2.", "Mã đơn vị cấp trên KHONGCO không có trong hệ thống và trong tệp.",
-        "Tên gọi khác “Sở KHCN” đã được dùng cho đơn vị Sở Khoa học và Công nghệ.", "E-mail không hợp lệ: sai@.",
-        "Tên đăng nhập u.ok trùng với dòng 2.", "Mã đơn vị KHONGCO không có trong hệ thống và trong tệp.",
-        "Mật khẩu ban đầu phải có ít nhất 8 ký tự.", "Vai trò không hợp lệ: Bảo vệ.",
+        "Có <strong>11</strong> dòng lỗi",
+        "Thiếu tên đơn vị.",
+        "Loại đơn vị không hợp lệ: Nhà văn hoá.",
+        "Mã đơn vị OK1 trùng với dòng 2.",
+        "Mã đơn vị cấp trên KHONGCO không có trong hệ thống và trong tệp.",
+        "Tên gọi khác “Sở KHCN” đã được dùng cho đơn vị Sở Khoa học và Công nghệ.",
+        "E-mail không hợp lệ: sai@.",
+        "Tên đăng nhập u.ok trùng với dòng 2.",
+        "Mã đơn vị KHONGCO không có trong hệ thống và trong tệp.",
+        "Mật khẩu ban đầu phải có ít nhất 8 ký tự.",
+        "Vai trò không hợp lệ: Bảo vệ.",
         "Thiếu mật khẩu ban đầu cho tài khoản mới.",
     ):
         assert message in page, message
@@ -280,8 +302,12 @@ def test_a_province_imports_with_a_fixed_number_of_queries(db, admin):
 
 def test_many_distinct_passwords_are_announced(db, admin, monkeypatch):
     monkeypatch.setattr(directory_import, "SLOW_PASSWORD_COUNT", 2)
-    rows = [USER_HEADER] + [user(username=f"u{i}", unit_code="SGDDT", password=f"MatKhau{i:04d}") for i in range(3)]
+    rows = [USER_HEADER] + [
+        user(username=f"u{i}", unit_code="SGDDT", password=f"MatKhau{i:04d}") for i in range(3)
+    ]
     preview = directory_import.build_preview(admin, xlsx({"Người dùng": rows}))
     assert preview.parsed.warnings == [
         "Tệp có 3 mật khẩu ban đầu khác nhau: mỗi mật khẩu được mã hoá riêng nên việc nhập có thể mất vài "
-        "phút. Nên dùng chung một mật khẩu ban đầu (người dùng phải đổi khi đăng nhập lần đầu) hoặc chia nhỏ tệp."]
+        "phút. Nên dùng chung một mật khẩu ban đầu (người dùng phải đổi khi đăng nhập lần đầu) hoặc "
+        "chia nhỏ tệp."
+    ]

@@ -75,7 +75,12 @@ def test_create_unit_with_aliases(client, db, admin, login_as):
     }, follow_redirects=True)
     assert "Đã thêm đơn vị Trường THPT Ngô Quyền." in response.get_data(as_text=True)
     unit = db.session.scalar(select(Unit).where(Unit.code == "THPT-NQ"))
-    assert (unit.kind, unit.parent_id, unit.email, unit.is_active) == (KIND_SCHOOL, root.id, "nq@example.edu.vn", True)
+    assert (unit.kind, unit.parent_id, unit.email, unit.is_active) == (
+        KIND_SCHOOL,
+        root.id,
+        "nq@example.edu.vn",
+        True,
+    )
     assert sorted(a.alias for a in unit.aliases) == ["C3 Ngô Quyền", "Trường Ngô Quyền"]
     assert {a.folded for a in unit.aliases} == {"c3 ngo quyen", "truong ngo quyen"}
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "unit_created")).object_id == unit.id
@@ -87,11 +92,18 @@ def test_create_unit_refuses_duplicate_code_and_taken_alias(client, db, admin, l
     db.session.commit()
     login_as(admin)
     form = {"kind": "school", "code": "lqd", "name": "Trường mới", "parent_id": "", "aliases": ""}
-    page = client.post("/admin/units/new", data={**form, "csrf_token": csrf_token(client, "/admin/units/new")})
+    page = client.post(
+        "/admin/units/new", data={**form, "csrf_token": csrf_token(client, "/admin/units/new")}
+    )
     assert "Mã đơn vị lqd đã được dùng cho Trường THPT Lê Quý Đôn." in page.get_data(as_text=True)
     form.update(code="NEW", aliases="TRƯỜNG LÊ QUÝ ĐÔN")
-    page = client.post("/admin/units/new", data={**form, "csrf_token": csrf_token(client, "/admin/units/new")})
-    assert "Tên gọi khác “TRƯỜNG LÊ QUÝ ĐÔN” đã được dùng cho đơn vị Trường THPT Lê Quý Đôn." in page.get_data(as_text=True)
+    page = client.post(
+        "/admin/units/new", data={**form, "csrf_token": csrf_token(client, "/admin/units/new")}
+    )
+    assert (
+        "Tên gọi khác “TRƯỜNG LÊ QUÝ ĐÔN” đã được dùng cho đơn vị Trường THPT Lê Quý Đôn."
+        in page.get_data(as_text=True)
+    )
     assert db.session.scalar(select(func.count(Unit.id))) == 2  # admin's unit and LQD only
 
 
@@ -132,9 +144,13 @@ def test_deactivate_and_reactivate_unit(client, db, admin, login_as):
     listing = client.get("/admin/units").get_data(as_text=True)
     assert 'data-confirm="Ngừng hoạt động đơn vị Trường THPT Số Một?"' in listing
     token = csrf_token(client, "/admin/units")
-    refused = client.post(f"/admin/units/{parent.id}/deactivate", data={"csrf_token": token}, follow_redirects=True)
+    refused = client.post(
+        f"/admin/units/{parent.id}/deactivate", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "Đơn vị còn 1 đơn vị cấp dưới đang hoạt động" in refused.get_data(as_text=True)
-    done = client.post(f"/admin/units/{school.id}/deactivate", data={"csrf_token": token}, follow_redirects=True)
+    done = client.post(
+        f"/admin/units/{school.id}/deactivate", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "Đã ngừng hoạt động đơn vị Trường THPT Số Một." in done.get_data(as_text=True)
     assert db.session.get(Unit, school.id).is_active is False
     inactive = client.get("/admin/units?status=inactive").get_data(as_text=True)
@@ -154,7 +170,9 @@ def test_forged_post_without_csrf_is_refused(client, db, admin, login_as):
     school = SchoolFactory(name="Trường THPT Giữ Nguyên")
     login_as(admin)
     assert client.post(f"/admin/units/{school.id}/deactivate").status_code == 400
-    forged = client.post(f"/admin/units/{school.id}/edit", data={"kind": "school", "code": "X", "name": "Đổi"})
+    forged = client.post(
+        f"/admin/units/{school.id}/edit", data={"kind": "school", "code": "X", "name": "Đổi"}
+    )
     assert forged.status_code == 400
     created = client.post("/admin/units/new", data={"kind": "school", "code": "NEW", "name": "Mới"})
     assert created.status_code == 400
@@ -236,11 +254,17 @@ def test_groups_list_counts_and_aliases(client, db, admin, login_as):
     assert "CSGD" in page and "Trường học" in page and "Trung tâm" in page
     assert '<td class="text-end">3</td>' in page
     url = f"/admin/groups/{group.id}"
-    response = client.post(url, data={"csrf_token": csrf_token(client, url),
-                                      "aliases": "Các cơ sở giáo dục\nCác đơn vị trực thuộc"}, follow_redirects=True)
+    response = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "aliases": "Các cơ sở giáo dục\nCác đơn vị trực thuộc"},
+        follow_redirects=True,
+    )
     assert "Đã lưu tên gọi khác của nhóm CSGD." in response.get_data(as_text=True)
     assert "Các cơ sở giáo dục; Các đơn vị trực thuộc" in response.get_data(as_text=True)
-    assert {a.folded for a in db.session.scalars(select(UnitAlias))} == {"cac co so giao duc", "cac don vi truc thuoc"}
+    assert {a.folded for a in db.session.scalars(select(UnitAlias))} == {
+        "cac co so giao duc",
+        "cac don vi truc thuoc",
+    }
 
 
 def test_group_alias_taken_by_a_unit_is_refused(client, db, admin, login_as):

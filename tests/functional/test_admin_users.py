@@ -73,12 +73,28 @@ def test_edit_user(client, db, admin, login_as):
     login_as(admin)
     url = f"/admin/users/{user.id}/edit"
     assert 'value="cv1"' in client.get(url).get_data(as_text=True)
-    response = _post(client, url, {"username": "cv1", "full_name": "Nguyễn Văn A", "role": "unit_head",
-                                   "unit_id": str(new_unit.id), "email": "", "phone": ""}, follow_redirects=True)
+    response = _post(
+        client,
+        url,
+        {
+            "username": "cv1",
+            "full_name": "Nguyễn Văn A",
+            "role": "unit_head",
+            "unit_id": str(new_unit.id),
+            "email": "",
+            "phone": "",
+        },
+        follow_redirects=True,
+    )
     assert "Đã lưu tài khoản cv1." in response.get_data(as_text=True)
     db.session.expire_all()
     user = db.session.get(User, user.id)
-    assert (user.full_name, user.role, user.unit_id, user.email) == ("Nguyễn Văn A", "unit_head", new_unit.id, None)
+    assert (user.full_name, user.role, user.unit_id, user.email) == (
+        "Nguyễn Văn A",
+        "unit_head",
+        new_unit.id,
+        None,
+    )
     assert user.search_text.startswith("cv1 nguyen van a")
 
 
@@ -90,8 +106,11 @@ def test_admin_cannot_change_own_role_or_lock_self(client, db, admin, login_as):
     assert "Bạn không thể tự thay đổi vai trò của chính mình." in page
     listing = client.get("/admin/users").get_data(as_text=True)
     assert f"/admin/users/{admin.id}/deactivate" not in listing
-    response = client.post(f"/admin/users/{admin.id}/deactivate", data={"csrf_token": csrf_token(client, "/admin/users")},
-                           follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{admin.id}/deactivate",
+        data={"csrf_token": csrf_token(client, "/admin/users")},
+        follow_redirects=True,
+    )
     assert "Bạn không thể khoá tài khoản của chính mình." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, admin.id).is_active_account and db.session.get(User, admin.id).role == "admin"
@@ -103,7 +122,9 @@ def test_lock_and_unlock_user(client, db, admin, login_as):
     listing = client.get("/admin/users").get_data(as_text=True)
     assert 'data-confirm="Khoá tài khoản bikhoa? Người dùng sẽ không đăng nhập được."' in listing
     token = csrf_token(client, "/admin/users")
-    response = client.post(f"/admin/users/{user.id}/deactivate", data={"csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{user.id}/deactivate", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "Đã khoá tài khoản bikhoa." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).is_active_account is False
@@ -128,7 +149,9 @@ def test_reset_password(client, db, admin, login_as):
     url = f"/admin/users/{user.id}/password"
     mismatch = _post(client, url, {"password": "TamThoi@2025", "confirm": "Khac@2025"}).get_data(as_text=True)
     assert "Hai mật khẩu không khớp." in mismatch
-    response = _post(client, url, {"password": "TamThoi@2025", "confirm": "TamThoi@2025"}, follow_redirects=True)
+    response = _post(
+        client, url, {"password": "TamThoi@2025", "confirm": "TamThoi@2025"}, follow_redirects=True
+    )
     assert "Đã đặt mật khẩu tạm thời cho quenmk" in response.get_data(as_text=True)
     db.session.expire_all()
     user = db.session.get(User, user.id)
@@ -156,7 +179,9 @@ def test_search_and_filters(client, admin, login_as):
 
 def test_export_users(client, db, admin, login_as):
     school = SchoolFactory(code="NQ", name="Trường THPT Ngô Quyền")
-    UserFactory(username="nq.head", full_name="Phạm Thị Hương", role="unit_head", unit=school, phone="0912345678")
+    UserFactory(
+        username="nq.head", full_name="Phạm Thị Hương", role="unit_head", unit=school, phone="0912345678"
+    )
     UserFactory(username="vp1", role="office")
     login_as(admin)
     response = client.get("/admin/users/export?role=unit_head")
@@ -178,8 +203,13 @@ def test_forged_posts_without_csrf_change_nothing(client, db, admin, login_as):
     assert client.post(f"/admin/users/{user.id}/deactivate").status_code == 400
     assert client.post(f"/admin/users/{user.id}/password",
                        data={"password": "Hacker@2025", "confirm": "Hacker@2025"}).status_code == 400
-    assert client.post(f"/admin/users/{user.id}/edit", data={"username": "x", "full_name": "X", "role": "admin",
-                                                               "unit_id": ""}).status_code == 400
+    assert (
+        client.post(
+            f"/admin/users/{user.id}/edit",
+            data={"username": "x", "full_name": "X", "role": "admin", "unit_id": ""},
+        ).status_code
+        == 400
+    )
     assert client.post("/admin/users/new", data={"username": "new", "full_name": "N", "role": "admin",
                                                  "password": "Hacker@2025"}).status_code == 400
     db.session.expire_all()

@@ -70,7 +70,9 @@ def test_tokens_page_creates_and_revokes(client, db):
     UserFactory(username="web.user")
     login(client, "web.user", PASSWORD)
     token = csrf_token(client, "/auth/tokens")
-    page = client.post("/auth/tokens", data={"name": "Máy tính phòng", "csrf_token": token}).get_data(as_text=True)
+    page = client.post("/auth/tokens", data={"name": "Máy tính phòng", "csrf_token": token}).get_data(
+        as_text=True
+    )
     assert "chỉ hiển thị một lần" in page and "tdnv_" in page
     stored = db.session.scalar(select(ApiToken))
     client.post(f"/auth/tokens/{stored.id}/revoke", data={"csrf_token": token})
@@ -160,7 +162,11 @@ def test_unit_user_cannot_read_tasks_or_plans_of_other_units(client, db):
     AssignmentFactory(task=own_task, unit=mine)
     AssignmentFactory(task=other_task, unit=theirs)
     headers = bearer(UserFactory(role="unit_staff", unit=mine))
-    assert [t["id"] for t in client.get("/api/v1/tasks", headers=headers).get_json()["items"]] == [own_task.id]
-    assert [p["id"] for p in client.get("/api/v1/plans", headers=headers).get_json()["items"]] == [own_task.plan_id]
+    assert [t["id"] for t in client.get("/api/v1/tasks", headers=headers).get_json()["items"]] == [
+        own_task.id
+    ]
+    assert [p["id"] for p in client.get("/api/v1/plans", headers=headers).get_json()["items"]] == [
+        own_task.plan_id
+    ]
     forged = client.get(f"/api/v1/tasks/{other_task.id}", headers=headers)
     assert forged.status_code == 403 and forged.get_json()["error"]["code"] == "forbidden"

@@ -67,8 +67,11 @@ def test_forged_update_to_another_units_assignment_is_403(client, setup, db):
 
 def test_director_cannot_report_for_a_unit(client, setup):
     mine, _, _, _ = setup
-    response = client.post(f"/api/v1/assignments/{mine.id}/updates", headers=bearer(UserFactory(role="director")),
-                           json={"status": "in_progress", "progress": 50, "expected_version": mine.version})
+    response = client.post(
+        f"/api/v1/assignments/{mine.id}/updates",
+        headers=bearer(UserFactory(role="director")),
+        json={"status": "in_progress", "progress": 50, "expected_version": mine.version},
+    )
     assert response.status_code == 403
 
 
@@ -97,8 +100,12 @@ def test_evidence_upload_checked_by_content(client, setup, db, app):
     assert fake.status_code == 415 and fake.get_json()["error"]["code"] == "unsupported_media_type"
     app.config["EVIDENCE_MAX_BYTES"] = 100
     try:
-        big = client.post(f"/api/v1/assignments/{mine.id}/evidence", headers=headers,
-                          data={"files": [(io.BytesIO(PDF * 10), "lon.pdf")]}, content_type="multipart/form-data")
+        big = client.post(
+            f"/api/v1/assignments/{mine.id}/evidence",
+            headers=headers,
+            data={"files": [(io.BytesIO(PDF * 10), "lon.pdf")]},
+            content_type="multipart/form-data",
+        )
     finally:
         app.config["EVIDENCE_MAX_BYTES"] = 20 * 1024 * 1024
     assert big.status_code == 413 and big.get_json()["error"]["code"] == "payload_too_large"

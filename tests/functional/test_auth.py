@@ -77,9 +77,16 @@ def test_first_login_forces_password_change(client, db):
     short = client.post("/auth/password", data={"current_password": PASSWORD, "new_password": "abc",
                                                 "confirm": "abc", "csrf_token": token})
     assert "ít nhất 8 ký tự" in short.get_data(as_text=True)
-    done = client.post("/auth/password", data={"current_password": PASSWORD, "new_password": "mat-khau-moi-2025",
-                                               "confirm": "mat-khau-moi-2025", "csrf_token": token},
-                       follow_redirects=True)
+    done = client.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "mat-khau-moi-2025",
+            "confirm": "mat-khau-moi-2025",
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
     assert "Đã đổi mật khẩu." in done.get_data(as_text=True)
     assert client.get("/").status_code == 200
 

@@ -117,7 +117,9 @@ def test_postgres_backup_and_restore_with_pg_dump(tmp_path):
     created = [_postgres_database(server) for _ in range(2)]
     (source_url, admin, _), (target_url, _, _) = created
     try:
-        source = create_app("testing", SQLALCHEMY_DATABASE_URI=source_url, UPLOAD_FOLDER=str(tmp_path / "src"))
+        source = create_app(
+            "testing", SQLALCHEMY_DATABASE_URI=source_url, UPLOAD_FOLDER=str(tmp_path / "src")
+        )
         assert source.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
         with source.app_context():
             UserFactory(username="hieutruong", full_name="Nguyễn Thị Hoà")
@@ -126,7 +128,9 @@ def test_postgres_backup_and_restore_with_pg_dump(tmp_path):
         archive = tmp_path / "pg.tar.gz"
         result = source.test_cli_runner().invoke(args=["backup", "create", "--output", str(archive)])
         assert result.exit_code == 0, result.output
-        target = create_app("testing", SQLALCHEMY_DATABASE_URI=target_url, UPLOAD_FOLDER=str(tmp_path / "dst"))
+        target = create_app(
+            "testing", SQLALCHEMY_DATABASE_URI=target_url, UPLOAD_FOLDER=str(tmp_path / "dst")
+        )
         result = target.test_cli_runner().invoke(args=["backup", "restore", str(archive)])
         assert result.exit_code == 0, result.output
         assert _users(target) == before

@@ -33,8 +33,11 @@ def _token(db, user) -> dict:
 
 
 def _feed_path(client) -> str:
-    page = client.post("/dashboard/calendar/token", data={"csrf_token": csrf_token(client, "/dashboard/calendar")},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/dashboard/calendar/token",
+        data={"csrf_token": csrf_token(client, "/dashboard/calendar")},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     start = page.index("http://localhost/dashboard/ical/")
     return page[start:page.index('"', start)].removeprefix("http://localhost")
 
@@ -65,8 +68,15 @@ def test_changing_the_password_revokes_tokens_and_the_calendar_address(client, d
     login(client, "chuyenvien", PASSWORD)
     feed = _feed_path(client)
     assert client.get(feed).status_code == 200
-    client.post("/auth/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                        "confirm": NEW_PASSWORD, "csrf_token": csrf_token(client, "/auth/password")})
+    client.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "csrf_token": csrf_token(client, "/auth/password"),
+        },
+    )
     assert client.get("/api/v1/plans", headers=headers).status_code == 401
     assert client.get(feed).status_code == 404
     assert client.get("/").status_code == 200  # this session goes on

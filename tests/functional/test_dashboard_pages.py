@@ -19,8 +19,14 @@ from tests.factories import (
     UserFactory,
 )
 
-PAGES = ["/dashboard/", "/dashboard/list?bucket=open_overdue", "/dashboard/overdue", "/dashboard/overdue.xlsx",
-         "/dashboard/overdue.docx", "/dashboard/charts.json"]
+PAGES = [
+    "/dashboard/",
+    "/dashboard/list?bucket=open_overdue",
+    "/dashboard/overdue",
+    "/dashboard/overdue.xlsx",
+    "/dashboard/overdue.docx",
+    "/dashboard/charts.json",
+]
 
 
 def body(page: str) -> str:
@@ -31,12 +37,21 @@ def body(page: str) -> str:
 @pytest.fixture()
 def data(db):
     plan = PlanFactory(number="1295/KH-SGDĐT", title="Kế hoạch chuyển đổi số năm học 2025-2026")
-    division, other = UnitFactory(name="Phòng Quản lý chất lượng"), UnitFactory(name="Phòng Kế hoạch - Tài chính")
-    late_task = TaskFactory(plan=plan, group_name="Hạ tầng số", content="Rà soát hạ tầng mạng, máy chủ; báo cáo",
-                            due_date=date(2025, 10, 31))
+    division, other = (
+        UnitFactory(name="Phòng Quản lý chất lượng"),
+        UnitFactory(name="Phòng Kế hoạch - Tài chính"),
+    )
+    late_task = TaskFactory(
+        plan=plan,
+        group_name="Hạ tầng số",
+        content="Rà soát hạ tầng mạng, máy chủ; báo cáo",
+        due_date=date(2025, 10, 31),
+    )
     other_task = TaskFactory(plan=plan, group_name="Dữ liệu số", content="Cập nhật dữ liệu ngành",
                              due_date=date(2025, 10, 15))
-    overdue = AssignmentFactory(task=late_task, unit=division, due_date=date(2025, 10, 31), status="in_progress")
+    overdue = AssignmentFactory(
+        task=late_task, unit=division, due_date=date(2025, 10, 31), status="in_progress"
+    )
     other_overdue = AssignmentFactory(task=other_task, unit=other, due_date=date(2025, 10, 15))
     done = AssignmentFactory(task=late_task, unit=other, role="cooperating", due_date=date(2025, 10, 31),
                              status="done", progress=100)
@@ -56,12 +71,19 @@ def test_pages_by_role(client, data, role, status):
 
 
 def test_anonymous_goes_to_login(client, data):
-    for url in [*PAGES, "/dashboard/calendar", "/dashboard/areas", f"/dashboard/plans/{data['plan'].id}/matrix"]:
+    for url in [
+        *PAGES,
+        "/dashboard/calendar",
+        "/dashboard/areas",
+        f"/dashboard/plans/{data['plan'].id}/matrix",
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
 
 
-@pytest.mark.parametrize("role,status", [("admin", 200), ("director", 403), ("office", 403), ("unit_staff", 403)])
+@pytest.mark.parametrize(
+    "role,status", [("admin", 200), ("director", 403), ("office", 403), ("unit_staff", 403)]
+)
 def test_areas_admin_only(client, db, role, status):
     user = UserFactory(role=role)
     login(client, user.username, PASSWORD)
@@ -186,7 +208,9 @@ def test_cli_reports_write_files(runner, data, tmp_path):
         assert out.stat().st_size > 1000
     evaluation = Document(str(tmp_path / "eval.docx"))
     assert any(p.text == "- Có 00/02 nhiệm vụ hoàn thành, đạt 0%;" for p in evaluation.paragraphs)
-    missing = runner.invoke(args=["reports", "evaluation", "--plan", "999/KH", "--out", str(tmp_path / "x.docx")])
+    missing = runner.invoke(
+        args=["reports", "evaluation", "--plan", "999/KH", "--out", str(tmp_path / "x.docx")]
+    )
     assert missing.exit_code != 0 and "Không tìm thấy kế hoạch" in missing.output
 
 
@@ -223,8 +247,11 @@ def test_documents_download_from_the_dashboard(client, data):
     login(client, UserFactory(role="director").username, PASSWORD)
     plan_id = data["plan"].id
     page = client.get("/dashboard/").get_data(as_text=True)
-    for url in (f"/dashboard/plans/{plan_id}/evaluation.docx", f"/dashboard/plans/{plan_id}/report.docx?kind=so_ket",
-                "/dashboard/overdue.docx"):
+    for url in (
+        f"/dashboard/plans/{plan_id}/evaluation.docx",
+        f"/dashboard/plans/{plan_id}/report.docx?kind=so_ket",
+        "/dashboard/overdue.docx",
+    ):
         assert url.replace("&", "&amp;") in page  # links are HTML-escaped by Jinja
     evaluation = Document(io.BytesIO(client.get(f"/dashboard/plans/{plan_id}/evaluation.docx").data))
     rows = [[c.text for c in row.cells] for row in evaluation.tables[1].rows]
@@ -238,8 +265,9 @@ def test_documents_download_from_the_dashboard(client, data):
 def test_matrix_downloads_use_the_shared_exporter(client, data):
     login(client, UserFactory(role="office").username, PASSWORD)
     plan_id = data["plan"].id
-    assert f"/dashboard/plans/{plan_id}/matrix.xlsx" in client.get(f"/dashboard/plans/{plan_id}/matrix").get_data(
-        as_text=True)
+    assert f"/dashboard/plans/{plan_id}/matrix.xlsx" in client.get(
+        f"/dashboard/plans/{plan_id}/matrix"
+    ).get_data(as_text=True)
     xlsx = client.get(f"/dashboard/plans/{plan_id}/matrix.xlsx")
     assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.data)).active.max_row > 1
     docx = client.get(f"/dashboard/plans/{plan_id}/matrix.docx")
@@ -255,5 +283,7 @@ def test_completions_chart_bar_opens_its_period(client, data):
     login(client, UserFactory(role="director").username, PASSWORD)
     listed = body(client.get("/dashboard/list?period=2025-10").get_data(as_text=True))
     assert "Phòng Kế hoạch - Tài chính" in listed
-    assert "Phòng Kế hoạch - Tài chính" not in body(client.get("/dashboard/list?period=2025-11").get_data(as_text=True))
+    assert "Phòng Kế hoạch - Tài chính" not in body(
+        client.get("/dashboard/list?period=2025-11").get_data(as_text=True)
+    )
     assert client.get("/dashboard/list?period=bad").status_code == 404

@@ -21,13 +21,25 @@ def _empty(db):
 
 def _digest(db) -> str:
     """What the seed decides: units, tasks and every assignment with its journal."""
-    parts = [db.session.execute(select(Unit.code, Unit.name, Unit.kind).order_by(Unit.code)).all(),
-             db.session.execute(select(Task.content, Task.due_date, Task.group_name).order_by(Task.id)).all(),
-             db.session.execute(select(Assignment.role, Assignment.status, Assignment.due_date, Assignment.progress,
-                                       Assignment.completed_at, Assignment.last_update_at)
-                                .order_by(Assignment.id)).all(),
-             db.session.execute(select(AssignmentUpdate.assignment_id, AssignmentUpdate.created_at,
-                                       AssignmentUpdate.note).order_by(AssignmentUpdate.id)).all()]
+    parts = [
+        db.session.execute(select(Unit.code, Unit.name, Unit.kind).order_by(Unit.code)).all(),
+        db.session.execute(select(Task.content, Task.due_date, Task.group_name).order_by(Task.id)).all(),
+        db.session.execute(
+            select(
+                Assignment.role,
+                Assignment.status,
+                Assignment.due_date,
+                Assignment.progress,
+                Assignment.completed_at,
+                Assignment.last_update_at,
+            ).order_by(Assignment.id)
+        ).all(),
+        db.session.execute(
+            select(
+                AssignmentUpdate.assignment_id, AssignmentUpdate.created_at, AssignmentUpdate.note
+            ).order_by(AssignmentUpdate.id)
+        ).all(),
+    ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -44,9 +56,14 @@ def test_generate_builds_a_small_province(runner, app, db, client):
     assert 0.15 <= overdue / 2000 <= 0.25
     assert f"{overdue:,}".replace(",", ".") in result.output
     # the derived column agrees with the journal
-    latest = (select(func.max(AssignmentUpdate.created_at)).where(AssignmentUpdate.assignment_id == Assignment.id)
-              .scalar_subquery())
-    assert db.session.scalar(select(func.count(Assignment.id)).where(Assignment.last_update_at != latest)) == 0
+    latest = (
+        select(func.max(AssignmentUpdate.created_at))
+        .where(AssignmentUpdate.assignment_id == Assignment.id)
+        .scalar_subquery()
+    )
+    assert (
+        db.session.scalar(select(func.count(Assignment.id)).where(Assignment.last_update_at != latest)) == 0
+    )
     # the demo log-in names and password work (one hash shared by every account)
     assert "Nguyễn Văn Hải" in login(client, "giamdoc", app.config["DEMO_PASSWORD"]).get_data(as_text=True)
     again = runner.invoke(args=SMALL)

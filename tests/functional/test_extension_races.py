@@ -22,8 +22,13 @@ def is_postgres(app) -> bool:
 @pytest.fixture()
 def pending(db):
     world = build_world()
-    request = extensions.request_extension(world.users["coop_head"], world.coop, requested_due_date=date(2099, 1, 1),
-                                           reason="Chờ thiết bị", today=date(2026, 1, 5))
+    request = extensions.request_extension(
+        world.users["coop_head"],
+        world.coop,
+        requested_due_date=date(2099, 1, 1),
+        reason="Chờ thiết bị",
+        today=date(2026, 1, 5),
+    )
     db.session.commit()
     return world, request
 
@@ -62,8 +67,13 @@ def test_a_racing_second_request_is_a_conflict_not_a_500(pending, monkeypatch):
     world, _request = pending
     monkeypatch.setattr(extensions, "pending_for", lambda assignment_id: None)  # both passed the check
     with pytest.raises(ConflictError, match="đang chờ quyết định"):
-        extensions.request_extension(world.users["coop_staff"], world.coop, requested_due_date=date(2099, 3, 1),
-                                     reason="Lần hai", today=date(2026, 1, 5))
+        extensions.request_extension(
+            world.users["coop_staff"],
+            world.coop,
+            requested_due_date=date(2099, 3, 1),
+            reason="Lần hai",
+            today=date(2026, 1, 5),
+        )
     _db.session.rollback()
     assert _db.session.scalar(select(func.count(ExtensionRequest.id))) == 1
 
@@ -88,7 +98,9 @@ def test_two_officers_deciding_at_once_give_one_decision(app, pending):
                 row = _db.session.get(ExtensionRequest, request_id)
                 row.assignment  # noqa: B018 - load it before the race, as a page would have
                 barrier.wait(timeout=10)
-                extensions.decide_extension(actor, row, approve=approves[user_id], note=f"Ý kiến của {user_id}")
+                extensions.decide_extension(
+                    actor, row, approve=approves[user_id], note=f"Ý kiến của {user_id}"
+                )
                 _db.session.commit()
                 outcomes[user_id] = "decided"
             except ConflictError:

@@ -97,9 +97,16 @@ def test_cr_lf_in_an_uploaded_file_name_is_cleaned(app, client, db):
 
     world = build_world()
     # as an API client or a script may send it (browsers percent-encode line breaks themselves)
-    workflow.record_update(world.users["coop_staff"], world.coop, expected_version=world.coop.version,
-                           status="in_progress", progress=10, files=[("bao\r\ncao\u202e.pdf", b"%PDF-1.4 test")],
-                           upload_folder=app.config["UPLOAD_FOLDER"], max_bytes=10_000)
+    workflow.record_update(
+        world.users["coop_staff"],
+        world.coop,
+        expected_version=world.coop.version,
+        status="in_progress",
+        progress=10,
+        files=[("bao\r\ncao\u202e.pdf", b"%PDF-1.4 test")],
+        upload_folder=app.config["UPLOAD_FOLDER"],
+        max_bytes=10_000,
+    )
     db.session.commit()
     row = db.session.scalar(select(EvidenceFile))
     assert row.original_name == "bao cao.pdf"
@@ -113,12 +120,26 @@ def test_cr_lf_in_an_uploaded_file_name_is_cleaned(app, client, db):
 def test_a_line_break_in_task_text_never_breaks_the_mail(app, db, mail_config, smtp_server):
     unit = UnitFactory()
     first, second = UserFactory(unit=unit), UserFactory(unit=unit)
-    create_notifications([
-        Alert(user_id=first.id, key="t:1", kind="deadline_reminder", title="Nhắc hạn\r\nBcc: ke-xau@example.com",
-              body="Nội dung", link="/assignments/1"),
-        Alert(user_id=second.id, key="t:2", kind="deadline_reminder", title="Nhắc hạn thường", body="x",
-              link="/assignments/2"),
-    ])
+    create_notifications(
+        [
+            Alert(
+                user_id=first.id,
+                key="t:1",
+                kind="deadline_reminder",
+                title="Nhắc hạn\r\nBcc: ke-xau@example.com",
+                body="Nội dung",
+                link="/assignments/1",
+            ),
+            Alert(
+                user_id=second.id,
+                key="t:2",
+                kind="deadline_reminder",
+                title="Nhắc hạn thường",
+                body="x",
+                link="/assignments/2",
+            ),
+        ]
+    )
     db.session.commit()
     execute(app, "send_mail", datetime(2025, 12, 24, 1, 0, tzinfo=UTC))
     received = smtp_server.wait_for(2)

@@ -14,7 +14,11 @@ from tests.conftest import login
 from tests.factories import AssignmentFactory, UserFactory
 from tests.query_counter import statements_of
 
-OVERDUE_URLS = ["/dashboard/overdue", "/dashboard/overdue?sort=update", "/dashboard/overdue?kind=school&page=2"]
+OVERDUE_URLS = [
+    "/dashboard/overdue",
+    "/dashboard/overdue?sort=update",
+    "/dashboard/overdue?kind=school&page=2",
+]
 
 
 def _province(app, db, assignments: int) -> None:
@@ -85,7 +89,9 @@ def test_last_update_at_follows_the_journal_without_a_version_bump(db, through_r
     if through_relationship:
         assignment.updates.append(AssignmentUpdate(author=author, note="một", created_at=when))
     else:
-        db.session.add(AssignmentUpdate(assignment_id=assignment.id, author=author, note="một", created_at=when))
+        db.session.add(
+            AssignmentUpdate(assignment_id=assignment.id, author=author, note="một", created_at=when)
+        )
     db.session.commit()
     older = AssignmentUpdate(assignment_id=assignment.id, note="cũ hơn", created_at=when - timedelta(days=3))
     db.session.add(older)

@@ -31,7 +31,11 @@ def test_office_edits_the_plan_details_and_the_log_shows_old_and_new(client, db,
     assert response.status_code == 302
     db.session.expire_all()
     plan = db.session.get(Plan, plan_id)
-    assert (plan.number, plan.title, plan.issued_on.isoformat()) == ("1300/KH-SGDĐT", "Kế hoạch đã sửa", "2025-09-05")
+    assert (plan.number, plan.title, plan.issued_on.isoformat()) == (
+        "1300/KH-SGDĐT",
+        "Kế hoạch đã sửa",
+        "2025-09-05",
+    )
     log = client.get(f"/plans/{plan_id}/activity").get_data(as_text=True)
     assert "Sửa thông tin kế hoạch" in log and "“1295/KH-SGDĐT” → “1300/KH-SGDĐT”" in log
     assert "“” → “05/09/2025”" in log
@@ -58,7 +62,11 @@ def test_withdraw_cancels_tasks_tells_the_units_and_keeps_everything(client, db,
     assert plan.status == PLAN_WITHDRAWN
     assert {t.status for t in plan.tasks} == {TASK_CANCELLED}
     assert db.session.scalar(select(func.count(Assignment.id))) == 3  # kept for audit
-    told = set(db.session.scalars(select(Notification.user_id).where(Notification.title.like("Kế hoạch bị thu hồi%"))))
+    told = set(
+        db.session.scalars(
+            select(Notification.user_id).where(Notification.title.like("Kế hoạch bị thu hồi%"))
+        )
+    )
     heads = {world.users[r].id for r in ("lead_head", "coop_head", "other_head")}
     assert told == heads
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "plan_withdrawn"))
@@ -115,8 +123,11 @@ def test_only_the_office_changes_a_plan(client, db, world, role):
     login(client, world.users[role].username, PASSWORD)
     plan_id = world.plan.id
     token = token_from(client, "/notifications")
-    for url, data in ((f"/plans/{plan_id}/edit", {"title": "x"}), (f"/plans/{plan_id}/withdraw", {"reason": "x"}),
-                      (f"/plans/{plan_id}/delete", {})):
+    for url, data in (
+        (f"/plans/{plan_id}/edit", {"title": "x"}),
+        (f"/plans/{plan_id}/withdraw", {"reason": "x"}),
+        (f"/plans/{plan_id}/delete", {}),
+    ):
         assert client.post(url, data={**data, "csrf_token": token}).status_code == 403
     assert client.get(f"/plans/{plan_id}/edit").status_code == 403
     db.session.expire_all()
@@ -124,7 +135,9 @@ def test_only_the_office_changes_a_plan(client, db, world, role):
     assert (plan.status, plan.title) == ("active", "Kế hoạch chuyển đổi số năm học 2025-2026")
 
 
-@pytest.mark.parametrize(("username", "status"), [("giamdoc", 200), ("vanphong", 200), ("qlcl.truongphong", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("giamdoc", 200), ("vanphong", 200), ("qlcl.truongphong", 403)]
+)
 def test_directors_and_the_office_read_the_log_units_do_not(client, db, world, username, status):
     login(client, username, PASSWORD)
     assert client.get(f"/plans/{world.plan.id}/activity").status_code == status

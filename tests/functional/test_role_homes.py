@@ -33,7 +33,9 @@ def world(app, db):
                                           requested_due_date=today + timedelta(days=20), reason="Chờ số liệu",
                                           today=today)
     # a task due in 10 days nobody started, and a task whose unit names the import could not resolve
-    soon = TaskFactory(plan=world.plan, content="Rà soát thiết bị dạy học", due_date=today + timedelta(days=10))
+    soon = TaskFactory(
+        plan=world.plan, content="Rà soát thiết bị dạy học", due_date=today + timedelta(days=10)
+    )
     AssignmentFactory(task=soon, unit=world.other_unit, role="lead", due_date=today + timedelta(days=10))
     TaskFactory(plan=world.plan, content="Khảo sát nhu cầu", unresolved_units=["Cơ sở thí điểm"])
     db.session.commit()
@@ -42,8 +44,9 @@ def world(app, db):
 
 def _box(page: str, key: str) -> tuple[int, str]:
     """The count and the HTML of one box of the home page."""
-    match = re.search(rf'todo-{key}\b.*?<span class="badge[^"]*">([\d.]+)</span>(.*?)</div>\s*</div>\s*</div>',
-                      page, re.S)
+    match = re.search(
+        rf'todo-{key}\b.*?<span class="badge[^"]*">([\d.]+)</span>(.*?)</div>\s*</div>\s*</div>', page, re.S
+    )
     assert match, f"no box {key}"
     return int(match.group(1).replace(".", "")), match.group(2)
 
@@ -89,7 +92,9 @@ def test_an_overdue_unit_sees_its_overdue_work(client, world):
 
 
 @pytest.mark.parametrize(("username", "target"), [("giamdoc", "/dashboard/"), ("admin", "/admin/units")])
-def test_directors_land_on_the_dashboard_and_the_administrator_on_the_directory(client, world, username, target):
+def test_directors_land_on_the_dashboard_and_the_administrator_on_the_directory(
+    client, world, username, target
+):
     login(client, username, PASSWORD, follow_redirects=False)
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith(target)

@@ -26,7 +26,9 @@ def test_run_job_rejects_unknown_job_and_bad_clock(runner):
 
 def test_run_job_with_utc_clock_uses_the_local_day(runner):
     # 23:30 UTC on 23/12 is already 24/12 in Hà Nội
-    result = runner.invoke(args=["scheduler", "run-job", "periodic_checkins", "--now", "2025-12-23T23:30+00:00"])
+    result = runner.invoke(
+        args=["scheduler", "run-job", "periodic_checkins", "--now", "2025-12-23T23:30+00:00"]
+    )
     assert result.exit_code == 0, result.output
     assert "(24/12/2025 06:30)" in result.output and '"today": "2025-12-24"' in result.output
 

@@ -80,9 +80,13 @@ def test_reminder_on_tet_goes_out_the_working_day_before(db, demo, mail_config, 
     db.session.commit()
     for day in ("2026-02-14", "2026-02-16", "2026-02-17"):  # weekend and Tết: nothing goes out
         run_job(demo, "deadline_reminders", f"{day}T07:00")
-        assert db.session.scalar(select(Notification).where(Notification.assignment_id == assignment.id)) is None
+        assert (
+            db.session.scalar(select(Notification).where(Notification.assignment_id == assignment.id)) is None
+        )
     run_job(demo, "deadline_reminders", "2026-02-13T07:00")  # Friday before the break
-    keys = set(db.session.scalars(select(Notification.key).where(Notification.assignment_id == assignment.id)))
+    keys = set(
+        db.session.scalars(select(Notification.key).where(Notification.assignment_id == assignment.id))
+    )
     assert keys == {f"reminder:u{head.id}:a{assignment.id}:2026-02-17:d0"}
     run_job(demo, "send_mail", "2026-02-13T07:01")
     mine = [m for m in smtp_server.wait_for(1) if m["To"] == head.email]
@@ -157,7 +161,9 @@ def test_build_matrices_keeps_dated_snapshots(app, db, demo):
     table = Document(str(docx_path)).tables[0]
     assert len(table.columns) <= 63
     sheet = openpyxl.load_workbook(xlsx_path)["Ma trận"]
-    values = {sheet.cell(r, c).value for r in range(5, sheet.max_row + 1) for c in range(4, sheet.max_column + 1)}
+    values = {
+        sheet.cell(r, c).value for r in range(5, sheet.max_row + 1) for c in range(4, sheet.max_column + 1)
+    }
     assert {"C", "P"} <= values
     run_job(demo, "build_matrices", "2025-12-25T01:30")
     assert count(db, MatrixSnapshot) == 4

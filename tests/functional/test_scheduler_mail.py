@@ -18,8 +18,17 @@ mail_config = smtp_helpers.mail_config
 
 
 def alerts_for(user, count, prefix="t"):
-    return [Alert(user_id=user.id, key=f"{prefix}:{user.id}:{i}", kind="deadline_reminder",
-                  title=f"Nhắc hạn số {i}", body=f"Nội dung {i}", link=f"/assignments/{i}") for i in range(count)]
+    return [
+        Alert(
+            user_id=user.id,
+            key=f"{prefix}:{user.id}:{i}",
+            kind="deadline_reminder",
+            title=f"Nhắc hạn số {i}",
+            body=f"Nội dung {i}",
+            link=f"/assignments/{i}",
+        )
+        for i in range(count)
+    ]
 
 
 def outbox(db):

@@ -1,4 +1,6 @@
-"""Every workflow route for every role: who may open, who may act, and forged requests (403, nothing changed)."""
+"""Every workflow route for every role: who may open, who may act, and forged requests (403, nothing
+changed)."""
+
 import io
 
 import pytest
@@ -69,26 +71,60 @@ def _snapshot(db, world):
 def _posts(world, version):
     a, t = world.coop.id, world.task.id
     return [
-        ("update", f"/assignments/{a}/update", {"status": "in_progress", "progress": "40", "version": version},
-         {"coop_head", "coop_staff"}),
+        (
+            "update",
+            f"/assignments/{a}/update",
+            {"status": "in_progress", "progress": "40", "version": version},
+            {"coop_head", "coop_staff"},
+        ),
         ("comment-assignment", f"/assignments/{a}/comments", {"body": "Ý kiến"}, VIEW_TASK),
         ("comment-task", f"/tasks/{t}/comments", {"body": "Ý kiến"}, VIEW_TASK),
-        ("extension", f"/assignments/{a}/extensions", {"requested_due_date": "30/06/2099", "reason": "Lý do"},
-         {"coop_head", "coop_staff"}),
-        ("focal", f"/assignments/{a}/focal", {"user_id": str(world.users["coop_staff"].id), "version": version},
-         {"coop_head"}),
+        (
+            "extension",
+            f"/assignments/{a}/extensions",
+            {"requested_due_date": "30/06/2099", "reason": "Lý do"},
+            {"coop_head", "coop_staff"},
+        ),
+        (
+            "focal",
+            f"/assignments/{a}/focal",
+            {"user_id": str(world.users["coop_staff"].id), "version": version},
+            {"coop_head"},
+        ),
         ("role", f"/manage/assignments/{a}/role", {"role": "lead", "version": version}, OFFICE),
-        ("deadline", f"/manage/assignments/{a}/deadline", {"due_date": "30/06/2099", "version": version}, OFFICE),
+        (
+            "deadline",
+            f"/manage/assignments/{a}/deadline",
+            {"due_date": "30/06/2099", "version": version},
+            OFFICE,
+        ),
         ("cancel", f"/manage/tasks/{t}/cancel", {"reason": "Huỷ"}, OFFICE),
-        ("add-unit", f"/manage/tasks/{t}/units", {"unit_id": str(world.other_unit.id), "role": "cooperating"},
-         OFFICE),
+        (
+            "add-unit",
+            f"/manage/tasks/{t}/units",
+            {"unit_id": str(world.other_unit.id), "role": "cooperating"},
+            OFFICE,
+        ),
         ("remove", f"/manage/assignments/{world.lead.id}/remove", {}, OFFICE),
     ]
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", ["update", "comment-assignment", "comment-task", "extension", "focal", "role",
-                                    "deadline", "cancel", "add-unit", "remove"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "update",
+        "comment-assignment",
+        "comment-task",
+        "extension",
+        "focal",
+        "role",
+        "deadline",
+        "cancel",
+        "add-unit",
+        "remove",
+    ],
+)
 def test_post_actions_by_role(client, db, world, role, action):
     """Allowed roles change something; anyone else gets 403 and nothing changes, CSRF token or not."""
     _as(client, world, role)
@@ -150,8 +186,13 @@ def _prepare(db, world, action):
     if action in ("sign-off", "return"):
         world.coop.status = "submitted"
     if action == "decide":
-        extensions.request_extension(world.users["coop_head"], world.coop, requested_due_date=date(2099, 1, 1),
-                                     reason="Chờ thiết bị", today=date(2026, 1, 1))
+        extensions.request_extension(
+            world.users["coop_head"],
+            world.coop,
+            requested_due_date=date(2099, 1, 1),
+            reason="Chờ thiết bị",
+            today=date(2026, 1, 1),
+        )
     if action == "restore":
         world.task.status = "cancelled"
     if action == "archive":
@@ -174,9 +215,16 @@ def _state(db, world):
 
 MORE = {
     "submit": ("/assignments/{coop}/submit", {"version": "{version}"}, {"coop_head"}),
-    "sign-off": ("/assignments/{coop}/sign-off", {"version": "{version}"}, {"lead_head", "office", "director"}),
-    "return": ("/assignments/{coop}/return", {"version": "{version}", "reason": "Thiếu"},
-               {"lead_head", "office", "director"}),
+    "sign-off": (
+        "/assignments/{coop}/sign-off",
+        {"version": "{version}"},
+        {"lead_head", "office", "director"},
+    ),
+    "return": (
+        "/assignments/{coop}/return",
+        {"version": "{version}", "reason": "Thiếu"},
+        {"lead_head", "office", "director"},
+    ),
     "decide": ("/extensions/{request}/decide", {"approve": "1"}, DECIDERS),
     "bulk": ("/manage/tasks/{task}/bulk", {"group_id": "{group}", "role": "cooperating"}, OFFICE),
     "edit": ("/manage/tasks/{task}/edit", {"content": "Nội dung mới"}, OFFICE),
@@ -224,8 +272,11 @@ def test_stale_sign_off_is_a_conflict_and_changes_nothing(client, db, world):
     world.coop.progress = 90  # someone else saved in between
     db.session.commit()
     _as(client, world, "lead_head")
-    response = client.post(f"/assignments/{world.coop.id}/sign-off",
-                           data={"csrf_token": any_token(client), "version": str(stale)}, follow_redirects=True)
+    response = client.post(
+        f"/assignments/{world.coop.id}/sign-off",
+        data={"csrf_token": any_token(client), "version": str(stale)},
+        follow_redirects=True,
+    )
     assert "Dữ liệu đã được người khác cập nhật" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Assignment, world.coop.id).status == "submitted"

@@ -131,8 +131,16 @@ def test_stale_version_from_a_second_browser_is_refused(app, world):
                                              "progress": "30", "note": "Bản thứ nhất"})
     assert ok.status_code == 302
     _switch_browser()
-    stale = second.post(f"{url}/update", data={"csrf_token": token2, "version": version2, "status": "in_progress",
-                                                "progress": "80", "note": "Bản thứ hai"})
+    stale = second.post(
+        f"{url}/update",
+        data={
+            "csrf_token": token2,
+            "version": version2,
+            "status": "in_progress",
+            "progress": "80",
+            "note": "Bản thứ hai",
+        },
+    )
     html = stale.get_data(as_text=True)
     assert stale.status_code == 409
     assert "Dữ liệu đã được người khác cập nhật" in html and "Bản thứ hai" in html  # typed text kept
@@ -223,8 +231,11 @@ def test_extension_request_and_decision(client, world, decision, note, expected_
     assert _reload(ExtensionRequest, request_id).status == status
     if decision == "approve":
         assert "Ban đầu: 31/03/2026" in client.get(coop).get_data(as_text=True)
-    told = _db.session.scalar(select(Notification).where(Notification.kind == "extension_decided",
-                                                         Notification.user_id == world.users["coop_staff"].id))
+    told = _db.session.scalar(
+        select(Notification).where(
+            Notification.kind == "extension_decided", Notification.user_id == world.users["coop_staff"].id
+        )
+    )
     assert told is not None
 
 
@@ -244,8 +255,12 @@ def test_refusing_without_a_note_is_refused(client, world):
 def test_focal_person_chosen_by_the_head(client, world):
     coop = f"/assignments/{world.coop.id}"
     login(client, "tranphu.hieutruong")
-    html = _post(client, f"{coop}/focal", {"user_id": str(world.users["coop_staff"].id)}, coop).get_data(as_text=True)
+    html = _post(client, f"{coop}/focal", {"user_id": str(world.users["coop_staff"].id)}, coop).get_data(
+        as_text=True
+    )
     assert "Đã lưu cán bộ đầu mối." in html and "Đầu mối: " + world.users["coop_staff"].full_name in html
-    html = _post(client, f"{coop}/focal", {"user_id": str(world.users["other_staff"].id)}, coop).get_data(as_text=True)
+    html = _post(client, f"{coop}/focal", {"user_id": str(world.users["other_staff"].id)}, coop).get_data(
+        as_text=True
+    )
     assert "Cán bộ đầu mối phải là người dùng đang hoạt động của đơn vị." in html
     assert _reload(Assignment, world.coop.id).focal_user_id == world.users["coop_staff"].id

@@ -1,4 +1,6 @@
-"""Screens: the list with folded search and filters, the Excel export, notifications, comments, office pages."""
+"""Screens: the list with folded search and filters, the Excel export, notifications, comments, office
+pages."""
+
 import io
 import re
 from datetime import date
@@ -20,7 +22,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "workflow"
 @pytest.fixture()
 def world(db):
     w = build_world()
-    extra = TaskFactory(plan=w.plan, ref="12", content="Tổ chức đánh giá an toàn thông tin", due_date=date(2099, 1, 1))
+    extra = TaskFactory(
+        plan=w.plan, ref="12", content="Tổ chức đánh giá an toàn thông tin", due_date=date(2099, 1, 1)
+    )
     w.extra = AssignmentFactory(task=extra, unit=w.coop_unit, role="lead", due_date=date(2099, 1, 1))
     _db.session.commit()
     return w
@@ -55,7 +59,9 @@ def test_work_lists_own_unit_overdue_first_with_filters(client, world):
     assert _rows(html) == [str(world.coop.id)]
     html = client.get("/work", query_string={"role": "lead"}).get_data(as_text=True)
     assert _rows(html) == [str(world.extra.id)]
-    html = client.get("/work", query_string={"due_from": "01/12/2098", "due_to": "31/12/2099"}).get_data(as_text=True)
+    html = client.get("/work", query_string={"due_from": "01/12/2098", "due_to": "31/12/2099"}).get_data(
+        as_text=True
+    )
     assert _rows(html) == [str(world.extra.id)]
     html = client.get("/work", query_string={"due_from": "32/13/2099"}).get_data(as_text=True)
     assert "Ngày không hợp lệ" in html
@@ -111,10 +117,16 @@ def test_notifications_page_unread_count_and_mark_read(client, world):
     login(client, "tranphu.hieutruong")
     html = client.get("/notifications").get_data(as_text=True)
     assert re.search(r'id="unread-count">2<', html) and "Báo cáo bị trả lại" in html
-    assert 'Thông báo <span class="badge text-bg-danger">2</span>' in client.get("/work").get_data(as_text=True)
+    assert 'Thông báo <span class="badge text-bg-danger">2</span>' in client.get("/work").get_data(
+        as_text=True
+    )
     note = _db.session.scalar(select(Notification).where(Notification.key.like("returned:%")))
-    response = client.post(f"/notifications/{note.id}/read", data={"csrf_token": any_token(client), "open": "1"})
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/assignments/{world.coop.id}")
+    response = client.post(
+        f"/notifications/{note.id}/read", data={"csrf_token": any_token(client), "open": "1"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/assignments/{world.coop.id}"
+    )
     html = client.get("/notifications").get_data(as_text=True)
     assert re.search(r'id="unread-count">1<', html)
     client.post("/notifications/read-all", data={"csrf_token": any_token(client)})
@@ -179,7 +191,9 @@ def test_office_adds_edits_and_cancels_tasks(client, world):
                                                                           "reason": "Trùng nhiệm vụ"},
                            follow_redirects=True)
     assert "Nhiệm vụ đã bị huỷ: Trùng nhiệm vụ" in response.get_data(as_text=True)
-    told = _db.session.scalars(select(Notification.kind).where(Notification.user_id == world.users["coop_head"].id))
+    told = _db.session.scalars(
+        select(Notification.kind).where(Notification.user_id == world.users["coop_head"].id)
+    )
     assert "task_changed" in set(told)
 
 
@@ -189,8 +203,11 @@ def test_office_archives_a_school_year(client, world):
     login(client, "vanphong")
     html = client.get("/manage/archive").get_data(as_text=True)
     assert "2024-2025 (1 kế hoạch)" in html
-    response = client.post("/manage/archive", data={"csrf_token": any_token(client), "school_year": "2024-2025"},
-                           follow_redirects=True)
+    response = client.post(
+        "/manage/archive",
+        data={"csrf_token": any_token(client), "school_year": "2024-2025"},
+        follow_redirects=True,
+    )
     assert "Đã lưu trữ 1 kế hoạch của năm học 2024-2025." in response.get_data(as_text=True)
     assert _db.session.scalar(select(Plan.status).where(Plan.school_year == "2024-2025")) == "archived"
 

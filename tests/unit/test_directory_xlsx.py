@@ -13,8 +13,24 @@ from app.importers.directory_xlsx import (
 )
 from app.importers.errors import ImportFileError
 
-UNIT_HEADER = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại", "Mã đơn vị cấp trên", "E-mail", "Tên gọi khác"]
-USER_HEADER = ["Tên đăng nhập", "Họ và tên", "E-mail", "Điện thoại", "Vai trò", "Mã đơn vị", "Mật khẩu ban đầu"]
+UNIT_HEADER = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Tên viết tắt",
+    "Loại",
+    "Mã đơn vị cấp trên",
+    "E-mail",
+    "Tên gọi khác",
+]
+USER_HEADER = [
+    "Tên đăng nhập",
+    "Họ và tên",
+    "E-mail",
+    "Điện thoại",
+    "Vai trò",
+    "Mã đơn vị",
+    "Mật khẩu ban đầu",
+]
 
 
 def xlsx(sheets: dict[str, list[list]]) -> bytes:
@@ -73,9 +89,18 @@ def test_sheet_with_another_name_is_found_by_its_headers():
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("Trường học", "school"), ("TRUONG HOC", "school"), ("school", "school"), ("Phòng chuyên môn", "division"),
-     ("UBND xã, phường, đặc khu", "commune"), ("Đơn vị ngoài ngành", "external"), ("Sở GDĐT", "so"),
-     ("Văn phòng Sở", "office"), ("Trung tâm", "centre"), ("trung   tam", "centre")],
+    [
+        ("Trường học", "school"),
+        ("TRUONG HOC", "school"),
+        ("school", "school"),
+        ("Phòng chuyên môn", "division"),
+        ("UBND xã, phường, đặc khu", "commune"),
+        ("Đơn vị ngoài ngành", "external"),
+        ("Sở GDĐT", "so"),
+        ("Văn phòng Sở", "office"),
+        ("Trung tâm", "centre"),
+        ("trung   tam", "centre"),
+    ],
 )
 def test_kinds_by_label_or_code(text, kind):
     parsed = parse_directory_xlsx(xlsx({"Đơn vị": [UNIT_HEADER, unit(kind=text)]}))
@@ -154,7 +179,11 @@ def test_numbers_typed_as_numbers_and_blank_rows():
 
 
 def test_split_aliases():
-    assert split_aliases(" Sở KHCN ; Sở KH&CN;;sở khcn\nSở  Khoa học ") == ["Sở KHCN", "Sở KH&CN", "Sở Khoa học"]
+    assert split_aliases(" Sở KHCN ; Sở KH&CN;;sở khcn\nSở  Khoa học ") == [
+        "Sở KHCN",
+        "Sở KH&CN",
+        "Sở Khoa học",
+    ]
 
 
 def test_password_not_in_repr():

@@ -20,13 +20,20 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("data,kind", [
-    (PDF, "pdf"), (PNG, "png"), (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "jpeg"), (b"GIF89a" + b"\x00" * 10, "gif"),
-    (b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8, "webp"), (evidence.OLE_MAGIC + b"\x00" * 100, "ole"),
-    (_zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}), "xlsx"),
-    (_zip({"[Content_Types].xml": b"<x/>", "ppt/presentation.xml": b"<x/>"}), "pptx"),
-    (_zip({"bao-cao/anh.jpg": b"123"}), "zip"),
-])
+@pytest.mark.parametrize(
+    "data,kind",
+    [
+        (PDF, "pdf"),
+        (PNG, "png"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "jpeg"),
+        (b"GIF89a" + b"\x00" * 10, "gif"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8, "webp"),
+        (evidence.OLE_MAGIC + b"\x00" * 100, "ole"),
+        (_zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}), "xlsx"),
+        (_zip({"[Content_Types].xml": b"<x/>", "ppt/presentation.xml": b"<x/>"}), "pptx"),
+        (_zip({"bao-cao/anh.jpg": b"123"}), "zip"),
+    ],
+)
 def test_detect_kind_by_content(data, kind):
     assert evidence.detect_kind(data) == kind
 
@@ -35,7 +42,9 @@ def test_detect_docx_from_a_real_document():
     assert evidence.detect_kind(docx_bytes()) == "docx"
 
 
-@pytest.mark.parametrize("data", [EXE, b"<html><script>alert(1)</script>", b"plain text", b"PK\x03\x04broken"])
+@pytest.mark.parametrize(
+    "data", [EXE, b"<html><script>alert(1)</script>", b"plain text", b"PK\x03\x04broken"]
+)
 def test_other_content_is_refused_whatever_the_name(data):
     with pytest.raises(evidence.UnsupportedFileType):
         evidence.check(evidence.Upload("bao-cao.pdf", data), 1024 * 1024)
@@ -64,7 +73,9 @@ def test_store_under_hash_once_and_refuse_other_units(db, tmp_path):
     digest = hashlib.sha256(PDF).hexdigest()
     stored = Path(folder) / "evidence" / digest[:2] / digest
     assert stored.read_bytes() == PDF
-    rows = db.session.scalars(select(evidence.EvidenceFile).order_by(evidence.EvidenceFile.original_name)).all()
+    rows = db.session.scalars(
+        select(evidence.EvidenceFile).order_by(evidence.EvidenceFile.original_name)
+    ).all()
     assert [r.original_name for r in rows] == ["anh.png", "báo cáo.pdf"]
     assert {r.mime_type for r in rows} == {"application/pdf", "image/png"}
     row = db.session.get(evidence.EvidenceFile, rows[1].id)

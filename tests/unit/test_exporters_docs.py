@@ -31,21 +31,45 @@ HEAD = docx_admin.Letterhead(issued_on=ISSUED, signer_name="Trịnh Đình Hải
 
 
 def evaluation_sample() -> Evaluation:
-    rows = [EvaluationRow(str(i), f"Nhiệm vụ số {i}; có dấu phẩy, chấm phẩy", "Phòng GDPT", "Các trường",
-                          "Quý IV/2025", "Đã triển khai", DONE if i <= 9 else IN_PROGRESS) for i in range(1, 13)]
-    return Evaluation(title="Đánh giá tình hình thực hiện các nhiệm vụ năm học 2025-2026",
-                      groups=[EvaluationGroup("Nhận thức số", rows[:7]), EvaluationGroup("Thể chế số", rows[7:])],
-                      letterhead=HEAD, intro="Kế hoạch số 1295/KH-SGDĐT đặt ra 12 nhiệm vụ.")
+    rows = [
+        EvaluationRow(
+            str(i),
+            f"Nhiệm vụ số {i}; có dấu phẩy, chấm phẩy",
+            "Phòng GDPT",
+            "Các trường",
+            "Quý IV/2025",
+            "Đã triển khai",
+            DONE if i <= 9 else IN_PROGRESS,
+        )
+        for i in range(1, 13)
+    ]
+    return Evaluation(
+        title="Đánh giá tình hình thực hiện các nhiệm vụ năm học 2025-2026",
+        groups=[EvaluationGroup("Nhận thức số", rows[:7]), EvaluationGroup("Thể chế số", rows[7:])],
+        letterhead=HEAD,
+        intro="Kế hoạch số 1295/KH-SGDĐT đặt ra 12 nhiệm vụ.",
+    )
 
 
 def report_sample() -> ReportData:
     return ReportData(
-        kind="Sơ kết học kỳ I năm học 2025-2026", subject="thực hiện Kế hoạch số 1295/KH-SGDĐT",
-        as_of=date(2026, 1, 5), totals=CountRow("Tổng", 1200, 300, 150, 50), tasks=25, groups=7, units=1700,
-        ongoing=34, by_group=[CountRow("Hạ tầng số", 400, 100, 50, 20), CountRow("Dữ liệu số", 800, 200, 100, 30)],
+        kind="Sơ kết học kỳ I năm học 2025-2026",
+        subject="thực hiện Kế hoạch số 1295/KH-SGDĐT",
+        as_of=date(2026, 1, 5),
+        totals=CountRow("Tổng", 1200, 300, 150, 50),
+        tasks=25,
+        groups=7,
+        units=1700,
+        ongoing=34,
+        by_group=[CountRow("Hạ tầng số", 400, 100, 50, 20), CountRow("Dữ liệu số", 800, 200, 100, 30)],
         by_unit=[CountRow(f"Trường THPT Số {i}", 10, 2, 1, i % 3) for i in range(60)],
-        overdue_units=[("Trường THPT Số 2", 2)], upcoming=[(date(2026, 1, 10), "Báo cáo sơ kết học kỳ I", 1700)],
-        checkins=CountRow("Kỳ báo cáo", 20, 4, 3, 2), targets_met=98, targets_not_met=2, letterhead=HEAD)
+        overdue_units=[("Trường THPT Số 2", 2)],
+        upcoming=[(date(2026, 1, 10), "Báo cáo sơ kết học kỳ I", 1700)],
+        checkins=CountRow("Kỳ báo cáo", 20, 4, 3, 2),
+        targets_met=98,
+        targets_not_met=2,
+        letterhead=HEAD,
+    )
 
 
 def overdue_sample() -> OverdueReport:
@@ -101,8 +125,16 @@ def test_evaluation_table_shape():
     assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in header.cell(0, 0).text
     assert header.cell(1, 1).text == "Hải Phòng, ngày 20 tháng 10 năm 2025"
     table = document.tables[1]
-    assert [c.text for c in table.rows[0].cells] == ["TT", "Nội dung/Mục tiêu", "Chủ trì", "Phối hợp", "Thời gian",
-                                                     "Kết quả", "Đánh giá", "Ghi chú"]
+    assert [c.text for c in table.rows[0].cells] == [
+        "TT",
+        "Nội dung/Mục tiêu",
+        "Chủ trì",
+        "Phối hợp",
+        "Thời gian",
+        "Kết quả",
+        "Đánh giá",
+        "Ghi chú",
+    ]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[1].cells[0].text == "I" and table.rows[1].cells[1].text == "Nhận thức số (07 nhiệm vụ)"
     assert table.rows[9].cells[0].text == "II"

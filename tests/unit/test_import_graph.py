@@ -112,7 +112,9 @@ def test_services_never_touch_the_request_layer():
     for name, path in _modules().items():
         if name.startswith("app.services"):
             imports = _imports(path)
-            offenders += [f"{name} imports {t}" for t in sorted(imports) if t.startswith(FORBIDDEN_IN_SERVICES)]
+            offenders += [
+                f"{name} imports {t}" for t in sorted(imports) if t.startswith(FORBIDDEN_IN_SERVICES)
+            ]
             offenders += [f"{name} imports flask.{n}" for n in ("request", "session", "g")
                           if f"flask.{n}" in imports]
     assert offenders == []

@@ -149,8 +149,13 @@ def test_binary_garbage_with_text_extension():
 def test_damaged_files_raise_only_import_file_error():
     """Random byte flips and cuts in real files: either a result or ImportFileError, nothing else."""
     rng = random.Random(7)
-    sources = [("a.docx", FIXTURE.read_bytes()),
-               ("a.xlsx", xlsx_bytes({"S": [["STT", "Nội dung", "Thời gian", "Chủ trì"], [1, "Việc", "2025", "VP"]]}))]
+    sources = [
+        ("a.docx", FIXTURE.read_bytes()),
+        (
+            "a.xlsx",
+            xlsx_bytes({"S": [["STT", "Nội dung", "Thời gian", "Chủ trì"], [1, "Việc", "2025", "VP"]]}),
+        ),
+    ]
     for _ in range(150):
         name, data = rng.choice(sources)
         damaged = bytearray(data)

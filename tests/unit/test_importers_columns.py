@@ -87,7 +87,9 @@ def test_nhom_cell_keeps_dash_names():
     assert clean_group_title("1. Nhân lực", strict=True) == ("1", "Nhân lực")
 
 
-@pytest.mark.parametrize(("text", "ref"), [("1.", "1"), (" 12 ", "12"), ("1.2.", "1.2"), ("I.", "I"), ("", "")])
+@pytest.mark.parametrize(
+    ("text", "ref"), [("1.", "1"), (" 12 ", "12"), ("1.2.", "1.2"), ("I.", "I"), ("", "")]
+)
 def test_clean_ref(text, ref):
     assert clean_ref(text) == ref
 

@@ -161,7 +161,9 @@ def test_headerless_continuation_table_and_repeated_header_rows():
     add_table(doc, [header, ["1", "Nhiệm vụ một", "10/2025", "Văn phòng Sở"],
                     header, ["2", "Nhiệm vụ hai", "11/2025", "Phòng QLCL"]])
     doc.add_paragraph("")
-    add_table(doc, [["", "(tiếp theo của nhiệm vụ hai)", "", ""], ["3", "Nhiệm vụ ba", "12/2025", "Phòng TCCB"]])
+    add_table(
+        doc, [["", "(tiếp theo của nhiệm vụ hai)", "", ""], ["3", "Nhiệm vụ ba", "12/2025", "Phòng TCCB"]]
+    )
     plan = parse_plan(docx_bytes(doc), "a.docx")
     assert [(t["ref"], t["content"]) for t in plan.tasks] == [
         ("1", "Nhiệm vụ một"), ("2", "Nhiệm vụ hai (tiếp theo của nhiệm vụ hai)"), ("3", "Nhiệm vụ ba")]

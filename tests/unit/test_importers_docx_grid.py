@@ -37,7 +37,9 @@ def _row_xml(table, index):
 
 def test_grid_before_and_after_pad_the_row():
     doc = new_document()
-    table = add_table(doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Việc", "2025", "Văn phòng Sở"]])
+    table = add_table(
+        doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Việc", "2025", "Văn phòng Sở"]]
+    )
     tr = _row_xml(table, 1)
     tr.remove(tr.tc_lst[0])
     tr.remove(tr.tc_lst[-1])
@@ -51,7 +53,9 @@ def test_grid_before_and_after_pad_the_row():
 
 def test_huge_grid_span_is_clamped():
     doc = new_document()
-    table = add_table(doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Việc", "2025", "Văn phòng Sở"]])
+    table = add_table(
+        doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Việc", "2025", "Văn phòng Sở"]]
+    )
     props = table.cell(1, 1)._tc.get_or_add_tcPr()
     props.append(props.makeelement(qn("w:gridSpan"), {qn("w:val"): "1000000000"}))
     rows = read_document(docx_bytes(doc), "a.docx").tables[0].rows
@@ -60,7 +64,9 @@ def test_huge_grid_span_is_clamped():
 
 def test_deleted_revisions_are_not_read():
     doc = new_document()
-    table = add_table(doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Việc mới", "2025", "Văn phòng Sở"]])
+    table = add_table(
+        doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Việc mới", "2025", "Văn phòng Sở"]]
+    )
     paragraph = table.cell(1, 1).paragraphs[0]._p
     deleted = paragraph.makeelement(qn("w:del"), {qn("w:id"): "1", qn("w:author"): "A"})
     run = deleted.makeelement(qn("w:r"), {})

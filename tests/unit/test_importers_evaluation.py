@@ -26,23 +26,52 @@ HEADER_01 = ["TT", "Mục tiêu", "Cơ quan chủ trì", "Cơ quan phối hợp"
              "Dự kiến kết quả thực hiện trong năm 2024", "Đánh giá khả năng hoàn thành 2024", "Ghi chú"]
 ROWS_01 = [
     ["I", "Về phát triển dữ liệu số (03)"],
-    ["1", "Triển khai xây dựng các nền tảng cơ sở dữ liệu quan trọng theo định hướng của Bộ chủ quản gồm: "
-          "cán bộ, công chức, viên chức; an sinh xã hội; y tế; giáo dục; quy hoạch tỉnh, đầu tư công; "
-          "công thương (công nghiệp - thương mại).",
-     "Các sở: Nội vụ/ Y tế/ GDĐT/ KHĐT/ Công Thương/ LĐTB&XH", "Sở TTTT; UBND các huyện, thị xã, thành phố",
-     "Sở TTTT", "Hoàn thành", "Hoàn thành", ""],
-    ["2", "100% cơ sở dữ liệu, hệ thống thông tin của các sở, ngành, địa phương được kết nối, chia sẻ dữ liệu "
-          "trên Nền tảng tích hợp của tỉnh.",
-     "Các sở, ban, ngành và UBND các huyện, thị xã, thành phố", "Sở TTTT", "Sở TTTT; duy trì thực hiện",
-     "Theo KH UBND tỉnh", "Theo KH UBND tỉnh", ""],
-    ["3", "100% hệ thống thông tin từ đang vận hành được phê duyệt cấp độ an toàn hệ thống thông tin trước "
-          "ngày 30/9/2024 và triển khai đầy đủ phương án bảo đảm an toàn thông tin.",
-     "Các sở, ban, ngành, UBND các huyện, thị xã, thành phố", "Sở TTTT, Công an tỉnh", "Sở TTTT",
-     "Đang thực hiện", "Tiếp tục thực hiện", "Chưa hoàn thành việc lập hồ sơ"],
+    [
+        "1",
+        "Triển khai xây dựng các nền tảng cơ sở dữ liệu quan trọng theo định hướng của Bộ chủ quản gồm: "
+        "cán bộ, công chức, viên chức; an sinh xã hội; y tế; giáo dục; quy hoạch tỉnh, đầu tư công; "
+        "công thương (công nghiệp - thương mại).",
+        "Các sở: Nội vụ/ Y tế/ GDĐT/ KHĐT/ Công Thương/ LĐTB&XH",
+        "Sở TTTT; UBND các huyện, thị xã, thành phố",
+        "Sở TTTT",
+        "Hoàn thành",
+        "Hoàn thành",
+        "",
+    ],
+    [
+        "2",
+        "100% cơ sở dữ liệu, hệ thống thông tin của các sở, ngành, địa phương được kết nối, chia sẻ dữ liệu "
+        "trên Nền tảng tích hợp của tỉnh.",
+        "Các sở, ban, ngành và UBND các huyện, thị xã, thành phố",
+        "Sở TTTT",
+        "Sở TTTT; duy trì thực hiện",
+        "Theo KH UBND tỉnh",
+        "Theo KH UBND tỉnh",
+        "",
+    ],
+    [
+        "3",
+        "100% hệ thống thông tin từ đang vận hành được phê duyệt cấp độ an toàn hệ thống thông tin trước "
+        "ngày 30/9/2024 và triển khai đầy đủ phương án bảo đảm an toàn thông tin.",
+        "Các sở, ban, ngành, UBND các huyện, thị xã, thành phố",
+        "Sở TTTT, Công an tỉnh",
+        "Sở TTTT",
+        "Đang thực hiện",
+        "Tiếp tục thực hiện",
+        "Chưa hoàn thành việc lập hồ sơ",
+    ],
     HEADER_01,  # the header repeated at the top of the next page
     ["II", "Phát triển chính quyền số (11)"],
-    ["1", "100% các thủ tục hành chính ban hành mới đủ điều kiện cung ứng dịch vụ công trực tuyến",
-     "Các sở, ngành, địa phương", "Sở TTTT", "Sở TTTT", "Hoàn thành", "Hoàn thành", ""],
+    [
+        "1",
+        "100% các thủ tục hành chính ban hành mới đủ điều kiện cung ứng dịch vụ công trực tuyến",
+        "Các sở, ngành, địa phương",
+        "Sở TTTT",
+        "Sở TTTT",
+        "Hoàn thành",
+        "Hoàn thành",
+        "",
+    ],
 ]
 TITLE_02 = [
     "Phụ lục 02",
@@ -53,21 +82,60 @@ HEADER_02 = ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối h
              "Dự kiến Kết quả thực hiện năm 2024", "Khả năng hoàn thành trong năm 2024", "Ghi chú"]
 ROWS_02 = [
     ["I", "Nhận thức số (07 nhiệm vụ)"],
-    ["1", "Xây dựng và triển khai Kế hoạch truyền thông về Chuyển đổi số năm 2024",
-     "Trung tâm Truyền thông tỉnh", "Sở TTTT và các sở, ban, ngành, địa phương", "Trước 01/3/2024",
-     "Hoàn thành", "Hoàn thành", ""],
-    ["2", "Xây dựng, ban hành Kế hoạch tổ chức chuỗi sự kiện hưởng ứng Ngày chuyển đổi số quốc gia 10/10",
-     "Sở Thông tin và Truyền thông", "UBND các huyện, thị xã, thành phố", "Trước 30/6/2024",
-     "Hoàn thành", "Hoàn thành", ""],
-    ["3", "Tổ chức Cuộc thi về chuyển đổi số cấp huyện và cấp tỉnh", "", "", "", "Hoàn thành", "Hoàn thành", ""],
+    [
+        "1",
+        "Xây dựng và triển khai Kế hoạch truyền thông về Chuyển đổi số năm 2024",
+        "Trung tâm Truyền thông tỉnh",
+        "Sở TTTT và các sở, ban, ngành, địa phương",
+        "Trước 01/3/2024",
+        "Hoàn thành",
+        "Hoàn thành",
+        "",
+    ],
+    [
+        "2",
+        "Xây dựng, ban hành Kế hoạch tổ chức chuỗi sự kiện hưởng ứng Ngày chuyển đổi số quốc gia 10/10",
+        "Sở Thông tin và Truyền thông",
+        "UBND các huyện, thị xã, thành phố",
+        "Trước 30/6/2024",
+        "Hoàn thành",
+        "Hoàn thành",
+        "",
+    ],
+    [
+        "3",
+        "Tổ chức Cuộc thi về chuyển đổi số cấp huyện và cấp tỉnh",
+        "",
+        "",
+        "",
+        "Hoàn thành",
+        "Hoàn thành",
+        "",
+    ],
     ["III", "Phát triển hạ tầng số (03 nhiệm vụ)"],
     ["IV", "Dữ liệu số (03 nhiệm vụ)"],
-    ["1", "Phấn đấu xây dựng, hoàn thành cơ bản 06 cơ sở dữ liệu nền tảng quan trọng theo định hướng của Bộ,",
-     "Sở Thông tin và Truyền thông", "Các sở, ngành", "2024", "Hoàn thành", "Hoàn thành", ""],
+    [
+        "1",
+        "Phấn đấu xây dựng, hoàn thành cơ bản 06 cơ sở dữ liệu nền tảng quan trọng theo định hướng của Bộ,",
+        "Sở Thông tin và Truyền thông",
+        "Các sở, ngành",
+        "2024",
+        "Hoàn thành",
+        "Hoàn thành",
+        "",
+    ],
     HEADER_02,
     ["", "ngành, của tỉnh: (1) Cán bộ, công chức, viên chức; (2) Y tế; (3) Giáo dục", "", "", "", "", "", ""],
-    ["1.3", "Đưa vào vận hành CSDL ngành Giáo dục", "Sở Giáo dục và Đào tạo", "", "2024", "Hoàn thành",
-     "Hoàn thành", ""],
+    [
+        "1.3",
+        "Đưa vào vận hành CSDL ngành Giáo dục",
+        "Sở Giáo dục và Đào tạo",
+        "",
+        "2024",
+        "Hoàn thành",
+        "Hoàn thành",
+        "",
+    ],
 ]
 
 
@@ -90,7 +158,10 @@ def evaluation_docx() -> bytes:
 
 def evaluation_xlsx() -> bytes:
     sheets, merges = {}, {}
-    for name, title, header, rows in (("PL01", TITLE_01, HEADER_01, ROWS_01), ("PL02", TITLE_02, HEADER_02, ROWS_02)):
+    for name, title, header, rows in (
+        ("PL01", TITLE_01, HEADER_01, ROWS_01),
+        ("PL02", TITLE_02, HEADER_02, ROWS_02),
+    ):
         grid = _full([[line] for line in title] + [[""], header] + rows)
         sheets[name] = grid
         merges[name] = [f"B{i + 1}:H{i + 1}" for i, row in enumerate(grid)

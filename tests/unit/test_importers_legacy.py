@@ -42,6 +42,8 @@ def test_tcvn3_document_is_converted():
 
 def test_unicode_document_is_not_touched():
     doc = new_document()
-    add_table(doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Số hóa học bạ", "12/2025", "Văn phòng Sở"]])
+    add_table(
+        doc, [["STT", "Nội dung", "Thời gian", "Chủ trì"], ["1", "Số hóa học bạ", "12/2025", "Văn phòng Sở"]]
+    )
     plan = parse_plan(docx_bytes(doc), "moi.docx")
     assert plan.warnings == [] and plan.tasks[0]["content"] == "Số hóa học bạ"

@@ -17,10 +17,12 @@ from tests.unit.test_importers_builders import add_table, docx_bytes, new_docume
 
 
 def test_a_column_of_quarters_is_the_time_column_whatever_its_header():
-    rows = [["TT", "Nội dung", "Giai đoạn", "Đơn vị"],
-            ["1", "Tổ chức tập huấn cán bộ quản lý về chuyển đổi số", "Quý I/2026", "Văn phòng Sở"],
-            ["2", "Kiểm tra công tác thống kê tại các cơ sở giáo dục", "Quý II/2026", "Phòng Quản lý chất lượng"],
-            ["3", "Sơ kết học kỳ I năm học 2025-2026", "Tháng 1/2026", "Văn phòng Sở"]]
+    rows = [
+        ["TT", "Nội dung", "Giai đoạn", "Đơn vị"],
+        ["1", "Tổ chức tập huấn cán bộ quản lý về chuyển đổi số", "Quý I/2026", "Văn phòng Sở"],
+        ["2", "Kiểm tra công tác thống kê tại các cơ sở giáo dục", "Quý II/2026", "Phòng Quản lý chất lượng"],
+        ["3", "Sơ kết học kỳ I năm học 2025-2026", "Tháng 1/2026", "Văn phòng Sở"],
+    ]
     cmap, start = detect_header(rows)
     assert start == 1
     assert cmap.columns == {"ref": [0], "content": [1], "time": [2], "lead": [3]}

@@ -47,7 +47,10 @@ def test_notifications_claimed_by_a_concurrent_run_are_not_mailed_twice(db, monk
     db.session.commit()
     db.session.expire_all()
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 2
-    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.emailed_outbox_id.is_(None))) == 0
+    assert (
+        db.session.scalar(select(func.count(Notification.id)).where(Notification.emailed_outbox_id.is_(None)))
+        == 0
+    )
 
 
 def test_two_senders_cannot_claim_the_same_message(db):

@@ -17,7 +17,10 @@ def sample(units: int = 3, tasks: int = 2) -> MatrixData:
     data = MatrixData(
         plan_label="1295/KH-SGDĐT – Kế hoạch thử",
         tasks=[MatrixTask(id=10 + i, ref=str(i + 1), content=f"Nhiệm vụ {i + 1}") for i in range(tasks)],
-        units=[MatrixUnit(id=100 + i, name=f"Trường THPT số {i + 1}", short_name=f"THPT {i + 1}") for i in range(units)],
+        units=[
+            MatrixUnit(id=100 + i, name=f"Trường THPT số {i + 1}", short_name=f"THPT {i + 1}")
+            for i in range(units)
+        ],
         built_on=date(2025, 12, 24),
     )
     data.cells[(10, 100)] = MatrixCell("C", "done", "Hoàn thành")

@@ -78,14 +78,22 @@ def test_not_targets(text):
     assert parse_targets(text) == []
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    ("Hoàn thiện cổng SSO, 100% CBQL, GV, HS đăng nhập bằng SSO", [t(">=", 100, "%")]),
-    ("Triển khai quản trị nhà trường số tại 100% cơ sở", [t(">=", 100, "%")]),
-    ("Tổ chức tối thiểu 02 đợt tập huấn về trí tuệ nhân tạo", [t(">=", 2, "đợt tập huấn về trí tuệ nhân tạo")]),
-    ("tích hợp VNeID; phấn đấu ≥80% cán bộ quản lý, giáo viên, học sinh có tài khoản VNeID mức 2",
-     [t(">=", 80, "%")]),
-    ("Số hóa văn bằng năm học 2025; quét sổ gốc 2000-2025; ký số", []),
-    ("Tham mưu, triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024", []),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("Hoàn thiện cổng SSO, 100% CBQL, GV, HS đăng nhập bằng SSO", [t(">=", 100, "%")]),
+        ("Triển khai quản trị nhà trường số tại 100% cơ sở", [t(">=", 100, "%")]),
+        (
+            "Tổ chức tối thiểu 02 đợt tập huấn về trí tuệ nhân tạo",
+            [t(">=", 2, "đợt tập huấn về trí tuệ nhân tạo")],
+        ),
+        (
+            "tích hợp VNeID; phấn đấu ≥80% cán bộ quản lý, giáo viên, học sinh có tài khoản VNeID mức 2",
+            [t(">=", 80, "%")],
+        ),
+        ("Số hóa văn bằng năm học 2025; quét sổ gốc 2000-2025; ký số", []),
+        ("Tham mưu, triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024", []),
+    ],
+)
 def test_suggest_targets_from_content(content, expected):
     assert suggest_targets(content) == expected

@@ -171,14 +171,21 @@ def test_school_calendar_is_configurable(text, start, due):
 
 
 DEADLINES = [
-    ("gửi về Sở GDĐT (qua Văn phòng Sở để tổng hợp) trước ngày 25/12/2026",
-     [(D(2026, 12, 25), "trước ngày 25/12/2026")]),
+    (
+        "gửi về Sở GDĐT (qua Văn phòng Sở để tổng hợp) trước ngày 25/12/2026",
+        [(D(2026, 12, 25), "trước ngày 25/12/2026")],
+    ),
     ("gửi Sở GDĐT chậm nhất ngày 09/6/2026 để tổng hợp", [(D(2026, 6, 9), "chậm nhất ngày 09/6/2026")]),
-    ("Báo cáo sơ kết học kì 1 năm học 2025-2026 trước ngày 30/01/2026, Báo cáo tổng kết năm học "
-     "2025-2026 trước ngày 30/6/2026.",
-     [(D(2026, 1, 30), "trước ngày 30/01/2026"), (D(2026, 6, 30), "trước ngày 30/6/2026")]),
+    (
+        "Báo cáo sơ kết học kì 1 năm học 2025-2026 trước ngày 30/01/2026, Báo cáo tổng kết năm học "
+        "2025-2026 trước ngày 30/6/2026.",
+        [(D(2026, 1, 30), "trước ngày 30/01/2026"), (D(2026, 6, 30), "trước ngày 30/6/2026")],
+    ),
     ("Hạn chót: 15.11.2025", [(D(2025, 11, 15), "Hạn chót: 15.11.2025")]),
-    ("hoàn thành trong ngày 20 tháng 10 năm 2025", [(D(2025, 10, 20), "hoàn thành trong ngày 20 tháng 10 năm 2025")]),
+    (
+        "hoàn thành trong ngày 20 tháng 10 năm 2025",
+        [(D(2025, 10, 20), "hoàn thành trong ngày 20 tháng 10 năm 2025")],
+    ),
     ("Trước 01/3/2024 ban hành kế hoạch", [(D(2024, 3, 1), "Trước 01/3/2024")]),
     # issue dates of cited documents are not deadlines
     ("Tham mưu, triển khai đầy đủ các nội dung của Nghị quyết số 57-NQ/TW ngày 22/12/2024", []),

@@ -50,9 +50,14 @@ EXPECTED = {
 
 @pytest.fixture()
 def world(db):
-    units = {"root": UnitFactory(kind="so", name="Sở GDĐT"), "office": UnitFactory(kind="office", name="Văn phòng"),
-             "lead": UnitFactory(name="Phòng QLCL"), "coop": SchoolFactory(name="Trường THPT Trần Phú"),
-             "other": UnitFactory(name="Phòng GDPT"), "unrelated": UnitFactory(name="Phòng KHTC")}
+    units = {
+        "root": UnitFactory(kind="so", name="Sở GDĐT"),
+        "office": UnitFactory(kind="office", name="Văn phòng"),
+        "lead": UnitFactory(name="Phòng QLCL"),
+        "coop": SchoolFactory(name="Trường THPT Trần Phú"),
+        "other": UnitFactory(name="Phòng GDPT"),
+        "unrelated": UnitFactory(name="Phòng KHTC"),
+    }
     # p0 has no task yet: only those who see everything see it
     plans = {"p0": PlanFactory(), "p1": PlanFactory(), "p2": PlanFactory()}
     tasks = {"t1": TaskFactory(plan=plans["p1"]), "t2": TaskFactory(plan=plans["p2"])}
@@ -78,7 +83,9 @@ def test_sql_clauses_and_python_checks_agree(world, who):
     user = UserFactory(role=role, unit=units[unit] if unit else None)
     _db.session.commit()
 
-    by_sql = _names(assignments, _db.session.scalars(select(Assignment.id).where(visible_assignments_clause(user))))
+    by_sql = _names(
+        assignments, _db.session.scalars(select(Assignment.id).where(visible_assignments_clause(user)))
+    )
     by_python = {name for name, a in assignments.items() if can_view_assignment(user, a)}
     assert by_sql == by_python == seen_assignments
 

@@ -20,7 +20,9 @@ TODAY = date(2026, 3, 15)
 def world(db):
     w = build_world()
     # a second, overdue and already done task for the cooperating school
-    late = TaskFactory(plan=w.plan, ref="9", content="Báo cáo đánh giá an toàn thông tin", group_name="An toàn")
+    late = TaskFactory(
+        plan=w.plan, ref="9", content="Báo cáo đánh giá an toàn thông tin", group_name="An toàn"
+    )
     w.late = AssignmentFactory(task=late, unit=w.coop_unit, role="lead", due_date=date(2026, 2, 1))
     done = TaskFactory(plan=w.plan, ref="10", content="Cập nhật cơ sở dữ liệu ngành")
     w.done = AssignmentFactory(task=done, unit=w.coop_unit, role="cooperating", due_date=date(2026, 1, 1),

@@ -121,7 +121,9 @@ def test_only_the_unit_head_submits(world):
     db.session.commit()
     assert a.status == "submitted"
     # the lead unit's head hears about it
-    keys = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "submitted"))}
+    keys = {
+        n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "submitted"))
+    }
     assert world.users["lead_head"].id in keys and world.users["office"].id in keys
     with pytest.raises(DomainError, match="chờ xác nhận"):
         workflow.record_update(world.users["coop_staff"], a, expected_version=a.version, status="in_progress",
@@ -204,7 +206,10 @@ def test_extension_approved_moves_deadline_in_force_and_keeps_original(world):
     a.status, a.completed_at = "done", datetime(2026, 4, 20, 3, 0, tzinfo=UTC)
     assert rules.assignment_bucket(a, today=date(2026, 5, 1)) == rules.DONE_ON_TIME
     assert rules.assignment_bucket(a, today=date(2026, 5, 1), basis=rules.BASIS_ORIGINAL) == rules.DONE_LATE
-    told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.kind == "extension_decided"))}
+    told = {
+        n.user_id
+        for n in db.session.scalars(select(Notification).where(Notification.kind == "extension_decided"))
+    }
     assert told == {world.users["coop_head"].id, world.users["coop_staff"].id}
 
 

@@ -197,8 +197,9 @@ def request_password_reset(identifier: str, *, secret_key: str, base_url: str, i
     now = now or utcnow()
     since = now - timedelta(minutes=window_minutes)
     key = f"reset:{identifier}"[:80]
-    if (_recent_failures(LoginAttempt.username, key, since) >= max_requests
-            or (ip_address and _recent_failures(LoginAttempt.ip_address, ip_address, since) >= max_requests * 4)):
+    if _recent_failures(LoginAttempt.username, key, since) >= max_requests or (
+        ip_address and _recent_failures(LoginAttempt.ip_address, ip_address, since) >= max_requests * 4
+    ):
         raise LoginThrottled(f"Đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {window_minutes} phút.")
     db.session.add(LoginAttempt(username=key, ip_address=ip_address, succeeded=False, attempted_at=now))
     user = db.session.scalar(

@@ -18,8 +18,13 @@ OFFICE_AND_DIVISIONS = [
     (KIND_DIVISION, "KHTC", "Phòng Kế hoạch - Tài chính", "Phòng KHTC", []),
     (KIND_DIVISION, "TCCB", "Phòng Tổ chức cán bộ", "Phòng TCCB", []),
     (KIND_DIVISION, "TCHC", "Phòng Tổ chức - Hành chính", "Phòng TC-HC", []),
-    (KIND_DIVISION, "GDNN", "Phòng Giáo dục nghề nghiệp, thường xuyên và mầm non", "Phòng GDNN, GDTX và mầm non",
-     ["Phòng GDNN-GDTX-MN"]),
+    (
+        KIND_DIVISION,
+        "GDNN",
+        "Phòng Giáo dục nghề nghiệp, thường xuyên và mầm non",
+        "Phòng GDNN, GDTX và mầm non",
+        ["Phòng GDNN-GDTX-MN"],
+    ),
 ]
 
 SCHOOL_NAMES = [

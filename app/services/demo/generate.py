@@ -77,14 +77,17 @@ class GenerateSummary:
         from app.formatting import vn_number as n
 
         share = 100 * self.overdue / self.assignments if self.assignments else 0
-        return "\n".join([
-            f"Đã tạo {n(self.units)} đơn vị, {self.groups} nhóm, {n(self.users)} tài khoản, {self.plans} kế hoạch, "
-            f"{n(self.tasks)} nhiệm vụ, {n(self.assignments)} lượt giao, {n(self.updates)} cập nhật, "
-            f"{n(self.extensions)} đề nghị gia hạn.",
-            f"Quá hạn chưa hoàn thành: {n(self.overdue)} lượt giao ({n(round(share, 1))}%).",
-            f"Thời gian: {n(round(self.seconds, 1))} giây.",
-            f"Tài khoản: vanphong, giamdoc, thpt.tranphu.hieutruong… (mật khẩu chung: {self.password}).",
-        ])
+        return "\n".join(
+            [
+                f"Đã tạo {n(self.units)} đơn vị, {self.groups} nhóm, {n(self.users)} tài khoản, "
+                f"{self.plans} kế hoạch, "
+                f"{n(self.tasks)} nhiệm vụ, {n(self.assignments)} lượt giao, {n(self.updates)} cập nhật, "
+                f"{n(self.extensions)} đề nghị gia hạn.",
+                f"Quá hạn chưa hoàn thành: {n(self.overdue)} lượt giao ({n(round(share, 1))}%).",
+                f"Thời gian: {n(round(self.seconds, 1))} giây.",
+                f"Tài khoản: vanphong, giamdoc, thpt.tranphu.hieutruong… (mật khẩu chung: {self.password}).",
+            ]
+        )
 
 
 class _Ids:
@@ -132,7 +135,9 @@ def _at(day: date, minutes: int = 0) -> datetime:
 
 
 class _Province:
-    def __init__(self, *, units: int, plans: int, assignments: int, seed: int, today: date, password_hash: str):
+    def __init__(
+        self, *, units: int, plans: int, assignments: int, seed: int, today: date, password_hash: str
+    ):
         self.rng = random.Random(seed)
         self.today, self.n_units, self.n_plans, self.n_assignments = today, units, plans, assignments
         self.password_hash = password_hash
@@ -182,7 +187,9 @@ class _Province:
                 level = self.rng.choices(names.SCHOOL_LEVELS, names.SCHOOL_LEVEL_WEIGHTS)[0]
                 short = self._unique(f"{level} {self.rng.choice(names.PLACES)}", used)
             used.add(short)
-            self.unit(KIND_SCHOOL, f"THPT-{i:04d}" if i > 999 else f"THPT-{i:03d}", f"Trường {short}", short, root)
+            self.unit(
+                KIND_SCHOOL, f"THPT-{i:04d}" if i > 999 else f"THPT-{i:03d}", f"Trường {short}", short, root
+            )
         for i in range(1, centres + 1):
             name = data.CENTRE_NAMES[i - 1] if i <= len(data.CENTRE_NAMES) else self._unique(
                 f"Trung tâm GDNN-GDTX {self.rng.choice(names.PLACES)}", used)
@@ -228,8 +235,16 @@ class _Province:
             by_name[username] = self.user(username, full_name, role, self.units[code])
         for username, area in data.DIRECTOR_AREAS.items():
             for code in area["units"]:
-                self.out.add(OversightArea, {"id": self.ids.take(OversightArea), "user_id": by_name[username],
-                                             "unit_id": self.units[code], "group_name": None, "created_at": self.now})
+                self.out.add(
+                    OversightArea,
+                    {
+                        "id": self.ids.take(OversightArea),
+                        "user_id": by_name[username],
+                        "unit_id": self.units[code],
+                        "group_name": None,
+                        "created_at": self.now,
+                    },
+                )
             for group in area["groups"]:
                 self.out.add(OversightArea, {"id": self.ids.take(OversightArea), "user_id": by_name[username],
                                              "unit_id": None, "group_name": group, "created_at": self.now})
@@ -295,16 +310,31 @@ class _Province:
             group = self.rng.choice(names.TASK_GROUPS)
             product = "Tỷ lệ đơn vị thực hiện ≥98,5%" if with_target else "Báo cáo kết quả thực hiện"
             task_id = self.ids.take(Task)
-            self.out.add(Task, {
-                "id": task_id, "plan_id": plan["id"], "position": plan["positions"], "ref": str(plan["positions"]),
-                "group_name": group, "content": content, "product": product,
-                "time_text": "Thường xuyên" if ongoing else f"Trước ngày {vn_date(due)}", "start_date": start,
-                "due_date": due, "recurrence": "ongoing" if ongoing else None,
-                "targets": [{"op": ">=", "value": 98.5, "max": None, "unit": "%"}] if with_target else [],
-                "lead_text": lead_text, "cooperating_text": coop_text, "unresolved_units": [], "extra": {},
-                "warnings": [], "status": "active",
-                "search_text": fold(" ".join((str(plan["positions"]), group, content, product))),
-                "created_at": _at(plan["issued"])})
+            self.out.add(
+                Task,
+                {
+                    "id": task_id,
+                    "plan_id": plan["id"],
+                    "position": plan["positions"],
+                    "ref": str(plan["positions"]),
+                    "group_name": group,
+                    "content": content,
+                    "product": product,
+                    "time_text": "Thường xuyên" if ongoing else f"Trước ngày {vn_date(due)}",
+                    "start_date": start,
+                    "due_date": due,
+                    "recurrence": "ongoing" if ongoing else None,
+                    "targets": [{"op": ">=", "value": 98.5, "max": None, "unit": "%"}] if with_target else [],
+                    "lead_text": lead_text,
+                    "cooperating_text": coop_text,
+                    "unresolved_units": [],
+                    "extra": {},
+                    "warnings": [],
+                    "status": "active",
+                    "search_text": fold(" ".join((str(plan["positions"]), group, content, product))),
+                    "created_at": _at(plan["issued"]),
+                },
+            )
             tasks.append({"id": task_id, "start": start, "due": due, "units": units, "target": with_target,
                           "issued": plan["issued"]})
             remaining -= len(units)
@@ -331,7 +361,9 @@ class _Province:
             if rng.random() < 0.05:
                 return STATUS_NOT_DONE, None
             if rng.random() < 0.25:  # late
-                return STATUS_DONE, min(due + timedelta(days=rng.randint(1, 60)), self.today - timedelta(days=1))
+                return STATUS_DONE, min(
+                    due + timedelta(days=rng.randint(1, 60)), self.today - timedelta(days=1)
+                )
             return STATUS_DONE, due - timedelta(days=rng.randint(0, 20))
         status = rng.choices([STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_SUBMITTED, STATUS_DONE],
                              [35, 45, 5, 15])[0]
@@ -351,25 +383,52 @@ class _Province:
         updates = self.updates(assignment_id, unit_id, task, status, progress, done_on,
                                10 if index % 100 == 0 else 2)
         last = updates[-1]["created_at"]
-        self.out.add(Assignment, {
-            "id": assignment_id, "task_id": task["id"], "unit_id": unit_id, "role": role, "status": status,
-            "status_reason": "Không còn phù hợp với điều kiện của đơn vị" if status == STATUS_NOT_DONE else None,
-            "progress": progress, "due_date": due, "original_due_date": original,
-            "completed_at": _at(done_on, 60) if done_on else None,
-            "target_actuals": [round(rng.uniform(90, 100), 1)] if task["target"] and status == STATUS_DONE else [],
-            "focal_user_id": None, "created_at": _at(task["issued"]), "updated_at": last, "version": 1,
-            "last_update_at": last})
+        self.out.add(
+            Assignment,
+            {
+                "id": assignment_id,
+                "task_id": task["id"],
+                "unit_id": unit_id,
+                "role": role,
+                "status": status,
+                "status_reason": "Không còn phù hợp với điều kiện của đơn vị"
+                if status == STATUS_NOT_DONE
+                else None,
+                "progress": progress,
+                "due_date": due,
+                "original_due_date": original,
+                "completed_at": _at(done_on, 60) if done_on else None,
+                "target_actuals": [round(rng.uniform(90, 100), 1)]
+                if task["target"] and status == STATUS_DONE
+                else [],
+                "focal_user_id": None,
+                "created_at": _at(task["issued"]),
+                "updated_at": last,
+                "version": 1,
+                "last_update_at": last,
+            },
+        )
         for row in updates:  # after their assignment: a chunk may be written between two rows
             self.out.add(AssignmentUpdate, row)
         if status not in CLOSED_STATUSES and due is not None and due < self.today:
             self.overdue += 1
             if rng.random() < 0.02:
-                self.out.add(ExtensionRequest, {
-                    "id": self.ids.take(ExtensionRequest), "assignment_id": assignment_id,
-                    "requested_by_id": self.head_of.get(unit_id), "current_due_date": due,
-                    "requested_due_date": self.today + timedelta(days=30), "reason": "Đề nghị gia hạn để hoàn thiện",
-                    "status": EXTENSION_PENDING, "decided_by_id": None, "decided_at": None, "decision_note": None,
-                    "created_at": self.now})
+                self.out.add(
+                    ExtensionRequest,
+                    {
+                        "id": self.ids.take(ExtensionRequest),
+                        "assignment_id": assignment_id,
+                        "requested_by_id": self.head_of.get(unit_id),
+                        "current_due_date": due,
+                        "requested_due_date": self.today + timedelta(days=30),
+                        "reason": "Đề nghị gia hạn để hoàn thiện",
+                        "status": EXTENSION_PENDING,
+                        "decided_by_id": None,
+                        "decided_at": None,
+                        "decision_note": None,
+                        "created_at": self.now,
+                    },
+                )
 
     def updates(self, assignment_id, unit_id, task, status, progress, done_on, count) -> list[dict]:
         """The journal: `count` entries spread from the task's start to completion (or yesterday)."""
@@ -422,6 +481,15 @@ def generate(*, units: int, plans: int, assignments: int, seed: int, today: date
     _reset_sequences()
     counts = province.out.counts
     return GenerateSummary(
-        units=counts[Unit], groups=counts[UnitGroup], users=counts[User], plans=counts[Plan], tasks=counts[Task],
-        assignments=counts[Assignment], updates=counts[AssignmentUpdate], overdue=province.overdue,
-        extensions=counts[ExtensionRequest], seconds=timer.perf_counter() - started, password=password)
+        units=counts[Unit],
+        groups=counts[UnitGroup],
+        users=counts[User],
+        plans=counts[Plan],
+        tasks=counts[Task],
+        assignments=counts[Assignment],
+        updates=counts[AssignmentUpdate],
+        overdue=province.overdue,
+        extensions=counts[ExtensionRequest],
+        seconds=timer.perf_counter() - started,
+        password=password,
+    )

@@ -47,6 +47,10 @@ TASK_OBJECTS = [
     "kho học liệu số dùng chung", "đánh giá mức độ chuyển đổi số của cơ sở giáo dục",
 ]
 UPDATE_NOTES = [
-    "Đã triển khai đến các tổ chuyên môn", "Đang rà soát, bổ sung số liệu", "Đã gửi báo cáo về Sở",
-    "Hoàn thiện hồ sơ minh chứng", "Đã cập nhật trên hệ thống", "Gặp khó khăn về đường truyền, đang khắc phục",
+    "Đã triển khai đến các tổ chuyên môn",
+    "Đang rà soát, bổ sung số liệu",
+    "Đã gửi báo cáo về Sở",
+    "Hoàn thiện hồ sơ minh chứng",
+    "Đã cập nhật trên hệ thống",
+    "Gặp khó khăn về đường truyền, đang khắc phục",
 ]

@@ -36,7 +36,9 @@ class SeedSummary:
             "",
             f"Tài khoản demo (mật khẩu chung: {self.password}):",
         ]
-        lines += [f"  {u.username:<28} {u.role_label:<28} {u.unit.name if u.unit else ''}" for u in self.users]
+        lines += [
+            f"  {u.username:<28} {u.role_label:<28} {u.unit.name if u.unit else ''}" for u in self.users
+        ]
         return "\n".join(lines)
 
 

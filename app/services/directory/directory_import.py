@@ -147,9 +147,11 @@ def _check_users(actor, preview: DirectoryPreview, db_units: dict) -> None:
     distinct = {row.password for row in preview.users if row.password and row.username not in db_users}
     if len(distinct) > SLOW_PASSWORD_COUNT:
         preview.parsed.warnings.append(
-            f"Tệp có {len(distinct)} mật khẩu ban đầu khác nhau: mỗi mật khẩu được mã hoá riêng nên việc nhập "
+            f"Tệp có {len(distinct)} mật khẩu ban đầu khác nhau: mỗi mật khẩu được mã hoá riêng nên "
+            "việc nhập "
             "có thể mất vài phút. Nên dùng chung một mật khẩu ban đầu (người dùng phải đổi khi đăng nhập lần "
-            "đầu) hoặc chia nhỏ tệp.")
+            "đầu) hoặc chia nhỏ tệp."
+        )
 
 
 @dataclass
@@ -220,8 +222,16 @@ def _write_units(actor, preview: DirectoryPreview, summary: ImportSummary) -> di
             key = fold(alias)
             if key not in alias_keys:
                 alias_keys.add(key)
-                aliases.append({"alias": alias, "folded": key, "unit_id": ids[row.code.upper()],
-                                "group_id": None, "created_by_id": getattr(actor, "id", None), "created_at": now})
+                aliases.append(
+                    {
+                        "alias": alias,
+                        "folded": key,
+                        "unit_id": ids[row.code.upper()],
+                        "group_id": None,
+                        "created_by_id": getattr(actor, "id", None),
+                        "created_at": now,
+                    }
+                )
     if aliases:
         db.session.execute(insert(UnitAlias), aliases)
     summary.units_created, summary.units_updated, summary.aliases_added = len(new), len(changed), len(aliases)
@@ -249,9 +259,14 @@ def _write_users(preview: DirectoryPreview, unit_ids: dict[str, int], summary: I
         found = existing.get(row.username)
         unit_id = unit_ids[row.unit_code.upper()] if row.unit_code else (found[1] if found else None)
         email = row.email or (found[2] if found else None)
-        values = {"full_name": row.full_name, "role": row.role, "unit_id": unit_id, "email": email,
-                  "phone": row.phone or (found[3] if found else None),
-                  "search_text": _search_text(User, username=row.username, full_name=row.full_name, email=email)}
+        values = {
+            "full_name": row.full_name,
+            "role": row.role,
+            "unit_id": unit_id,
+            "email": email,
+            "phone": row.phone or (found[3] if found else None),
+            "search_text": _search_text(User, username=row.username, full_name=row.full_name, email=email),
+        }
         if found:
             changed.append({"id": found[0], **values})
         else:

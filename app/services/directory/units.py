@@ -106,7 +106,9 @@ def _check_parent(unit: Unit | None, parent_id: int | None) -> Unit | None:
         depth = 0
         while ancestor is not None and depth < 100:
             if ancestor.id == unit.id:
-                raise DomainError("Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó.")
+                raise DomainError(
+                    "Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó."
+                )
             ancestor, depth = ancestor.parent, depth + 1
     return parent
 
@@ -179,7 +181,9 @@ def spelling_owners() -> dict[str, tuple[str, str]]:
     group names and aliases. Three queries for the whole directory, however many aliases are checked.
     """
     owners: dict[str, tuple[str, str]] = {}
-    for unit_id, name, short, code in db.session.execute(select(Unit.id, Unit.name, Unit.short_name, Unit.code)):
+    for unit_id, name, short, code in db.session.execute(
+        select(Unit.id, Unit.name, Unit.short_name, Unit.code)
+    ):
         for spelling in (name, short, code):
             if spelling:
                 owners.setdefault(fold(spelling), (f"unit:{unit_id}", f"đơn vị {name}"))
@@ -187,7 +191,9 @@ def spelling_owners() -> dict[str, tuple[str, str]]:
         owners.setdefault(fold(name), (f"group:{group_id}", f"nhóm {name}"))
     rows = db.session.execute(
         select(UnitAlias.folded, UnitAlias.unit_id, UnitAlias.group_id, Unit.name, UnitGroup.name)
-        .outerjoin(Unit, Unit.id == UnitAlias.unit_id).outerjoin(UnitGroup, UnitGroup.id == UnitAlias.group_id))
+        .outerjoin(Unit, Unit.id == UnitAlias.unit_id)
+        .outerjoin(UnitGroup, UnitGroup.id == UnitAlias.group_id)
+    )
     for folded, alias_unit_id, alias_group_id, unit_name, group_name in rows:
         if alias_unit_id is not None:
             owners[folded] = (f"unit:{alias_unit_id}", f"đơn vị {unit_name}")

@@ -107,7 +107,9 @@ def set_user_active(actor, user: User, active: bool) -> User:
     if not active and actor is not None and actor.id == user.id:
         raise DomainError("Bạn không thể khoá tài khoản của chính mình.")
     if active and user.unit is not None and not user.unit.is_active:
-        raise DomainError(f"Đơn vị {user.unit.name} đang ngừng hoạt động: hãy chuyển tài khoản sang đơn vị khác.")
+        raise DomainError(
+            f"Đơn vị {user.unit.name} đang ngừng hoạt động: hãy chuyển tài khoản sang đơn vị khác."
+        )
     user.is_active_account = active
     db.session.flush()
     audit.record(actor, "user_activated" if active else "user_deactivated", user,
@@ -165,4 +167,6 @@ def export_users(q: str | None = None, role: str | None = None, unit_id: int | N
          u.last_login_at, local_date(u.created_at)]
         for u in db.session.scalars(users_query(q, role, unit_id, status))
     )
-    return table_to_xlsx(USER_SHEET, USER_EXPORT_HEADERS, rows, widths=[20, 28, 28, 14, 26, 14, 40, 16, 18, 12])
+    return table_to_xlsx(
+        USER_SHEET, USER_EXPORT_HEADERS, rows, widths=[20, 28, 28, 14, 26, 14, 40, 16, 18, 12]
+    )

@@ -139,7 +139,8 @@ def escalation_alerts(items: list[OverdueItem], today: date, escalation_days: in
     for (task_id, marker), group in groups.items():
         task = group[0].assignment.task
         what = f"báo cáo kỳ {group[0].period}" if group[0].period else f"hạn {vn_date(group[0].due)}"
-        title = f"Quá hạn từ {escalation_days} ngày ({what}): {task_label(task, 100)} – {vn_number(len(group))} đơn vị"
+        title = (f"Quá hạn từ {escalation_days} ngày ({what}): {task_label(task, 100)} – "
+                 f"{vn_number(len(group))} đơn vị")
         body = (f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\n"
                 f"Các đơn vị chưa hoàn thành ({vn_number(len(group))}):\n"
                 + _listing([f"- {i.assignment.unit.name} (quá {vn_number(i.days_overdue(today))} ngày, "
@@ -174,12 +175,17 @@ def weekly_digest_text(items: list[OverdueItem], today: date, timezone: str) -> 
     for title, counter in (("Theo đơn vị", by_unit), ("Theo nhóm đơn vị", by_kind),
                            ("Theo nhóm nhiệm vụ", by_group)):
         lines.append(f"{title}:")
-        lines += [f"- {name}: {vn_number(count)}" for name, count in counter.most_common(15)] or ["- (không có)"]
+        lines += [f"- {name}: {vn_number(count)}" for name, count in counter.most_common(15)] or [
+            "- (không có)"
+        ]
         if len(counter) > 15:
             lines.append(f"- … và {vn_number(len(counter) - 15)} mục khác")
     week = today.isocalendar()
-    title = (f"Tổng hợp tuần {week.week}/{week.year}: {vn_number(stats.open_overdue)} việc chưa hoàn thành quá hạn, "
-             f"hoàn thành {rate}")
+    title = (
+        f"Tổng hợp tuần {week.week}/{week.year}: {vn_number(stats.open_overdue)} việc chưa hoàn thành "
+        "quá hạn, "
+        f"hoàn thành {rate}"
+    )
     return title, "\n".join(lines)
 
 

@@ -106,7 +106,9 @@ class _Connection:
         if self.smtp is None:
             s = self.settings
             smtp_class = smtplib.SMTP_SSL if s.get("MAIL_USE_SSL") else smtplib.SMTP
-            smtp = smtp_class(s["MAIL_SERVER"], int(s.get("MAIL_PORT") or 25), timeout=s.get("MAIL_TIMEOUT") or 10)
+            smtp = smtp_class(
+                s["MAIL_SERVER"], int(s.get("MAIL_PORT") or 25), timeout=s.get("MAIL_TIMEOUT") or 10
+            )
             try:
                 if s.get("MAIL_USE_TLS"):
                     smtp.starttls()
@@ -280,7 +282,13 @@ def outbox_counts() -> dict:
 
 
 # Alerts that need action come first in a digest.
-KIND_ORDER = ("overdue_escalation", "overdue_digest", "weekly_digest", "deadline_reminder", "checkin_reminder")
+KIND_ORDER = (
+    "overdue_escalation",
+    "overdue_digest",
+    "weekly_digest",
+    "deadline_reminder",
+    "checkin_reminder",
+)
 DIGEST_DETAIL_LIMIT = 40
 
 

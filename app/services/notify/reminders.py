@@ -154,8 +154,14 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
             f"Hạn: {vn_date(assignment.due_date)} – {days_left_text(assignment.due_date, today)}\n"
             f"Trạng thái: {assignment.status_label}, tiến độ {vn_percent(assignment.progress)}"
         )
-        alerts += _alerts(assignment_recipients(assignment, heads, focal), assignment,
-                          f"a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}", KIND_REMINDER, title, body)
+        alerts += _alerts(
+            assignment_recipients(assignment, heads, focal),
+            assignment,
+            f"a{assignment.id}:{assignment.due_date.isoformat()}:d{offset}",
+            KIND_REMINDER,
+            title,
+            body,
+        )
     for checkin, offset in checkins:
         assignment = checkin.assignment
         task = assignment.task
@@ -163,12 +169,18 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
                  f"{task_label(task, 100)}")
         body = (
             f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\nĐơn vị: {assignment.unit.name}\n"
-            f"Kỳ báo cáo: {checkin.period_key} ({vn_date(checkin.period_start)} – {vn_date(checkin.due_date)})\n"
+            f"Kỳ báo cáo: {checkin.period_key} ({vn_date(checkin.period_start)} – "
+            f"{vn_date(checkin.due_date)})\n"
             f"Hạn báo cáo: {vn_date(checkin.due_date)} – {days_left_text(checkin.due_date, today)}"
         )
-        alerts += _alerts(assignment_recipients(assignment, heads, focal), assignment,
-                          f"c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}", KIND_CHECKIN_REMINDER, title,
-                          body)
+        alerts += _alerts(
+            assignment_recipients(assignment, heads, focal),
+            assignment,
+            f"c{checkin.id}:{checkin.due_date.isoformat()}:d{offset}",
+            KIND_CHECKIN_REMINDER,
+            title,
+            body,
+        )
     return alerts
 
 

@@ -33,7 +33,9 @@ SNAPSHOT_DIR = "matrices"
 log = logging.getLogger(__name__)
 
 
-def build_matrix_data(plan: Plan, today: date | None = None, *, timezone: str = "Asia/Ho_Chi_Minh") -> MatrixData:
+def build_matrix_data(
+    plan: Plan, today: date | None = None, *, timezone: str = "Asia/Ho_Chi_Minh"
+) -> MatrixData:
     """Tasks (active, in appendix order) × the units assigned to any of them."""
     today = today or today_local(timezone)
     tasks = list(db.session.scalars(
@@ -61,7 +63,9 @@ def build_matrix_data(plan: Plan, today: date | None = None, *, timezone: str = 
     )
 
 
-def export_matrix(plan: Plan, fmt: str, today: date | None = None, *, data: MatrixData | None = None) -> bytes:
+def export_matrix(
+    plan: Plan, fmt: str, today: date | None = None, *, data: MatrixData | None = None
+) -> bytes:
     """The plan's matrix as .xlsx or .docx bytes (what the download page and the job serve)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
@@ -70,7 +74,9 @@ def export_matrix(plan: Plan, fmt: str, today: date | None = None, *, data: Matr
 
 
 def snapshot_filename(plan: Plan, fmt: str, day: date) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(plan.number or f"ke-hoach-{plan.id}")).strip("-") or f"plan-{plan.id}"
+    slug = (
+        re.sub(r"[^a-z0-9]+", "-", fold(plan.number or f"ke-hoach-{plan.id}")).strip("-") or f"plan-{plan.id}"
+    )
     return f"ma-tran-{slug}-{day:%Y%m%d}.{fmt}"
 
 
@@ -95,8 +101,13 @@ def save_snapshot(plan: Plan, fmt: str, content: bytes, day: date, *, upload_fol
     temporary = folder / f".{filename}.tmp"
     temporary.write_bytes(content)
     temporary.replace(folder / filename)
-    snapshot = db.session.scalar(select(MatrixSnapshot).where(
-        MatrixSnapshot.plan_id == plan.id, MatrixSnapshot.file_format == fmt, MatrixSnapshot.filename == filename))
+    snapshot = db.session.scalar(
+        select(MatrixSnapshot).where(
+            MatrixSnapshot.plan_id == plan.id,
+            MatrixSnapshot.file_format == fmt,
+            MatrixSnapshot.filename == filename,
+        )
+    )
     if snapshot is None:
         snapshot = MatrixSnapshot(plan_id=plan.id, file_format=fmt, filename=filename)
         db.session.add(snapshot)

@@ -25,19 +25,37 @@ from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
 from app.services.notify import notifications
 
-PLAN_FIELDS = {"number": "Số hiệu", "issued_on": "Ngày ban hành", "title": "Trích yếu", "issuer": "Cơ quan ban hành",
-               "school_year": "Năm học"}
+PLAN_FIELDS = {
+    "number": "Số hiệu",
+    "issued_on": "Ngày ban hành",
+    "title": "Trích yếu",
+    "issuer": "Cơ quan ban hành",
+    "school_year": "Năm học",
+}
 ACTIVITY_LABELS = {
-    "plan_imported": "Nhập kế hoạch", "plan_edited": "Sửa thông tin kế hoạch", "plan_withdrawn": "Thu hồi kế hoạch",
-    "plan_archived": "Lưu trữ", "task_added": "Thêm nhiệm vụ", "task_edited": "Sửa nhiệm vụ",
-    "task_cancelled": "Huỷ nhiệm vụ", "task_restored": "Khôi phục nhiệm vụ", "assignment_added": "Giao thêm đơn vị",
-    "assignment_bulk_added": "Giao theo nhóm", "assignment_removed": "Bỏ đơn vị",
-    "assignment_role_changed": "Đổi vai trò", "assignment_deadline_changed": "Đổi thời hạn",
-    "assignment_focal_set": "Chọn cán bộ đầu mối", "assignment_updated": "Đơn vị cập nhật",
-    "assignment_submitted": "Trình xác nhận", "assignment_signed_off": "Xác nhận hoàn thành",
-    "assignment_returned": "Trả lại", "extension_requested": "Đề nghị gia hạn",
-    "extension_approved": "Quyết định gia hạn", "evidence_uploaded": "Tải minh chứng",
-    "checkin_reported": "Báo cáo định kỳ", "comment_added": "Ý kiến",
+    "plan_imported": "Nhập kế hoạch",
+    "plan_edited": "Sửa thông tin kế hoạch",
+    "plan_withdrawn": "Thu hồi kế hoạch",
+    "plan_archived": "Lưu trữ",
+    "task_added": "Thêm nhiệm vụ",
+    "task_edited": "Sửa nhiệm vụ",
+    "task_cancelled": "Huỷ nhiệm vụ",
+    "task_restored": "Khôi phục nhiệm vụ",
+    "assignment_added": "Giao thêm đơn vị",
+    "assignment_bulk_added": "Giao theo nhóm",
+    "assignment_removed": "Bỏ đơn vị",
+    "assignment_role_changed": "Đổi vai trò",
+    "assignment_deadline_changed": "Đổi thời hạn",
+    "assignment_focal_set": "Chọn cán bộ đầu mối",
+    "assignment_updated": "Đơn vị cập nhật",
+    "assignment_submitted": "Trình xác nhận",
+    "assignment_signed_off": "Xác nhận hoàn thành",
+    "assignment_returned": "Trả lại",
+    "extension_requested": "Đề nghị gia hạn",
+    "extension_approved": "Quyết định gia hạn",
+    "evidence_uploaded": "Tải minh chứng",
+    "checkin_reported": "Báo cáo định kỳ",
+    "comment_added": "Ý kiến",
 }
 
 
@@ -80,7 +98,9 @@ def withdraw_plan(actor, plan: Plan, *, reason: str) -> int:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Vui lòng ghi lý do thu hồi kế hoạch.")
-    cancelled = list(db.session.scalars(select(Task.id).where(Task.plan_id == plan.id, Task.status == TASK_ACTIVE)))
+    cancelled = list(
+        db.session.scalars(select(Task.id).where(Task.plan_id == plan.id, Task.status == TASK_ACTIVE))
+    )
     db.session.execute(update(Task).where(Task.id.in_(cancelled)).values(status=TASK_CANCELLED))
     plan.status = PLAN_WITHDRAWN
     db.session.flush()
@@ -127,7 +147,9 @@ def activity_query(plan: Plan):
     owned = {
         "Task": tasks,
         "Assignment": assignments,
-        "ExtensionRequest": select(ExtensionRequest.id).where(ExtensionRequest.assignment_id.in_(assignments)),
+        "ExtensionRequest": select(ExtensionRequest.id).where(
+            ExtensionRequest.assignment_id.in_(assignments)
+        ),
         "CheckIn": select(CheckIn.id).where(CheckIn.assignment_id.in_(assignments)),
         "EvidenceFile": select(EvidenceFile.id).where(EvidenceFile.assignment_id.in_(assignments)),
         "Comment": select(Comment.id).where(Comment.task_id.in_(tasks)),

@@ -179,12 +179,21 @@ def _tell_assigned_units(actor, plan: Plan) -> None:
 def _task_from_row(position: int, row: PreviewRow) -> Task:
     t = row.task
     task = Task(
-        position=position, ref=t.get("ref"), group_name=t.get("group"), content=t["content"],
-        product=t.get("product"), time_text=t.get("time_text"), start_date=_parse_iso(t.get("start_date")),
-        due_date=_parse_iso(t.get("due_date")), recurrence=t.get("recurrence"), targets=t.get("targets") or [],
-        lead_text=", ".join(t.get("lead") or []), cooperating_text=", ".join(t.get("cooperating") or []),
+        position=position,
+        ref=t.get("ref"),
+        group_name=t.get("group"),
+        content=t["content"],
+        product=t.get("product"),
+        time_text=t.get("time_text"),
+        start_date=_parse_iso(t.get("start_date")),
+        due_date=_parse_iso(t.get("due_date")),
+        recurrence=t.get("recurrence"),
+        targets=t.get("targets") or [],
+        lead_text=", ".join(t.get("lead") or []),
+        cooperating_text=", ".join(t.get("cooperating") or []),
         unresolved_units=[r.name for r in row.lead + row.cooperating if r.key is None],
-        extra=t.get("extra") or {}, warnings=t.get("warnings") or [],
+        extra=t.get("extra") or {},
+        warnings=t.get("warnings") or [],
     )
     roles: dict[int, str] = {}
     for resolved in row.cooperating:

@@ -57,10 +57,13 @@ def deadlines(user, first: date, last: date) -> list[Deadline]:
     )
     for due, status, base, is_checkin in sources:
         open_count = func.sum(case((status.not_in(CLOSED_STATUSES), 1), else_=0))
-        stmt = (base((due, Task.id, Plan.number, Plan.title, Task.ref, Task.content, func.count(), open_count))
-                .join(Task, Assignment.task_id == Task.id).join(Plan, Task.plan_id == Plan.id)
-                .where(Plan.status == PLAN_ACTIVE, Task.status == TASK_ACTIVE, due >= first, due <= last)
-                .group_by(due, Task.id, Plan.number, Plan.title, Task.ref, Task.content))
+        stmt = (
+            base((due, Task.id, Plan.number, Plan.title, Task.ref, Task.content, func.count(), open_count))
+            .join(Task, Assignment.task_id == Task.id)
+            .join(Plan, Task.plan_id == Plan.id)
+            .where(Plan.status == PLAN_ACTIVE, Task.status == TASK_ACTIVE, due >= first, due <= last)
+            .group_by(due, Task.id, Plan.number, Plan.title, Task.ref, Task.content)
+        )
         if unit_id is not None:
             stmt = stmt.where(Assignment.unit_id == unit_id)
         for day, task_id, number, title, ref, content, units, opened in db.session.execute(stmt):

@@ -55,7 +55,9 @@ def task_groups() -> list[str]:
 
 
 def directors_with_areas() -> list[tuple[User, tuple, tuple]]:
-    directors = db.session.scalars(select(User).where(User.role == ROLE_DIRECTOR).order_by(User.full_name)).all()
+    directors = db.session.scalars(
+        select(User).where(User.role == ROLE_DIRECTOR).order_by(User.full_name)
+    ).all()
     rows = db.session.scalars(select(OversightArea).options(joinedload(OversightArea.unit)).where(
         OversightArea.user_id.in_([d.id for d in directors]))).all()
     by_user: dict[int, list] = {}

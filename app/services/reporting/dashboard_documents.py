@@ -112,8 +112,10 @@ def evaluation(plan: Plan, *, today: date, timezone: str, letterhead_overrides=N
     label = f"Kế hoạch số {plan.number}{issued}" if plan.number else plan.title
     total = sum(len(g.rows) for g in groups)
     return Evaluation(
-        title="Đánh giá tình hình thực hiện các nhiệm vụ" + (f" năm học {plan.school_year}" if plan.school_year else ""),
-        groups=groups, letterhead=letterhead(today, overrides=letterhead_overrides),
+        title="Đánh giá tình hình thực hiện các nhiệm vụ"
+        + (f" năm học {plan.school_year}" if plan.school_year else ""),
+        groups=groups,
+        letterhead=letterhead(today, overrides=letterhead_overrides),
         reference=f"(Kèm theo báo cáo đánh giá {label}; số liệu đến ngày {vn_date(today)})",
         intro=f"{label} đặt ra {vn_number(total)} nhiệm vụ. Kết quả thực hiện cụ thể như sau:",
     )
@@ -134,7 +136,9 @@ def report(plan: Plan, *, kind: str, today: date, timezone: str, letterhead_over
     title = "Sơ kết học kỳ I" + year if kind == "so_ket" else "Tổng kết" + year
     issued = f" ngày {vn_date(plan.issued_on)}" if plan.issued_on else ""
     subject = f"thực hiện Kế hoạch số {plan.number}{issued}" if plan.number else f"thực hiện {plan.title}"
-    tasks = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id, Task.status == "active"))
+    tasks = db.session.scalar(
+        select(func.count(Task.id)).where(Task.plan_id == plan.id, Task.status == "active")
+    )
     groups = db.session.scalar(select(func.count(func.distinct(Task.group_name)))
                                .where(Task.plan_id == plan.id, Task.status == "active"))
     upcoming = db.session.execute(

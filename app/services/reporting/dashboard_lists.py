@@ -182,8 +182,12 @@ def _overdue_items(rows, today: date) -> list[OverdueItem]:
     assignments = [row[0] for row in rows]
     leads = _lead_units([a.task_id for a in assignments])
     pending = _pending_extensions([a.id for a in assignments])
-    return [OverdueItem(a, (today - a.due_date).days, a.last_update_at, pending.get(a.id), leads.get(a.task_id, []))
-            for a in assignments]
+    return [
+        OverdueItem(
+            a, (today - a.due_date).days, a.last_update_at, pending.get(a.id), leads.get(a.task_id, [])
+        )
+        for a in assignments
+    ]
 
 
 def overdue_page(scope: Scope, *, today: date, sort: str = "days", descending: bool = True,
@@ -264,7 +268,9 @@ def completed_between(scope: Scope, first: date, last: date, *, timezone: str, p
 def overdue_ranking(scope: Scope, *, today: date, timezone: str, limit: int = 15):
     """Units with the most overdue items (assignments and check-ins), most first."""
     rows = statistics(scope, today=today, timezone=timezone, dimension="unit")
-    ranked = sorted((r for r in rows if r.counts.open_overdue), key=lambda r: (-r.counts.open_overdue, r.label))
+    ranked = sorted(
+        (r for r in rows if r.counts.open_overdue), key=lambda r: (-r.counts.open_overdue, r.label)
+    )
     return ranked[:limit]
 
 
@@ -272,9 +278,17 @@ def matrix_page(plan_id: int, *, unit_kind: str | None = None, page: int = 1, pe
     """Tasks × units of a plan, one page of units at a time: (tasks, units page, {(task, unit): a})."""
     tasks = db.session.scalars(select(Task).where(Task.plan_id == plan_id, Task.status == "active")
                                .order_by(Task.position)).all()
-    units = (select(Unit).where(Unit.id.in_(select(Assignment.unit_id).join(Task, Assignment.task_id == Task.id)
-                                            .where(Task.plan_id == plan_id)))
-             .order_by(Unit.kind, Unit.name))
+    units = (
+        select(Unit)
+        .where(
+            Unit.id.in_(
+                select(Assignment.unit_id)
+                .join(Task, Assignment.task_id == Task.id)
+                .where(Task.plan_id == plan_id)
+            )
+        )
+        .order_by(Unit.kind, Unit.name)
+    )
     if unit_kind:
         units = units.where(Unit.kind == unit_kind)
     pagination = db.paginate(units, page=page, per_page=per_page, error_out=False)

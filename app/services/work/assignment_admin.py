@@ -79,8 +79,10 @@ def remove_assignment(actor, assignment: Assignment) -> None:
     """Take a unit off a task; refused once the unit has reported, so no history is lost."""
     _require_office(actor)
     if any(u.kind in {"update", "submit", "signoff", "return"} for u in assignment.updates):
-        raise DomainError(f"{assignment.unit.display_name} đã báo cáo về nhiệm vụ này: không xoá được lịch sử. "
-                          "Hãy đổi thời hạn hoặc vai trò thay vì bỏ giao.")
+        raise DomainError(
+            f"{assignment.unit.display_name} đã báo cáo về nhiệm vụ này: không xoá được lịch sử. "
+            "Hãy đổi thời hạn hoặc vai trò thay vì bỏ giao."
+        )
     details = {"task_id": assignment.task_id, "unit": assignment.unit.code, "role": assignment.role,
                "status": assignment.status, "progress": assignment.progress}
     audit.record(actor, "assignment_removed", assignment, details=details)
@@ -101,7 +103,9 @@ def change_role(actor, assignment: Assignment, role: str, *, expected_version) -
     if before == role:
         return assignment
     assignment.role = role
-    _journal(actor, assignment, "admin", note=f"Đổi vai trò: {ASSIGNMENT_ROLES[before]} → {ASSIGNMENT_ROLES[role]}")
+    _journal(
+        actor, assignment, "admin", note=f"Đổi vai trò: {ASSIGNMENT_ROLES[before]} → {ASSIGNMENT_ROLES[role]}"
+    )
     flush_or_conflict()
     audit.record(actor, "assignment_role_changed", assignment, details={"before": before, "after": role})
     return assignment
@@ -118,16 +122,24 @@ def change_deadline(actor, assignment: Assignment, due_date: date | None, *, exp
     if assignment.original_due_date is None:
         assignment.original_due_date = before or due_date
     assignment.due_date = due_date
-    note = f"Đổi thời hạn: {vn_date(before, empty=NO_DATE)} → {vn_date(due_date, empty=NO_DATE)}" + (f". {reason.strip()}" if reason else "")
+    note = f"Đổi thời hạn: {vn_date(before, empty=NO_DATE)} → {vn_date(due_date, empty=NO_DATE)}" + (
+        f". {reason.strip()}" if reason else ""
+    )
     _journal(actor, assignment, "admin", note=note)
     flush_or_conflict()
     audit.record(actor, "assignment_deadline_changed", assignment, details={
         "before": before.isoformat() if before else None,
         "after": due_date.isoformat() if due_date else None, "reason": reason})
     notifications.notify(
-        notifications.unit_people(assignment), event=f"dl{assignment.id}:v{assignment.version}",
-        kind=notifications.KIND_TASK_CHANGED, title=f"Thời hạn mới {vn_date(due_date, empty=NO_DATE)}: {_label(assignment)}",
-        body=reason, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
+        notifications.unit_people(assignment),
+        event=f"dl{assignment.id}:v{assignment.version}",
+        kind=notifications.KIND_TASK_CHANGED,
+        title=f"Thời hạn mới {vn_date(due_date, empty=NO_DATE)}: {_label(assignment)}",
+        body=reason,
+        link=_link(assignment),
+        assignment_id=assignment.id,
+        exclude=actor,
+    )
     return assignment
 
 

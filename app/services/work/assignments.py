@@ -127,8 +127,12 @@ def _list_order(filters: AssignmentFilters, today: date) -> tuple:
 def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
     """The select() behind the list: what the viewer may see (permissions), and for a unit user the
     own unit's work only, whatever the filters say."""
-    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
-            .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE, visible_assignments_clause(viewer)))
+    stmt = (
+        select(Assignment)
+        .join(Assignment.task)
+        .join(Task.plan)
+        .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE, visible_assignments_clause(viewer))
+    )
     if viewer.has_permission(VIEW_ALL):
         if filters.unit_id:
             stmt = stmt.where(Assignment.unit_id == filters.unit_id)

@@ -40,7 +40,9 @@ def period_containing(day: date, kind: str) -> Period:
         quarter = (day.month - 1) // 3 + 1
         first_month, last_month = 3 * quarter - 2, 3 * quarter
         last = calendar.monthrange(day.year, last_month)[1]
-        return Period(f"{day.year}-Q{quarter}", date(day.year, first_month, 1), date(day.year, last_month, last))
+        return Period(
+            f"{day.year}-Q{quarter}", date(day.year, first_month, 1), date(day.year, last_month, last)
+        )
     if kind == "yearly":
         return Period(str(day.year), date(day.year, 1, 1), date(day.year, 12, 31))
     raise ValueError(f"unknown period kind {kind!r}")
@@ -81,9 +83,14 @@ def open_periodic_checkins(today: date, ongoing_period: str = "monthly") -> dict
     existing: set[tuple[int, str]] = set()
     ids = [a.id for a, _ in wanted]
     for start in range(0, len(ids), 500):
-        existing.update((row[0], row[1]) for row in db.session.execute(
-            select(CheckIn.assignment_id, CheckIn.period_key).where(CheckIn.assignment_id.in_(ids[start:start + 500]))
-        ))
+        existing.update(
+            (row[0], row[1])
+            for row in db.session.execute(
+                select(CheckIn.assignment_id, CheckIn.period_key).where(
+                    CheckIn.assignment_id.in_(ids[start : start + 500])
+                )
+            )
+        )
     missing = [(a, p) for a, p in wanted if (a.id, p.key) not in existing]
     created = _insert(missing)
     return {"today": today.isoformat(), "periodic": len(wanted), "created": created}

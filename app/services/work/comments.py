@@ -95,7 +95,9 @@ def comments_for(task, *, assignment=None, visible_assignment_ids=None) -> list[
     if assignment is not None:
         stmt = stmt.where(Comment.assignment_id == assignment.id)
     elif visible_assignment_ids is not None:
-        stmt = stmt.where((Comment.assignment_id.is_(None)) | Comment.assignment_id.in_(visible_assignment_ids))
+        stmt = stmt.where(
+            (Comment.assignment_id.is_(None)) | Comment.assignment_id.in_(visible_assignment_ids)
+        )
     from sqlalchemy.orm import joinedload
 
     return list(db.session.scalars(stmt.options(joinedload(Comment.author)).order_by(Comment.created_at,

@@ -48,7 +48,9 @@ def request_extension(actor, assignment: Assignment, *, requested_due_date: date
     if not reason:
         raise DomainError("Vui lòng ghi lý do đề nghị gia hạn.")
     if requested_due_date is None or requested_due_date <= assignment.due_date:
-        raise DomainError(f"Thời hạn đề nghị phải sau thời hạn hiện tại ({vn_date(assignment.due_date, empty=NO_DATE)}).")
+        raise DomainError(
+            f"Thời hạn đề nghị phải sau thời hạn hiện tại ({vn_date(assignment.due_date, empty=NO_DATE)})."
+        )
     if requested_due_date < today:
         raise DomainError("Thời hạn đề nghị không được ở trong quá khứ.")
     if pending_for(assignment.id) is not None:
@@ -66,11 +68,17 @@ def request_extension(actor, assignment: Assignment, *, requested_due_date: date
         "assignment_id": assignment.id, "from": assignment.due_date.isoformat(),
         "to": requested_due_date.isoformat(), "reason": reason})
     notifications.notify(
-        notifications.office_and_directors(), event=f"x{request.id}",
+        notifications.office_and_directors(),
+        event=f"x{request.id}",
         kind=notifications.KIND_EXTENSION_REQUESTED,
-        title=f"{assignment.unit.display_name} đề nghị gia hạn đến {vn_date(requested_due_date, empty=NO_DATE)}: "
-              f"{_label(assignment)}",
-        body=reason, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
+        title=f"{assignment.unit.display_name} đề nghị gia hạn đến "
+              f"{vn_date(requested_due_date, empty=NO_DATE)}: "
+        f"{_label(assignment)}",
+        body=reason,
+        link=_link(assignment),
+        assignment_id=assignment.id,
+        exclude=actor,
+    )
     return request
 
 
@@ -96,15 +104,22 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
         if assignment.original_due_date is None:
             assignment.original_due_date = previous
         assignment.due_date = request.requested_due_date
-        _journal(actor, assignment, "extension",
-                 note=f"Gia hạn từ {vn_date(previous, empty=NO_DATE)} đến {vn_date(request.requested_due_date, empty=NO_DATE)}"
-                      + (f": {note}" if note else ""))
+        _journal(
+            actor,
+            assignment,
+            "extension",
+            note=f"Gia hạn từ {vn_date(previous, empty=NO_DATE)} đến "
+                 f"{vn_date(request.requested_due_date, empty=NO_DATE)}"
+            + (f": {note}" if note else ""),
+        )
     flush_or_conflict()
     audit.record(actor, "extension_approved" if approve else "extension_refused", request, details={
         "assignment_id": assignment.id, "from": previous.isoformat() if previous else None,
         "to": request.requested_due_date.isoformat(), "note": note})
     if approve:
-        title = f"Đồng ý gia hạn đến {vn_date(request.requested_due_date, empty=NO_DATE)}: {_label(assignment)}"
+        title = (
+            f"Đồng ý gia hạn đến {vn_date(request.requested_due_date, empty=NO_DATE)}: {_label(assignment)}"
+        )
     else:
         title = f"Không đồng ý gia hạn: {_label(assignment)}"
     requester = db.session.get(User, request.requested_by_id) if request.requested_by_id else None

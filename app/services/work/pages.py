@@ -56,7 +56,8 @@ def assignment_actions(viewer, assignment: Assignment) -> AssignmentActions:
     open_for_extension = (not workflow.is_closed(assignment) and assignment.due_date is not None
                           and can_request_extension(viewer, assignment))
     return AssignmentActions(
-        update=can_update_assignment(viewer, assignment) and assignment.status not in (STATUS_SUBMITTED, STATUS_DONE),
+        update=can_update_assignment(viewer, assignment)
+        and assignment.status not in (STATUS_SUBMITTED, STATUS_DONE),
         submit=can_submit(viewer, assignment) and assignment.status in workflow.SUBMITTABLE,
         sign_off=can_sign_off(viewer, assignment) and assignment.status == STATUS_SUBMITTED,
         request_extension=open_for_extension and extension_service.pending_for(assignment.id) is None,
@@ -89,8 +90,13 @@ def assignment_page(viewer, assignment: Assignment, *, today: date, timezone: st
         .options(joinedload(AssignmentUpdate.author))
         .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc())))
     if can_view_evidence(viewer, assignment):
-        page.files = list(db.session.scalars(select(EvidenceFile).where(EvidenceFile.assignment_id == assignment.id)
-                                             .order_by(EvidenceFile.created_at.desc())))
+        page.files = list(
+            db.session.scalars(
+                select(EvidenceFile)
+                .where(EvidenceFile.assignment_id == assignment.id)
+                .order_by(EvidenceFile.created_at.desc())
+            )
+        )
     page.extensions = list(db.session.scalars(select(ExtensionRequest).where(
         ExtensionRequest.assignment_id == assignment.id).order_by(ExtensionRequest.created_at.desc())))
     page.comments = comments.comments_for(assignment.task, assignment=assignment)

@@ -115,7 +115,9 @@ def bucket_of(status: str, completed_at: datetime | None, deadline: date | None,
 def bucket_sql(status, completed_at, deadline, *, today: date, timezone: str = DEFAULT_TIMEZONE,
                ongoing=None):
     """SQL form of bucket_of over column expressions: a CASE giving the same key."""
-    on_time = or_(deadline.is_(None), completed_at.is_(None), local_day_sql(completed_at, timezone) <= deadline)
+    on_time = or_(
+        deadline.is_(None), completed_at.is_(None), local_day_sql(completed_at, timezone) <= deadline
+    )
     whens = [
         (status == STATUS_NOT_DONE, NOT_DONE),
         (status == STATUS_DONE, case((on_time, DONE_ON_TIME), else_=DONE_LATE)),
@@ -318,7 +320,9 @@ def _targets_verdict_sqlite(element, compiler, **kw):
     item = "'$[' || t.key || ']'"
     inner = (f"CASE WHEN json_type({actuals}, {item} || '.value') IS NOT NULL "
              f"THEN {item} || '.value' ELSE {item} || '.actual' END")
-    value = f"CASE WHEN json_type({actuals}, {item}) = 'object' THEN ({number(inner)}) ELSE ({number(item)}) END"
+    value = (
+        f"CASE WHEN json_type({actuals}, {item}) = 'object' THEN ({number(inner)}) ELSE ({number(item)}) END"
+    )
 
     def goal(key: str) -> str:
         return (f"CASE WHEN json_type(t.value, '$.{key}') IN ('integer', 'real') "
@@ -342,7 +346,9 @@ def _targets_verdict_postgresql(element, compiler, **kw):
 
     item = f"({actuals} -> CAST(t.idx - 1 AS INTEGER))"
     inner = f"CASE WHEN ({item} -> 'value') IS NOT NULL THEN {item} -> 'value' ELSE {item} -> 'actual' END"
-    value = f"CASE WHEN json_typeof({item}) = 'object' THEN ({number(f'({inner})')}) ELSE ({number(item)}) END"
+    value = (
+        f"CASE WHEN json_typeof({item}) = 'object' THEN ({number(f'({inner})')}) ELSE ({number(item)}) END"
+    )
 
     def goal(key: str) -> str:
         return (f"CASE WHEN json_typeof(t.elem -> '{key}') = 'number' "

@@ -44,7 +44,11 @@ class TodoList:
 
 
 def _active(stmt):
-    return stmt.join(Assignment.task).join(Task.plan).where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE)
+    return (
+        stmt.join(Assignment.task)
+        .join(Task.plan)
+        .where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE)
+    )
 
 
 def _listed(key: str, title: str, stmt, order) -> TodoList:
@@ -74,8 +78,14 @@ def unit_todo(viewer, *, today: date) -> list[TodoList]:
         waiting = assignment_queries.awaiting_sign_off(viewer, limit=SHOWN)
         boxes.append(TodoList("sign_off", "Chờ tôi xác nhận (đơn vị phối hợp đã trình)",
                               assignment_queries.awaiting_sign_off_count(viewer), waiting))
-        boxes.append(_listed("ready", "Sẵn sàng trình (đã đạt 100%)",
-                             own.where(Assignment.status.in_(SUBMITTABLE), Assignment.progress >= 100), by_due))
+        boxes.append(
+            _listed(
+                "ready",
+                "Sẵn sàng trình (đã đạt 100%)",
+                own.where(Assignment.status.in_(SUBMITTABLE), Assignment.progress >= 100),
+                by_due,
+            )
+        )
     boxes.append(_listed("returned", "Bị trả lại, cần bổ sung",
                          own.where(Assignment.status == STATUS_IN_PROGRESS, _latest_kind() == KIND_RETURN),
                          (Assignment.updated_at.desc(), Assignment.id)))
@@ -83,8 +93,14 @@ def unit_todo(viewer, *, today: date) -> list[TodoList]:
                          own.where(Assignment.status.not_in(CLOSED_STATUSES | {STATUS_SUBMITTED}),
                                    Assignment.due_date >= today,
                                    Assignment.due_date <= today + timedelta(days=DUE_SOON_DAYS)), by_due))
-    boxes.append(_listed("overdue", "Quá hạn",
-                         own.where(Assignment.status.not_in(CLOSED_STATUSES), Assignment.due_date < today), by_due))
+    boxes.append(
+        _listed(
+            "overdue",
+            "Quá hạn",
+            own.where(Assignment.status.not_in(CLOSED_STATUSES), Assignment.due_date < today),
+            by_due,
+        )
+    )
     return boxes
 
 
@@ -101,20 +117,38 @@ def office_todo(viewer, *, today: date) -> list[TodoList]:
             joinedload(ExtensionRequest.assignment).joinedload(Assignment.unit))
             .order_by(ExtensionRequest.created_at, ExtensionRequest.id).limit(SHOWN)))
         boxes.append(TodoList("extensions", "Đề nghị gia hạn chờ quyết định", count, items))
-    boxes.append(TodoList("sign_off", "Chờ xác nhận lâu nhất", assignment_queries.awaiting_sign_off_count(viewer),
-                          assignment_queries.awaiting_sign_off(viewer, limit=SHOWN)))
+    boxes.append(
+        TodoList(
+            "sign_off",
+            "Chờ xác nhận lâu nhất",
+            assignment_queries.awaiting_sign_off_count(viewer),
+            assignment_queries.awaiting_sign_off(viewer, limit=SHOWN),
+        )
+    )
     boxes.append(_listed("not_started", f"Chưa bắt đầu, đến hạn trong {NOT_STARTED_DAYS} ngày",
                          _active(select(Assignment)).where(
                              Assignment.status == STATUS_NOT_STARTED, Assignment.due_date >= today,
                              Assignment.due_date <= today + timedelta(days=NOT_STARTED_DAYS)),
                          (Assignment.due_date, Assignment.id)))
     if viewer.has_permission(MANAGE_PLANS):
-        unresolved = select(Task).join(Task.plan).where(
-            Plan.status == PLAN_ACTIVE, Task.status == TASK_ACTIVE,
-            and_(Task.unresolved_units.is_not(None), func.coalesce(func.json_array_length(Task.unresolved_units), 0) > 0))
+        unresolved = (
+            select(Task)
+            .join(Task.plan)
+            .where(
+                Plan.status == PLAN_ACTIVE,
+                Task.status == TASK_ACTIVE,
+                and_(
+                    Task.unresolved_units.is_not(None),
+                    func.coalesce(func.json_array_length(Task.unresolved_units), 0) > 0,
+                ),
+            )
+        )
         count = db.session.scalar(unresolved.with_only_columns(func.count(Task.id))) or 0
-        items = list(db.session.scalars(unresolved.options(joinedload(Task.plan)).order_by(Task.plan_id, Task.position)
-                                        .limit(SHOWN)))
+        items = list(
+            db.session.scalars(
+                unresolved.options(joinedload(Task.plan)).order_by(Task.plan_id, Task.position).limit(SHOWN)
+            )
+        )
         boxes.append(TodoList("unresolved", "Tên đơn vị chưa xác định sau khi nhập", count, items))
     return boxes
 

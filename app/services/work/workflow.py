@@ -161,7 +161,11 @@ def _check_transition(actor, assignment: Assignment, status: str) -> None:
         raise DomainError("Trạng thái không hợp lệ.")
     if status not in _ALLOWED[assignment.status]:
         raise DomainError(f"Không thể chuyển từ “{STATUSES[assignment.status]}” sang “{STATUSES[status]}”.")
-    if status == STATUS_NOT_DONE and assignment.status != STATUS_NOT_DONE and not can_submit(actor, assignment):
+    if (
+        status == STATUS_NOT_DONE
+        and assignment.status != STATUS_NOT_DONE
+        and not can_submit(actor, assignment)
+    ):
         # dropping a task takes it out of the overdue figures: the unit's head answers for that
         raise PermissionDenied("Chỉ thủ trưởng đơn vị được báo “Không thực hiện”.")
 

@@ -89,31 +89,81 @@ def save_expected(name: str, source: str, tasks: list[dict]) -> None:
 # --- d01: a People's Committee plan, Roman groups, "Nhiệm vụ/giải pháp", "Cơ quan chủ trì" ----------
 def d01():
     name = "d01_ubnd_tinh_ke_hoach"
-    doc = doc_with(["ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ", "Số: 215/KH-UBND", "Quảng Trị, ngày 12 tháng 3 năm 2026",
-                    "KẾ HOẠCH", "Triển khai Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ, "
-                    "đổi mới sáng tạo và chuyển đổi số quốc gia trên địa bàn tỉnh năm 2026",
-                    "PHỤ LỤC", "NHIỆM VỤ, GIẢI PHÁP CỤ THỂ", "(Kèm theo Kế hoạch số 215/KH-UBND)"])
+    doc = doc_with(
+        [
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ",
+            "Số: 215/KH-UBND",
+            "Quảng Trị, ngày 12 tháng 3 năm 2026",
+            "KẾ HOẠCH",
+            "Triển khai Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ, "
+            "đổi mới sáng tạo và chuyển đổi số quốc gia trên địa bàn tỉnh năm 2026",
+            "PHỤ LỤC",
+            "NHIỆM VỤ, GIẢI PHÁP CỤ THỂ",
+            "(Kèm theo Kế hoạch số 215/KH-UBND)",
+        ]
+    )
     g1 = "NÂNG CAO NHẬN THỨC, ĐỔI MỚI TƯ DUY"
     g2 = "Phát triển hạ tầng số và dữ liệu"
     tasks = [
-        T("1", [g1], "Quán triệt, tuyên truyền Nghị quyết số 57-NQ/TW đến toàn thể cán bộ, công chức, viên chức",
-          "Quý II/2026", "2026-04-01", "2026-06-30", targets=[(">=", 100, None, "%")],
-          lead=["Sở Nội vụ"], coop=["Sở, ban, ngành", "UBND các xã, phường, đặc khu"],
-          product="100% cán bộ, công chức được quán triệt"),
-        T("2", [g1], "Tổ chức hội nghị chuyên đề về chuyển đổi số trong các cơ quan nhà nước",
-          "Thường xuyên", None, None, "ongoing", targets=[(">=", 2, None, "hội nghị chuyên đề")],
-          lead=["Sở Khoa học và Công nghệ"], coop=["Sở, ban, ngành"], product="Ít nhất 02 hội nghị chuyên đề"),
-        T("3", [g2], "Xây dựng cơ sở dữ liệu đất đai, tài nguyên và môi trường kết nối với hệ thống của tỉnh",
-          "30/6/2026 (có thể điều chỉnh theo tiến độ)", None, "2026-06-30",
-          lead=["Sở Nông nghiệp và Môi trường"], coop=["Sở Khoa học và Công nghệ", "Sở Tài chính"],
-          product="Cơ sở dữ liệu được đưa vào vận hành"),
-        T("4", [g2], "Phủ sóng di động 4G/5G tại 45 phường và các thôn, bản vùng sâu, vùng xa",
-          "Năm 2026", "2026-01-01", "2026-12-31", lead=["Sở Khoa học và Công nghệ"],
-          coop=["UBND các xã, phường, đặc khu"], product="Hạ tầng phủ sóng tại 45 phường"),
-        T("5", [g2], "Số hóa hồ sơ học sinh, sổ điểm và học bạ trong các cơ sở giáo dục",
-          "Quý III/2026", "2026-07-01", "2026-09-30", targets=[(">=", 98.5, None, "%")],
-          lead=["Sở Giáo dục và Đào tạo"], coop=["UBND các xã, phường, đặc khu"],
-          product="≥98,5% hồ sơ được số hóa"),
+        T(
+            "1",
+            [g1],
+            "Quán triệt, tuyên truyền Nghị quyết số 57-NQ/TW đến toàn thể cán bộ, công chức, viên chức",
+            "Quý II/2026",
+            "2026-04-01",
+            "2026-06-30",
+            targets=[(">=", 100, None, "%")],
+            lead=["Sở Nội vụ"],
+            coop=["Sở, ban, ngành", "UBND các xã, phường, đặc khu"],
+            product="100% cán bộ, công chức được quán triệt",
+        ),
+        T(
+            "2",
+            [g1],
+            "Tổ chức hội nghị chuyên đề về chuyển đổi số trong các cơ quan nhà nước",
+            "Thường xuyên",
+            None,
+            None,
+            "ongoing",
+            targets=[(">=", 2, None, "hội nghị chuyên đề")],
+            lead=["Sở Khoa học và Công nghệ"],
+            coop=["Sở, ban, ngành"],
+            product="Ít nhất 02 hội nghị chuyên đề",
+        ),
+        T(
+            "3",
+            [g2],
+            "Xây dựng cơ sở dữ liệu đất đai, tài nguyên và môi trường kết nối với hệ thống của tỉnh",
+            "30/6/2026 (có thể điều chỉnh theo tiến độ)",
+            None,
+            "2026-06-30",
+            lead=["Sở Nông nghiệp và Môi trường"],
+            coop=["Sở Khoa học và Công nghệ", "Sở Tài chính"],
+            product="Cơ sở dữ liệu được đưa vào vận hành",
+        ),
+        T(
+            "4",
+            [g2],
+            "Phủ sóng di động 4G/5G tại 45 phường và các thôn, bản vùng sâu, vùng xa",
+            "Năm 2026",
+            "2026-01-01",
+            "2026-12-31",
+            lead=["Sở Khoa học và Công nghệ"],
+            coop=["UBND các xã, phường, đặc khu"],
+            product="Hạ tầng phủ sóng tại 45 phường",
+        ),
+        T(
+            "5",
+            [g2],
+            "Số hóa hồ sơ học sinh, sổ điểm và học bạ trong các cơ sở giáo dục",
+            "Quý III/2026",
+            "2026-07-01",
+            "2026-09-30",
+            targets=[(">=", 98.5, None, "%")],
+            lead=["Sở Giáo dục và Đào tạo"],
+            coop=["UBND các xã, phường, đặc khu"],
+            product="≥98,5% hồ sơ được số hóa",
+        ),
     ]
     header = ["TT", "Nhiệm vụ/giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn hoàn thành",
               "Sản phẩm đầu ra"]
@@ -146,19 +196,54 @@ def d02():
         ws.merge_cells(ref)
     month = '"Tháng "m/yyyy'
     data = [
-        ("1", "Rà soát, cập nhật dữ liệu đội ngũ trên cơ sở dữ liệu ngành", "NB-01",
-         (dt.datetime(2026, 2, 1), month), (dt.datetime(2026, 3, 1), month), "Phòng Tổ chức cán bộ",
-         "Các đơn vị trực thuộc", "Tháng 2/2026 - Tháng 3/2026", "2026-02-01", "2026-03-31"),
-        ("2", "Triển khai học bạ số cấp trung học phổ thông", "NB-02",
-         (dt.datetime(2026, 1, 5), "dd/mm/yyyy"), (dt.datetime(2026, 5, 31), "dd/mm/yyyy"),
-         "Phòng Giáo dục trung học", "Phòng Quản lý chất lượng, Các trường",
-         "05/01/2026 - 31/05/2026", "2026-01-05", "2026-05-31"),
-        ("3", "Cập nhật kế hoạch giáo dục nhà trường lên phần mềm quản lý", "NB-03",
-         (dt.datetime(2026, 9, 1), month), (dt.datetime(2026, 10, 1), month),
-         "Phòng Giáo dục phổ thông", "Các trường", "Tháng 9/2026 - Tháng 10/2026", "2026-09-01", "2026-10-31"),
-        ("4", "Đánh giá mức độ chuyển đổi số của các cơ sở giáo dục", "NB-04",
-         (dt.datetime(2026, 11, 1), month), (dt.datetime(2026, 12, 15), "dd/mm/yyyy"),
-         "Văn phòng Sở", "Các phòng chuyên môn", "Tháng 11/2026 - 15/12/2026", "2026-11-01", "2026-12-15"),
+        (
+            "1",
+            "Rà soát, cập nhật dữ liệu đội ngũ trên cơ sở dữ liệu ngành",
+            "NB-01",
+            (dt.datetime(2026, 2, 1), month),
+            (dt.datetime(2026, 3, 1), month),
+            "Phòng Tổ chức cán bộ",
+            "Các đơn vị trực thuộc",
+            "Tháng 2/2026 - Tháng 3/2026",
+            "2026-02-01",
+            "2026-03-31",
+        ),
+        (
+            "2",
+            "Triển khai học bạ số cấp trung học phổ thông",
+            "NB-02",
+            (dt.datetime(2026, 1, 5), "dd/mm/yyyy"),
+            (dt.datetime(2026, 5, 31), "dd/mm/yyyy"),
+            "Phòng Giáo dục trung học",
+            "Phòng Quản lý chất lượng, Các trường",
+            "05/01/2026 - 31/05/2026",
+            "2026-01-05",
+            "2026-05-31",
+        ),
+        (
+            "3",
+            "Cập nhật kế hoạch giáo dục nhà trường lên phần mềm quản lý",
+            "NB-03",
+            (dt.datetime(2026, 9, 1), month),
+            (dt.datetime(2026, 10, 1), month),
+            "Phòng Giáo dục phổ thông",
+            "Các trường",
+            "Tháng 9/2026 - Tháng 10/2026",
+            "2026-09-01",
+            "2026-10-31",
+        ),
+        (
+            "4",
+            "Đánh giá mức độ chuyển đổi số của các cơ sở giáo dục",
+            "NB-04",
+            (dt.datetime(2026, 11, 1), month),
+            (dt.datetime(2026, 12, 15), "dd/mm/yyyy"),
+            "Văn phòng Sở",
+            "Các phòng chuyên môn",
+            "Tháng 11/2026 - 15/12/2026",
+            "2026-11-01",
+            "2026-12-15",
+        ),
     ]
     hidden_row = None
     for i, (ref, content, code, start, end, lead, coop, *_ignored) in enumerate(data):
@@ -184,11 +269,21 @@ def d03():
     doc = doc_with(["SỞ GIÁO DỤC VÀ ĐÀO TẠO NGHỆ AN", "Số: 1820/SGDĐT-VP",
                     "V/v hướng dẫn triển khai phòng học trực tuyến năm học 2025-2026",
                     "Nghệ An, ngày 08 tháng 10 năm 2025", "1. Yêu cầu kỹ thuật tối thiểu của thiết bị:"])
-    table(doc, [["STT", "Tên thiết bị", "Cấu hình tối thiểu", "Số lượng", "Đơn vị tính"],
-                ["1", "Máy chủ", "CPU 16 nhân, RAM 64GB, ổ cứng SSD 2TB, nguồn dự phòng", "2", "Bộ"],
-                ["2", "Màn hình tương tác", "Kích thước 75 inch, cảm ứng 20 điểm, độ phân giải 4K", "30", "Cái"],
-                ["3", "Camera hội nghị", "Độ phân giải Full HD, góc quay 120 độ, micro khử tiếng ồn", "30",
-                 "Cái"]])
+    table(
+        doc,
+        [
+            ["STT", "Tên thiết bị", "Cấu hình tối thiểu", "Số lượng", "Đơn vị tính"],
+            ["1", "Máy chủ", "CPU 16 nhân, RAM 64GB, ổ cứng SSD 2TB, nguồn dự phòng", "2", "Bộ"],
+            ["2", "Màn hình tương tác", "Kích thước 75 inch, cảm ứng 20 điểm, độ phân giải 4K", "30", "Cái"],
+            [
+                "3",
+                "Camera hội nghị",
+                "Độ phân giải Full HD, góc quay 120 độ, micro khử tiếng ồn",
+                "30",
+                "Cái",
+            ],
+        ],
+    )
     doc.add_paragraph("2. Yêu cầu về an toàn thông tin:")
     table(doc, [["STT", "Yêu cầu", "Mức độ"],
                 ["1", "Hệ thống được phân loại và phê duyệt cấp độ an toàn thông tin", "Bắt buộc"],
@@ -208,8 +303,16 @@ def d03():
         T("4", [], "Kiểm tra, đánh giá hiệu quả sử dụng phòng học trực tuyến", "Học kỳ II năm học 2025-2026",
           "2026-01-19", "2026-05-31", lead=["Phòng Quản lý chất lượng"], product="Báo cáo đánh giá"),
     ]
-    rows = [["STT", "Nội dung công việc", "Kết quả/sản phẩm cần đạt", "Thời gian thực hiện", "Đơn vị thực hiện",
-             "Ghi chú"]]
+    rows = [
+        [
+            "STT",
+            "Nội dung công việc",
+            "Kết quả/sản phẩm cần đạt",
+            "Thời gian thực hiện",
+            "Đơn vị thực hiện",
+            "Ghi chú",
+        ]
+    ]
     rows += [[t["ref"] + ".", t["content"], t["_product"], t["time_text"], t["lead"][0], ""] for t in tasks]
     table(doc, rows)
     save_docx(doc, name)
@@ -279,7 +382,14 @@ def d05():
     ]
 
     def row(t):
-        return [t["ref"], t["content"], t["_product"], t["time_text"], t["lead"][0], ", ".join(t["cooperating"])]
+        return [
+            t["ref"],
+            t["content"],
+            t["_product"],
+            t["time_text"],
+            t["lead"][0],
+            ", ".join(t["cooperating"]),
+        ]
 
     first = row(tasks[1])
     first[1] = "Bồi dưỡng năng lực ngoại ngữ cho giáo viên tiếng Anh"
@@ -312,8 +422,10 @@ def d06():
           product="Báo cáo tổng kết"),
     ]
     rows = [["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành", "Sản phẩm"]]
-    rows += [[t["ref"], t["content"], t["lead"][0], "; ".join(t["cooperating"]), t["time_text"], t["_product"]]
-             for t in tasks]
+    rows += [
+        [t["ref"], t["content"], t["lead"][0], "; ".join(t["cooperating"]), t["time_text"], t["_product"]]
+        for t in tasks
+    ]
     table(doc, rows)
     save_docx(doc, name)
     save_expected(name, name + ".docx", tasks)
@@ -326,16 +438,52 @@ def d07():
                     "Phân công thực hiện Chương trình hành động năm 2026"])
     g1, g2 = "Cải cách hành chính", "Phát triển đội ngũ"
     tasks = [
-        T("a", [g1], "Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực giáo dục", "Quý II/2026", "2026-04-01",
-          "2026-06-30", lead=["Văn phòng Sở"], coop=["Sở Tư pháp"], product="Danh mục thủ tục"),
-        T("b", [g1], "Cung cấp dịch vụ công trực tuyến toàn trình", "Quý III/2026", "2026-07-01", "2026-09-30",
-          targets=[(">=", 80, None, "%")], lead=["Văn phòng Sở"], coop=["Sở Khoa học và Công nghệ"],
-          product="Trên 80% hồ sơ trực tuyến".replace("Trên", "Tối thiểu")),
-        T("a", [g2], "Tuyển dụng giáo viên còn thiếu theo định mức", "Năm 2026", "2026-01-01", "2026-12-31",
-          lead=["Phòng Tổ chức cán bộ"], coop=["Sở Nội vụ"], product="Kết quả tuyển dụng"),
-        T("b", [g2], "Bồi dưỡng cán bộ quản lý theo chuẩn hiệu trưởng", "Tháng 7-8/2026", "2026-07-01",
-          "2026-08-31", targets=[(">=", 120, None, "cán bộ quản lý")], lead=["Phòng Tổ chức cán bộ"],
-          coop=["Sở Tài chính"], product="120 cán bộ quản lý"),
+        T(
+            "a",
+            [g1],
+            "Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực giáo dục",
+            "Quý II/2026",
+            "2026-04-01",
+            "2026-06-30",
+            lead=["Văn phòng Sở"],
+            coop=["Sở Tư pháp"],
+            product="Danh mục thủ tục",
+        ),
+        T(
+            "b",
+            [g1],
+            "Cung cấp dịch vụ công trực tuyến toàn trình",
+            "Quý III/2026",
+            "2026-07-01",
+            "2026-09-30",
+            targets=[(">=", 80, None, "%")],
+            lead=["Văn phòng Sở"],
+            coop=["Sở Khoa học và Công nghệ"],
+            product="Trên 80% hồ sơ trực tuyến".replace("Trên", "Tối thiểu"),
+        ),
+        T(
+            "a",
+            [g2],
+            "Tuyển dụng giáo viên còn thiếu theo định mức",
+            "Năm 2026",
+            "2026-01-01",
+            "2026-12-31",
+            lead=["Phòng Tổ chức cán bộ"],
+            coop=["Sở Nội vụ"],
+            product="Kết quả tuyển dụng",
+        ),
+        T(
+            "b",
+            [g2],
+            "Bồi dưỡng cán bộ quản lý theo chuẩn hiệu trưởng",
+            "Tháng 7-8/2026",
+            "2026-07-01",
+            "2026-08-31",
+            targets=[(">=", 120, None, "cán bộ quản lý")],
+            lead=["Phòng Tổ chức cán bộ"],
+            coop=["Sở Tài chính"],
+            product="120 cán bộ quản lý",
+        ),
     ]
     head1 = ["STT", "STT", "Nhiệm vụ", "Cơ quan chủ trì", "Bộ phận tham mưu", "Cơ quan phối hợp", "Thời hạn",
              "Kết quả/sản phẩm", "Kinh phí (triệu đồng)", "Người đầu mối"]
@@ -359,23 +507,76 @@ def d07():
 def d08():
     name = "d08_csv_chi_tieu"
     tasks = [
-        T("1", [], "Duy trì tỷ lệ học sinh đi học đúng độ tuổi cấp tiểu học", "Năm học 2025-2026",
-          "2025-09-05", "2026-05-31", targets=[(">=", 99.5, None, "%")], lead=["Phòng Giáo dục phổ thông"],
-          coop=["UBND các xã, phường, đặc khu"], product="≥ 99,5% trẻ 6 tuổi vào lớp 1"),
-        T("2", [], "Bảo đảm sĩ số học sinh trên lớp theo quy định", "Năm học 2025-2026", "2025-09-05",
-          "2026-05-31", targets=[("<=", 45, None, "học sinh/lớp")], lead=["Phòng Giáo dục phổ thông"],
-          coop=["Các trường"], product="Không quá 45 học sinh/lớp"),
-        T("3", [], "Kiện toàn Tổ công tác 389 của ngành và kiểm tra liên ngành", "Quý I/2026", "2026-01-01",
-          "2026-03-31", lead=["Thanh tra Sở"], coop=["Công an tỉnh"], product="Quyết định kiện toàn Tổ công tác 389"),
-        T("4", [], "Thẩm định các dự án đầu tư xây dựng trường học", "Quý II/2026", "2026-04-01", "2026-06-30",
-          lead=["Phòng Kế hoạch - Tài chính"], coop=["Sở Tài chính", "Sở Xây dựng"],
-          product="Hồ sơ thẩm định dự án trên 5 tỷ đồng"),
-        T("5", [], "Xây dựng trường đạt chuẩn quốc gia giai đoạn 2021-2025", "Hết năm 2026", None, "2026-12-31",
-          targets=[(">=", 12, None, "trường đạt chuẩn quốc gia")], lead=["Phòng Kế hoạch - Tài chính"],
-          coop=["UBND các xã, phường, đặc khu"], product="Không ít hơn 12 trường đạt chuẩn quốc gia"),
-        T("6", [], "Tổ chức diễn tập ứng cứu sự cố an toàn thông tin", "Tháng 9/2026", "2026-09-01", "2026-09-30",
-          targets=[(">=", 2, None, "cuộc diễn tập")], lead=["Văn phòng Sở"], coop=["Công an tỉnh"],
-          product="≥02 cuộc diễn tập; báo cáo kết quả"),
+        T(
+            "1",
+            [],
+            "Duy trì tỷ lệ học sinh đi học đúng độ tuổi cấp tiểu học",
+            "Năm học 2025-2026",
+            "2025-09-05",
+            "2026-05-31",
+            targets=[(">=", 99.5, None, "%")],
+            lead=["Phòng Giáo dục phổ thông"],
+            coop=["UBND các xã, phường, đặc khu"],
+            product="≥ 99,5% trẻ 6 tuổi vào lớp 1",
+        ),
+        T(
+            "2",
+            [],
+            "Bảo đảm sĩ số học sinh trên lớp theo quy định",
+            "Năm học 2025-2026",
+            "2025-09-05",
+            "2026-05-31",
+            targets=[("<=", 45, None, "học sinh/lớp")],
+            lead=["Phòng Giáo dục phổ thông"],
+            coop=["Các trường"],
+            product="Không quá 45 học sinh/lớp",
+        ),
+        T(
+            "3",
+            [],
+            "Kiện toàn Tổ công tác 389 của ngành và kiểm tra liên ngành",
+            "Quý I/2026",
+            "2026-01-01",
+            "2026-03-31",
+            lead=["Thanh tra Sở"],
+            coop=["Công an tỉnh"],
+            product="Quyết định kiện toàn Tổ công tác 389",
+        ),
+        T(
+            "4",
+            [],
+            "Thẩm định các dự án đầu tư xây dựng trường học",
+            "Quý II/2026",
+            "2026-04-01",
+            "2026-06-30",
+            lead=["Phòng Kế hoạch - Tài chính"],
+            coop=["Sở Tài chính", "Sở Xây dựng"],
+            product="Hồ sơ thẩm định dự án trên 5 tỷ đồng",
+        ),
+        T(
+            "5",
+            [],
+            "Xây dựng trường đạt chuẩn quốc gia giai đoạn 2021-2025",
+            "Hết năm 2026",
+            None,
+            "2026-12-31",
+            targets=[(">=", 12, None, "trường đạt chuẩn quốc gia")],
+            lead=["Phòng Kế hoạch - Tài chính"],
+            coop=["UBND các xã, phường, đặc khu"],
+            product="Không ít hơn 12 trường đạt chuẩn quốc gia",
+        ),
+        T(
+            "6",
+            [],
+            "Tổ chức diễn tập ứng cứu sự cố an toàn thông tin",
+            "Tháng 9/2026",
+            "2026-09-01",
+            "2026-09-30",
+            targets=[(">=", 2, None, "cuộc diễn tập")],
+            lead=["Văn phòng Sở"],
+            coop=["Công an tỉnh"],
+            product="≥02 cuộc diễn tập; báo cáo kết quả",
+        ),
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -394,17 +595,53 @@ def h01():
                     "Nhiệm vụ ứng dụng công nghệ thông tin năm học 2025-2026"])
     g1, g2 = "Hạ tầng công nghệ thông tin", "Ứng dụng trong dạy và học"
     tasks = [
-        T("1", [g1], "Nâng cấp đường truyền Internet cáp quang cho các trường", "Quý IV/2025", "2025-10-01",
-          "2025-12-31", targets=[(">=", 100, None, "%")], lead=["Phòng Kế hoạch - Tài chính"], coop=["CSGD"],
-          product="100% trường có cáp quang"),
-        T("2", [g1], "Trang bị máy tính phục vụ dạy học tin học", "Năm 2026", "2026-01-01", "2026-12-31",
-          targets=[("<=", 2, None, "học sinh/máy")], lead=["Phòng Kế hoạch - Tài chính"], coop=["CSGD"],
-          product="Tối đa 2 học sinh/máy"),
-        T("3", [g2], "Xây dựng kho học liệu số dùng chung của ngành", "Học kỳ I năm học 2025-2026", "2025-09-05",
-          "2026-01-18", targets=[(">=", 500, None, "học liệu số")], lead=["Phòng Giáo dục trung học"],
-          coop=["Các trường"], product="Ít nhất 500 học liệu số"),
-        T("4", [g2], "Thí điểm lớp học thông minh", "Năm học 2025-2026", "2025-09-05", "2026-05-31",
-          lead=["Phòng Giáo dục trung học"], coop=["Cơ sở thí điểm"], product="Báo cáo kết quả thí điểm"),
+        T(
+            "1",
+            [g1],
+            "Nâng cấp đường truyền Internet cáp quang cho các trường",
+            "Quý IV/2025",
+            "2025-10-01",
+            "2025-12-31",
+            targets=[(">=", 100, None, "%")],
+            lead=["Phòng Kế hoạch - Tài chính"],
+            coop=["CSGD"],
+            product="100% trường có cáp quang",
+        ),
+        T(
+            "2",
+            [g1],
+            "Trang bị máy tính phục vụ dạy học tin học",
+            "Năm 2026",
+            "2026-01-01",
+            "2026-12-31",
+            targets=[("<=", 2, None, "học sinh/máy")],
+            lead=["Phòng Kế hoạch - Tài chính"],
+            coop=["CSGD"],
+            product="Tối đa 2 học sinh/máy",
+        ),
+        T(
+            "3",
+            [g2],
+            "Xây dựng kho học liệu số dùng chung của ngành",
+            "Học kỳ I năm học 2025-2026",
+            "2025-09-05",
+            "2026-01-18",
+            targets=[(">=", 500, None, "học liệu số")],
+            lead=["Phòng Giáo dục trung học"],
+            coop=["Các trường"],
+            product="Ít nhất 500 học liệu số",
+        ),
+        T(
+            "4",
+            [g2],
+            "Thí điểm lớp học thông minh",
+            "Năm học 2025-2026",
+            "2025-09-05",
+            "2026-05-31",
+            lead=["Phòng Giáo dục trung học"],
+            coop=["Cơ sở thí điểm"],
+            product="Báo cáo kết quả thí điểm",
+        ),
     ]
     rows = [["STT", "Nội dung nhiệm vụ", "Sản phẩm", "Thời hạn", "Đơn vị chủ trì", "Đơn vị phối hợp"],
             ["I", g1 + "\nGồm các nhiệm vụ bảo đảm đường truyền và thiết bị", "", "", "", ""]]
@@ -459,24 +696,53 @@ def h03():
     ws.append(["TT", "Nhiệm vụ", "Sản phẩm/Chỉ tiêu", "Thời gian", "Đơn vị chủ trì", "Đơn vị phối hợp"])
     g1, g2 = "A. QUẢN TRỊ SỐ", "B. DẠY HỌC SỐ"
     tasks = [
-        T("1", ["QUẢN TRỊ SỐ"], "Triển khai phần mềm quản lý văn bản và hồ sơ công việc",
-          "Quý II/2026 (bước 1); Quý IV/2026 (bước 2)", "2026-04-01", "2026-12-31",
-          targets=[(">=", 100, None, "%")], lead=["Văn phòng Sở"], coop=["Các phòng"],
-          product="100% văn bản được xử lý trên môi trường mạng"),
-        T("2", ["QUẢN TRỊ SỐ"], "Ký số văn bản đi của các trường", "Tháng 3-4/2026", "2026-03-01", "2026-04-30",
-          lead=["Văn phòng Sở"], coop=["Các trường"], product="Văn bản được ký số"),
-        T("3", ["DẠY HỌC SỐ"], "Tổ chức thi giáo viên dạy giỏi ứng dụng công nghệ", "Học kỳ II năm học 2025-2026",
-          "2026-01-19", "2026-05-31", lead=["Phòng Giáo dục phổ thông"], coop=["Các trường"],
-          product="Kết quả hội thi"),
+        T(
+            "1",
+            ["QUẢN TRỊ SỐ"],
+            "Triển khai phần mềm quản lý văn bản và hồ sơ công việc",
+            "Quý II/2026 (bước 1); Quý IV/2026 (bước 2)",
+            "2026-04-01",
+            "2026-12-31",
+            targets=[(">=", 100, None, "%")],
+            lead=["Văn phòng Sở"],
+            coop=["Các phòng"],
+            product="100% văn bản được xử lý trên môi trường mạng",
+        ),
+        T(
+            "2",
+            ["QUẢN TRỊ SỐ"],
+            "Ký số văn bản đi của các trường",
+            "Tháng 3-4/2026",
+            "2026-03-01",
+            "2026-04-30",
+            lead=["Văn phòng Sở"],
+            coop=["Các trường"],
+            product="Văn bản được ký số",
+        ),
+        T(
+            "3",
+            ["DẠY HỌC SỐ"],
+            "Tổ chức thi giáo viên dạy giỏi ứng dụng công nghệ",
+            "Học kỳ II năm học 2025-2026",
+            "2026-01-19",
+            "2026-05-31",
+            lead=["Phòng Giáo dục phổ thông"],
+            coop=["Các trường"],
+            product="Kết quả hội thi",
+        ),
     ]
     ws.append([g1, None, None, None, None, None])
     ws.merge_cells(f"A{ws.max_row}:F{ws.max_row}")
     for t in tasks[:2]:
-        ws.append([int(t["ref"]), t["content"], t["_product"], t["time_text"], t["lead"][0], t["cooperating"][0]])
+        ws.append(
+            [int(t["ref"]), t["content"], t["_product"], t["time_text"], t["lead"][0], t["cooperating"][0]]
+        )
     ws.append([g2, None, None, None, None, None])
     ws.merge_cells(f"A{ws.max_row}:F{ws.max_row}")
     for t in tasks[2:]:
-        ws.append([int(t["ref"]), t["content"], t["_product"], t["time_text"], t["lead"][0], t["cooperating"][0]])
+        ws.append(
+            [int(t["ref"]), t["content"], t["_product"], t["time_text"], t["lead"][0], t["cooperating"][0]]
+        )
     save_xlsx(wb, name)
     save_expected(name, name + ".xlsx", tasks)
 
@@ -484,18 +750,51 @@ def h03():
 # --- h04 (held out): "Đơn vị" over "Chủ trì | Phối hợp", roles, per-task choices ----------------------
 def h04():
     name = "h04_don_vi_hai_dong_vai_tro"
-    doc = doc_with(["ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Lào Cai, ngày 20 tháng 3 năm 2026",
-                    "PHỤ LỤC", "Nhiệm vụ phát triển giáo dục vùng khó khăn năm 2026"])
+    doc = doc_with(
+        [
+            "ỦY BAN NHÂN DÂN TỈNH LÀO CAI",
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+            "Lào Cai, ngày 20 tháng 3 năm 2026",
+            "PHỤ LỤC",
+            "Nhiệm vụ phát triển giáo dục vùng khó khăn năm 2026",
+        ]
+    )
     tasks = [
-        T("1", [], "Sáp nhập các điểm trường lẻ theo quy hoạch mạng lưới", "Quý III/2026", "2026-07-01",
-          "2026-09-30", lead=["Phòng Kế hoạch - Tài chính"], coop=["Sở Tài chính", "UBND các xã, phường, đặc khu"],
-          product="Phương án sáp nhập"),
-        T("2", [], "Hỗ trợ bữa ăn trưa cho học sinh bán trú", "Hằng năm", None, None, "yearly",
-          targets=[(">=", 100, None, "%")], lead=["Phòng Giáo dục phổ thông"], coop=["Sở Tài chính"],
-          product="100% học sinh thuộc diện được hỗ trợ"),
-        T("3", [], "Thí điểm dạy học song ngữ tiếng dân tộc và tiếng Việt", "Năm học 2025-2026", "2025-09-05",
-          "2026-05-31", lead=["Phòng Giáo dục phổ thông"], coop=["các trường được chọn"],
-          product="Báo cáo kết quả thí điểm"),
+        T(
+            "1",
+            [],
+            "Sáp nhập các điểm trường lẻ theo quy hoạch mạng lưới",
+            "Quý III/2026",
+            "2026-07-01",
+            "2026-09-30",
+            lead=["Phòng Kế hoạch - Tài chính"],
+            coop=["Sở Tài chính", "UBND các xã, phường, đặc khu"],
+            product="Phương án sáp nhập",
+        ),
+        T(
+            "2",
+            [],
+            "Hỗ trợ bữa ăn trưa cho học sinh bán trú",
+            "Hằng năm",
+            None,
+            None,
+            "yearly",
+            targets=[(">=", 100, None, "%")],
+            lead=["Phòng Giáo dục phổ thông"],
+            coop=["Sở Tài chính"],
+            product="100% học sinh thuộc diện được hỗ trợ",
+        ),
+        T(
+            "3",
+            [],
+            "Thí điểm dạy học song ngữ tiếng dân tộc và tiếng Việt",
+            "Năm học 2025-2026",
+            "2025-09-05",
+            "2026-05-31",
+            lead=["Phòng Giáo dục phổ thông"],
+            coop=["các trường được chọn"],
+            product="Báo cáo kết quả thí điểm",
+        ),
     ]
     rows = [["STT", "Nội dung", "Sản phẩm", "Thời gian", "Đơn vị", "Đơn vị"],
             ["STT", "Nội dung", "Sản phẩm", "Thời gian", "Chủ trì", "Phối hợp"]]
@@ -527,7 +826,9 @@ def d09():
             ["STT", "Nội dung công việc", "Đơn vị thực hiện", "Đơn vị thực hiện", "Thời gian"],
             ["STT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Thời gian"],
             ["(1)", "(2)", "(3)", "(4)", "(5)"]]
-    rows += [[t["ref"], t["content"], t["lead"][0], ", ".join(t["cooperating"]), t["time_text"]] for t in tasks]
+    rows += [
+        [t["ref"], t["content"], t["lead"][0], ", ".join(t["cooperating"]), t["time_text"]] for t in tasks
+    ]
     table(doc, rows, merges=[(0, 0, 0, 4), (1, 0, 2, 0), (1, 1, 2, 1), (1, 2, 1, 3), (1, 4, 2, 4)])
     save_docx(doc, name)
     save_expected(name, name + ".docx", tasks)
@@ -556,10 +857,24 @@ def h05():
           lead=["Cục Quản lý chất lượng"], coop=["Các Sở Giáo dục và Đào tạo"],
           product="10-20% bài kiểm tra thực hiện trên máy tính"),
     ]
-    header = ["TT", "Nhiệm vụ", "Chỉ tiêu/Sản phẩm", "Thời gian thực hiện", "Đơn vị chủ trì", "Đơn vị phối hợp"]
+    header = [
+        "TT",
+        "Nhiệm vụ",
+        "Chỉ tiêu/Sản phẩm",
+        "Thời gian thực hiện",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+    ]
 
     def row(t):
-        return [t["ref"], t["content"], t["_product"], t["time_text"], t["lead"][0], ", ".join(t["cooperating"])]
+        return [
+            t["ref"],
+            t["content"],
+            t["_product"],
+            t["time_text"],
+            t["lead"][0],
+            ", ".join(t["cooperating"]),
+        ]
 
     split = row(tasks[1])
     split[1] = "Kết nối, chia sẻ dữ liệu giữa cơ sở dữ liệu ngành và"
@@ -586,14 +901,42 @@ def h06():
     d = dt.datetime
     g1, g2 = "Thanh tra hành chính", "Thanh tra chuyên ngành"
     tasks = [
-        T("1", [g1], "Thanh tra việc thực hiện chính sách đối với nhà giáo", "01/03/2026 - 30/04/2026",
-          "2026-03-01", "2026-04-30", lead=["Thanh tra Sở"], coop=["Phòng Tổ chức cán bộ"]),
-        T("2", [g1], "Thanh tra công tác tuyển sinh đầu cấp", "15/06/2026 - 31/07/2026", "2026-06-15",
-          "2026-07-31", lead=["Thanh tra Sở"], coop=["Phòng Giáo dục phổ thông"]),
-        T("3", [g2], "Kiểm tra việc thu, chi đầu năm học tại các trường", "01/09/2026 - 31/10/2026", "2026-09-01",
-          "2026-10-31", lead=["Thanh tra Sở"], coop=["Phòng Kế hoạch - Tài chính"]),
+        T(
+            "1",
+            [g1],
+            "Thanh tra việc thực hiện chính sách đối với nhà giáo",
+            "01/03/2026 - 30/04/2026",
+            "2026-03-01",
+            "2026-04-30",
+            lead=["Thanh tra Sở"],
+            coop=["Phòng Tổ chức cán bộ"],
+        ),
+        T(
+            "2",
+            [g1],
+            "Thanh tra công tác tuyển sinh đầu cấp",
+            "15/06/2026 - 31/07/2026",
+            "2026-06-15",
+            "2026-07-31",
+            lead=["Thanh tra Sở"],
+            coop=["Phòng Giáo dục phổ thông"],
+        ),
+        T(
+            "3",
+            [g2],
+            "Kiểm tra việc thu, chi đầu năm học tại các trường",
+            "01/09/2026 - 31/10/2026",
+            "2026-09-01",
+            "2026-10-31",
+            lead=["Thanh tra Sở"],
+            coop=["Phòng Kế hoạch - Tài chính"],
+        ),
     ]
-    spans = [(d(2026, 3, 1), d(2026, 4, 30)), (d(2026, 6, 15), d(2026, 7, 31)), (d(2026, 9, 1), d(2026, 10, 31))]
+    spans = [
+        (d(2026, 3, 1), d(2026, 4, 30)),
+        (d(2026, 6, 15), d(2026, 7, 31)),
+        (d(2026, 9, 1), d(2026, 10, 31)),
+    ]
     formulas = []
     ws.append(["I", g1, None, None, None, None, None])
     ws.merge_cells(f"B{ws.max_row}:G{ws.max_row}")
