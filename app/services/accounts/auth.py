@@ -120,7 +120,7 @@ def authenticate(
     else:
         ok = user.check_password(password or "")
     db.session.add(LoginAttempt(username=username, ip_address=ip_address, succeeded=ok, attempted_at=now))
-    if not ok:
+    if not ok or user is None:
         db.session.commit()
         raise InvalidCredentials("Tên đăng nhập hoặc mật khẩu không đúng.")
     user.last_login_at = now

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Float, String, and_, case, event, func, or_
@@ -84,7 +84,7 @@ class local_day_sql(FunctionElement):  # noqa: N801 (a SQL function name)
 @compiles(local_day_sql)
 def _local_day_sqlite(element, compiler, **kw):
     # SQLite stores the UTC wall time; Vietnam has no daylight saving, so a fixed offset is exact.
-    offset = ZoneInfo(element.timezone).utcoffset(datetime(2000, 1, 1))
+    offset = ZoneInfo(element.timezone).utcoffset(datetime(2000, 1, 1)) or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     return f"date({compiler.process(element.clauses, **kw)}, '{minutes:+d} minutes')"
 
@@ -108,7 +108,8 @@ def bucket_of(status: str, completed_at: datetime | None, deadline: date | None,
     if status == STATUS_DONE:
         if deadline is None or completed_at is None:
             return DONE_ON_TIME
-        return DONE_ON_TIME if local_day(completed_at, timezone) <= deadline else DONE_LATE
+        finished = local_day(completed_at, timezone)
+        return DONE_ON_TIME if finished is not None and finished <= deadline else DONE_LATE
     return OPEN_OVERDUE if deadline is not None and deadline < today else OPEN_IN_TIME
 
 
