@@ -9,7 +9,7 @@ from functools import wraps
 
 from flask import abort, request
 from flask_login import AnonymousUserMixin, current_user
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.models.assignments import ROLE_COOPERATING, ROLE_LEAD, Assignment
@@ -129,12 +129,15 @@ def visible_plans_clause(user):
 
 def can_view_assignment(user, assignment) -> bool:
     """Own unit's assignments, the lead unit's view of its cooperating units, or everything for the
-    office and directors. Other units on the same task only see the overall state on the task page."""
+    office and directors. Co-leads each lead their own part and do not see each other's; other units
+    on the same task only see the overall state on the task page."""
     if user.has_permission(VIEW_ALL):
         return True
     if not _is_unit_user(user):
         return False
-    return assignment.unit_id == user.unit_id or user.unit_id in _lead_unit_ids(assignment.task)
+    if assignment.unit_id == user.unit_id:
+        return True
+    return assignment.role == ROLE_COOPERATING and user.unit_id in _lead_unit_ids(assignment.task)
 
 
 def visible_assignments_clause(user):
@@ -145,7 +148,8 @@ def visible_assignments_clause(user):
         return false()
     lead = aliased(Assignment)
     led_tasks = select(lead.task_id).where(lead.unit_id == user.unit_id, lead.role == ROLE_LEAD)
-    return or_(Assignment.unit_id == user.unit_id, Assignment.task_id.in_(led_tasks))
+    return or_(Assignment.unit_id == user.unit_id,
+               and_(Assignment.role == ROLE_COOPERATING, Assignment.task_id.in_(led_tasks)))
 
 
 def can_view_evidence(user, assignment) -> bool:

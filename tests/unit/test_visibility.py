@@ -1,8 +1,9 @@
 """Who may see what: the Python checks and the SQL where-clauses of app/permissions.py, on one world.
 
-Two plans, two tasks: the lead phòng leads task 1 (a school cooperates) and cooperates on task 2
-(led by another phòng). For every kind of user the ids the SQL clause lets through must equal the
-ids the Python check accepts, and both must equal the set written here.
+Two plans, two tasks: the lead phòng leads task 1 with a co-lead phòng (a school cooperates) and
+cooperates on task 2 (led by another phòng). Co-leads each lead their own part (DOMAIN.md): they see
+the cooperating units' parts, never each other's. For every kind of user the ids the SQL clause
+lets through must equal the ids the Python check accepts, and both must equal the set written here.
 """
 import pytest
 from sqlalchemy import select
@@ -26,19 +27,21 @@ from tests.factories import (
     UserFactory,
 )
 
+EVERYTHING = {"t1_lead", "t1_colead", "t1_coop", "t2_lead", "t2_coop"}
 # user: (role, unit), with the assignments, tasks and plans they must see
 EXPECTED = {
     "admin": ("admin", "root", set(), set(), set()),
     "admin of the lead phòng": ("admin", "lead", set(), set(), set()),
-    "office": ("office", "office", {"t1_lead", "t1_coop", "t2_lead", "t2_coop"}, {"t1", "t2"},
+    "office": ("office", "office", EVERYTHING, {"t1", "t2"},
                {"p0", "p1", "p2"}),
-    "director": ("director", "root", {"t1_lead", "t1_coop", "t2_lead", "t2_coop"}, {"t1", "t2"},
+    "director": ("director", "root", EVERYTHING, {"t1", "t2"},
                  {"p0", "p1", "p2"}),
-    "director without a unit": ("director", None, {"t1_lead", "t1_coop", "t2_lead", "t2_coop"}, {"t1", "t2"},
+    "director without a unit": ("director", None, EVERYTHING, {"t1", "t2"},
                                 {"p0", "p1", "p2"}),
     # the lead phòng: its own two, and the school's part of the task it leads
     "lead unit_head": ("unit_head", "lead", {"t1_lead", "t1_coop", "t2_coop"}, {"t1", "t2"}, {"p1", "p2"}),
     "lead unit_staff": ("unit_staff", "lead", {"t1_lead", "t1_coop", "t2_coop"}, {"t1", "t2"}, {"p1", "p2"}),
+    "co-lead unit_head": ("unit_head", "colead", {"t1_colead", "t1_coop"}, {"t1"}, {"p1"}),
     # a cooperating unit does not open the lead unit's assignment
     "cooperating unit_head": ("unit_head", "coop", {"t1_coop"}, {"t1"}, {"p1"}),
     "cooperating unit_staff": ("unit_staff", "coop", {"t1_coop"}, {"t1"}, {"p1"}),
@@ -54,6 +57,7 @@ def world(db):
         "root": UnitFactory(kind="so", name="Sở GDĐT"),
         "office": UnitFactory(kind="office", name="Văn phòng"),
         "lead": UnitFactory(name="Phòng QLCL"),
+        "colead": UnitFactory(name="Phòng GDTX"),
         "coop": SchoolFactory(name="Trường THPT Trần Phú"),
         "other": UnitFactory(name="Phòng GDPT"),
         "unrelated": UnitFactory(name="Phòng KHTC"),
@@ -63,6 +67,7 @@ def world(db):
     tasks = {"t1": TaskFactory(plan=plans["p1"]), "t2": TaskFactory(plan=plans["p2"])}
     assignments = {
         "t1_lead": AssignmentFactory(task=tasks["t1"], unit=units["lead"], role="lead"),
+        "t1_colead": AssignmentFactory(task=tasks["t1"], unit=units["colead"], role="lead"),
         "t1_coop": AssignmentFactory(task=tasks["t1"], unit=units["coop"], role="cooperating"),
         "t2_lead": AssignmentFactory(task=tasks["t2"], unit=units["other"], role="lead"),
         "t2_coop": AssignmentFactory(task=tasks["t2"], unit=units["lead"], role="cooperating"),
