@@ -1,6 +1,7 @@
 """Vietnamese error pages (and JSON errors for the API)."""
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -13,7 +14,10 @@ MESSAGES = {
     413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
     429: ("Quá nhiều yêu cầu", "Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau."),
     500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Vui lòng thử lại sau hoặc liên hệ quản trị."),
+    503: ("Tạm thời gián đoạn", "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Dữ liệu của bạn "
+                                "chưa được lưu: vui lòng thử lại sau ít phút."),
 }
+RETRY_AFTER_SECONDS = 30
 
 
 def _render(code: int, detail: str | None = None):
@@ -37,6 +41,25 @@ def init_app(app):
             limit = app.config.get("MAX_CONTENT_LENGTH") or 0
             return _render(413, f"Tệp tải lên vượt quá dung lượng cho phép ({limit // (1024 * 1024)} MB).")
         return _render(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        """The database is down or unreachable: nothing was written (the transaction is rolled back)
+        and the client is told to retry, never a 500."""
+        app.logger.warning("Database unavailable: %s", str(error).splitlines()[0] if str(error) else error)
+        from app.extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the pool discards it
+            db.session.invalidate()
+        response = _render(503)
+        if isinstance(response, tuple):
+            response = app.make_response(response)
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -93,3 +93,23 @@ def test_unexpected_error_gives_vietnamese_500_page(tmp_path):
     assert response.status_code == 500
     assert "Lỗi hệ thống" in response.get_data(as_text=True)
     assert "RuntimeError" not in response.get_data(as_text=True)
+
+
+def test_an_unreachable_database_gives_a_clear_503_page_and_json(tmp_path):
+    """The database stops under load: pages and the API answer 503 with Retry-After, never 500."""
+    from sqlalchemy.exc import OperationalError
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+
+    def lost():
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    app.add_url_rule("/lost", "lost", lost)
+    app.add_url_rule("/api/v1/lost", "api_lost", lost)
+    page = app.test_client().get("/lost")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "Tạm thời gián đoạn" in page.get_data(as_text=True)
+    assert "server closed" not in page.get_data(as_text=True)
+    api = app.test_client().get("/api/v1/lost")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.get_json()["error"]["message"].startswith("Hệ thống tạm thời không kết nối")
