@@ -1,7 +1,7 @@
 """Vietnamese error pages (and JSON errors for the API)."""
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -30,6 +30,19 @@ def _render(code: int, detail: str | None = None):
 
 
 def init_app(app):
+    @app.teardown_appcontext
+    def release_session(exc):
+        """End the request's session; a connection the database dropped is discarded, not raised
+        after the answer was chosen (registered after Flask-SQLAlchemy's, so it runs first)."""
+        from app.extensions import db
+
+        session = db.session()
+        try:
+            session.close()
+        except DBAPIError:
+            session.invalidate()
+        db.session.remove()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _render(400, "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. "

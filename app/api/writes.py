@@ -49,11 +49,13 @@ def post_update(assignment_id: int):
             note=body.get("note"),
             target_actuals=body.get("target_actuals"),
         )
+        # read before the commit: an acknowledged write never waits on a read that could fail after it
+        answer = assignment_dict(assignment, today=_today(), detail=True)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise _domain_to_api(error) from None
-    return jsonify(assignment_dict(assignment, today=_today(), detail=True)), 201
+    return jsonify(answer), 201
 
 
 @bp.post("/assignments/<int:assignment_id>/submit")
@@ -64,11 +66,12 @@ def post_submit(assignment_id: int):
     try:
         workflow.submit(g.api_user, assignment, expected_version=body.get("expected_version"),
                         note=body.get("note"))
+        answer = assignment_dict(assignment, today=_today(), detail=True)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise _domain_to_api(error) from None
-    return jsonify(assignment_dict(assignment, today=_today(), detail=True))
+    return jsonify(answer)
 
 
 @bp.post("/assignments/<int:assignment_id>/evidence")
