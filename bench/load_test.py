@@ -72,6 +72,8 @@ class Relay:
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)  # an idle pooled connection must live as long as the pool keeps it
+            client.settimeout(None)
             with self.lock:
                 self.sockets.update((client, upstream))
             for src, dst in ((client, upstream), (upstream, client)):
