@@ -31,7 +31,7 @@ def vn_sort_key(text: str | None) -> tuple:
     """A key for sorted(): Vietnamese alphabetical order (see the module docstring)."""
     letters = _letters(" ".join((text or "").split()))
     folded = "".join(base for base, _mark, _tone in letters)
-    primary = []
+    primary: list[tuple[int, float]] = []
     for run in _RUNS.findall(folded):
         if run.isdigit():
             primary.append((0, int(run)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from docx import Document
@@ -407,7 +407,8 @@ def _set_company(part, company: str) -> None:
     start, end = text.find("<Company>"), text.find("</Company>")
     if start >= 0 and end > start:
         text = text[:start] + f"<Company>{escape(company)}" + text[end:]
-    text = text.replace("<Application>Microsoft Macintosh Word</Application>", "<Application>TDNV</Application>")
+    text = text.replace("<Application>Microsoft Macintosh Word</Application>",
+                        "<Application>TDNV</Application>")
     part._blob = text.encode("utf-8")
 
 

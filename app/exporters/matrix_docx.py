@@ -219,7 +219,8 @@ def export_matrix_docx(data: MatrixData, *, max_columns: int = WORD_MAX_COLUMNS)
     docx_admin.paragraph(document, "MA TRẬN PHÂN CÔNG NHIỆM VỤ", bold=True, align="center", size=14)
     docx_admin.paragraph(document, data.plan_label, align="center")
     if data.built_on:
-        docx_admin.paragraph(document, f"(Cập nhật ngày {vn_date(data.built_on)})", italic=True, align="center")
+        docx_admin.paragraph(document, f"(Cập nhật ngày {vn_date(data.built_on)})", italic=True,
+                             align="center")
     units = data.ordered_units()
     counts = data.counts()
     docx_admin.paragraph(

@@ -118,8 +118,8 @@ def overdue_docx(report: OverdueReport) -> bytes:
     rows = list(_rows(ordered))
     if ordered:
         units, tasks, _plans = _counts(ordered)
-        rows.append(("group", "", f"Tổng cộng: {vn_number(tasks)} nhiệm vụ, {vn_number(len(ordered))} lượt quá "
-                     f"hạn tại {vn_number(units)} đơn vị"))
+        rows.append(("group", "", f"Tổng cộng: {vn_number(tasks)} nhiệm vụ, {vn_number(len(ordered))} "
+                     f"lượt quá hạn tại {vn_number(units)} đơn vị"))
     data_table(document, HEADERS, None, rows, size=11, centered_columns=(0, 3, 5, 6, 7),
                keep_rows=False, keep_columns=(3, 5))
     signature_block(document, report.letterhead, RECIPIENTS)

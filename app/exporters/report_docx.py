@@ -15,12 +15,12 @@ from datetime import date
 from app.exporters.docx_admin import (
     Letterhead,
     data_table,
-    set_properties,
     header_block,
     landscape_section,
     new_document,
     paragraph,
     placeholder,
+    set_properties,
     signature_block,
     title_block,
     to_bytes,
@@ -223,8 +223,9 @@ def _looking_ahead(document, data: ReportData) -> None:
         _heading(document, "5. Đánh giá chung, bài học kinh nghiệm và phương hướng nhiệm vụ trọng tâm năm "
                  "học tiếp theo")
         total = data.totals
-        paragraph(document, f"Đến hết năm học, đã hoàn thành {vn_number(total.done)}/{vn_number(total.total)} "
-                  f"lượt nhiệm vụ ({vn_share(total.done, total.total)}); còn {vn_number(total.open_overdue)} "
+        paragraph(document, "Đến hết năm học, đã hoàn thành "
+                  f"{vn_number(total.done)}/{vn_number(total.total)} lượt nhiệm vụ "
+                  f"({vn_share(total.done, total.total)}); còn {vn_number(total.open_overdue)} "
                   "lượt chưa hoàn thành quá hạn chuyển sang năm học tiếp theo.", indent_first=True,
                   align="justify")
         placeholder(document, "[Đơn vị bổ sung nội dung: đánh giá chung, bài học kinh nghiệm]")

@@ -60,6 +60,25 @@ def _width_of(value) -> int:
     return max((len(line) for line in text.split("\n")), default=0)
 
 
+def _lay_out(sheet, headers: list[str], converted: list[list], measured: list[int],
+             widths: Sequence[int | None] | None) -> None:
+    """Column widths, frozen header, print layout and the row heights of wrapped text."""
+    from openpyxl.utils import get_column_letter
+
+    column_widths: list[float] = []
+    for index, natural in enumerate(measured):
+        wanted = widths[index] if widths is not None and index < len(widths) else None
+        width = wanted if wanted else min(max(natural + 2, MIN_WIDTH), MAX_WIDTH)
+        column_widths.append(width)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet.freeze_panes = "A2"
+    print_layout(sheet, column_widths)
+    for number, cells in enumerate([[(h, None) for h in headers], *converted], 1):
+        height = row_height([_shown(value) for value, _format in cells], column_widths)
+        if height:
+            sheet.row_dimensions[number].height = height
+
+
 def table_to_xlsx(title: str, headers: list[str], rows: Iterable[Sequence],
                   widths: Sequence[int | None] | None = None) -> bytes:
     """Write headers and rows to a one-sheet workbook and return its bytes.
@@ -93,18 +112,7 @@ def table_to_xlsx(title: str, headers: list[str], rows: Iterable[Sequence],
                 measured.append(_width_of(value))
         converted.append(cells)
 
-    column_widths: list[float] = []
-    for index, natural in enumerate(measured):
-        wanted = widths[index] if widths is not None and index < len(widths) else None
-        width = wanted if wanted else min(max(natural + 2, MIN_WIDTH), MAX_WIDTH)
-        column_widths.append(width)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
-    print_layout(sheet, column_widths)
-    for number, cells in enumerate([[(h, None) for h in headers], *converted], 1):
-        height = row_height([_shown(value) for value, _format in cells], column_widths)
-        if height:
-            sheet.row_dimensions[number].height = height
+    _lay_out(sheet, headers, converted, measured, widths)
 
     header_cells = []
     for text in headers:
