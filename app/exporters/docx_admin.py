@@ -269,14 +269,14 @@ def title_block(document, title: str, subtitle_lines: Sequence[str] = ()) -> Non
 
 
 def signature_block(document, head: Letterhead, recipients: Sequence[str] = ()) -> None:
-    """ "Nơi nhận" on the left, the signer's titles and name in a 90 mm column at the right edge of
-    the text (a borderless table as wide as the text, so landscape pages sign at the right too)."""
+    """ "Nơi nhận" on the left, the signer's titles and name in a column (90 mm, at most half) at the
+    right edge of the text (a borderless table as wide as the text: landscape pages sign at the right)."""
     paragraph(document, "", space_after=6)
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.autofit = False
     usable = usable_width_mm(document)
-    widths = (usable - 90, 90)
+    widths = (usable - min(90, usable / 2), min(90, usable / 2))
     _grid(table, widths)
     left, right = table.cell(0, 0), table.cell(0, 1)
     left.width, right.width = Mm(widths[0]), Mm(widths[1])
