@@ -352,7 +352,10 @@ def data_table(document, headers: Sequence[str], widths_mm: Sequence[float] | No
         for values in rows
     ]
     if widths_mm is None:
-        widths_mm = fit_widths(headers, rows, usable_width_mm(document), size=size, skip_rows=_is_group)
+        measured = [[values[1]] + [""] * (len(headers) - 1) if _is_group(values) else values
+                    for values in rows]
+        widths_mm = fit_widths(headers, measured, usable_width_mm(document), size=size,
+                               bold_rows=[_is_group(values) for values in rows])
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

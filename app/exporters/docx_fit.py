@@ -52,18 +52,18 @@ def _line_mm(text: str, size_pt: float, bold: bool) -> float:
 
 
 def fit_widths(headers: Sequence[str], rows: Iterable[Sequence], total_mm: float, *, size: float,
-               skip_rows=lambda row: False) -> list[float]:
-    """Column widths (mm) summing to total_mm: each at least its longest token, the rest by text."""
+               bold_rows: Sequence[bool] = ()) -> list[float]:
+    """Column widths (mm) summing to total_mm: each at least its longest token, the rest by text.
+    bold_rows[i]: row i is printed in bold (a group row), so its tokens are wider."""
     count = len(headers)
     least = [longest_token_mm(h, size, bold=True) + CELL_PADDING_MM for h in headers]
     natural = list(least)  # headers may wrap between words
-    for row in rows:
-        if skip_rows(row):
-            continue
+    for number, row in enumerate(rows):
+        bold = number < len(bold_rows) and bold_rows[number]
         for index, value in enumerate(list(row)[:count]):
             text = "" if value is None else str(value)
-            least[index] = max(least[index], longest_token_mm(text, size) + CELL_PADDING_MM)
-            natural[index] = max(natural[index], _line_mm(text, size, False) + CELL_PADDING_MM)
+            least[index] = max(least[index], longest_token_mm(text, size, bold=bold) + CELL_PADDING_MM)
+            natural[index] = max(natural[index], _line_mm(text, size, bold) + CELL_PADDING_MM)
     spare = total_mm - sum(least)
     if spare <= 0:
         return [total_mm * width / sum(least) for width in least]
