@@ -89,6 +89,14 @@ class Config:
     MATRIX_SNAPSHOTS_KEEP = _env_int("MATRIX_SNAPSHOTS_KEEP", 30)
     IMPORT_PENDING_MAX_HOURS = _env_int("IMPORT_PENDING_MAX_HOURS", 24)  # sweep_stale removes older uploads
 
+    # Documents (.docx): who signs, and the file's author; the Sở's name and place come from the
+    # directory's root unit. Empty values keep the defaults ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC", no name).
+    SIGNER_TITLE = os.environ.get("SIGNER_TITLE", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC")
+    SIGNER_NAME = os.environ.get("SIGNER_NAME", "")
+    DOCUMENT_AUTHOR = os.environ.get("DOCUMENT_AUTHOR", "")
+    DOCUMENT_LETTERHEAD = {"signer_titles": SIGNER_TITLE, "signer_name": SIGNER_NAME,
+                           "author": DOCUMENT_AUTHOR}
+
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tdnv-demo")
     ALLOW_DEMO_SEED = True
     ITEMS_PER_PAGE = 25

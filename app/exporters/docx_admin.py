@@ -1,15 +1,18 @@
 """The administrative format of Nghị định 30/2020/NĐ-CP shared by every .docx TDNV writes.
 
-A4, Times New Roman, margins 20/20/30/15 mm, the header table (issuing body left, national motto
-right), the place and date line, the signature block and "Nơi nhận"; landscape sections for wide
-tables whose header row repeats on every page. Pure: data in, python-docx objects out.
+A4, Times New Roman, margins 20/20/30/15 mm on portrait and landscape pages alike, page numbers
+from page 2 at the top centre, the header table (issuing body left, national motto right), the
+place and date line, the signature block (signer in the right half of the text width) and "Nơi
+nhận"; landscape sections for wide tables whose header row repeats on every page and whose column
+widths come from the content; file properties of the Sở, proofing language vi-VN, Word 2013+
+(not compatibility) mode. Pure: data in, python-docx objects out.
 """
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -19,6 +22,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from app.exporters.docx_fit import fit_widths, keep_tokens
 
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -38,8 +43,15 @@ class Letterhead:
     issued_on: date | None = None
     signer_titles: tuple[str, ...] = ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
     signer_name: str = ""
-    recipients: list[str] = field(default_factory=lambda: [
-        "Như trên;", "Giám đốc, các Phó Giám đốc Sở;", "Lưu: VT, VP."])
+    # None: the document's own list (a report goes to the Bộ and the UBND, the overdue list stays inside)
+    recipients: list[str] | None = None
+    organisation: str = "Sở Giáo dục và Đào tạo"  # the file's author/company properties
+    author: str = ""
+
+
+def signer_titles(text: str) -> tuple[str, ...]:
+    """ "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" (a setting) as the lines of the signature block."""
+    return tuple(part.strip() for part in text.split("/") if part.strip())
 
 
 def roman(number: int) -> str:
@@ -69,38 +81,104 @@ def new_document(*, landscape: bool = False) -> WordDocument:
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(BODY_PT)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
     style.paragraph_format.space_after = Pt(0)
     style.paragraph_format.space_before = Pt(0)
+    _vietnamese(document)
+    _word_2013_mode(document)
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.PORTRAIT
     _margins(section)
     if landscape:
         _landscape(section)
+    _page_numbers(section)
     return document
 
 
+def _set_lang(rpr) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+    lang.set(qn("w:eastAsia"), "vi-VN")
+
+
+def _vietnamese(document) -> None:
+    """Proofing language vi-VN on the defaults and on Normal (the template says en-US)."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_lang(rpr)
+    _set_lang(document.styles["Normal"].element.get_or_add_rPr())
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), "vi-VN")
+
+
+def _word_2013_mode(document) -> None:
+    """compatibilityMode 15: the template's 14 opens in Word as "[Compatibility Mode]"."""
+    for setting in document.settings.element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
+def _page_numbers(section) -> None:
+    """A centred PAGE field at the top of every page but the first (NĐ 30, Phụ lục I)."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    para = section.header.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        run = para.add_run()
+        run.font.size = Pt(BODY_PT)
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+
+
 def _margins(section) -> None:
+    """Top 20, bottom 20, left 30, right 15 mm: inside the decree's ranges in both orientations."""
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
 
 
+def usable_width_mm(document) -> float:
+    section = document.sections[-1]
+    return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+
+
 def landscape_section(document):
-    """Start a landscape A4 section (for a wide table) on a new page."""
-    return _landscape(document.add_section(WD_SECTION.NEW_PAGE))
+    """Start a landscape A4 section (for a wide table) on a new page; its page numbers continue."""
+    return _landscape(_next_section(document))
+
+
+def _next_section(document):
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False  # the header (page number) is linked
+    return section
 
 
 def _landscape(section):
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(15)
-    section.left_margin, section.right_margin = Mm(20), Mm(15)
+    _margins(section)
     return section
 
 
 def portrait_section(document):
-    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section = _next_section(document)
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     _margins(section)
@@ -161,8 +239,7 @@ def header_block(document, head: Letterhead) -> None:
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    section = document.sections[-1]
-    usable = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+    usable = usable_width_mm(document)
     widths = (round(usable * 0.42), round(usable * 0.58))
     _grid(table, widths)
     for row in table.rows:
@@ -191,17 +268,21 @@ def title_block(document, title: str, subtitle_lines: Sequence[str] = ()) -> Non
     paragraph(document, "", space_after=6)
 
 
-def signature_block(document, head: Letterhead) -> None:
-    """ "Nơi nhận" on the left, the signer's titles and name on the right."""
+def signature_block(document, head: Letterhead, recipients: Sequence[str] = ()) -> None:
+    """ "Nơi nhận" on the left, the signer's titles and name in a column (90 mm, at most half) at the
+    right edge of the text (a borderless table as wide as the text: landscape pages sign at the right)."""
     paragraph(document, "", space_after=6)
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.autofit = False
-    _grid(table, (85, 80))
+    usable = usable_width_mm(document)
+    widths = (usable - min(90, usable / 2), min(90, usable / 2))
+    _grid(table, widths)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    left.width, right.width = Mm(85), Mm(80)
+    left.width, right.width = Mm(widths[0]), Mm(widths[1])
+    _keep_row_together(table.rows[0])
     _cell_lines(left, [("Nơi nhận:", True, True, False)], size=12, align="left")
-    for recipient in head.recipients:
+    for recipient in head.recipients if head.recipients is not None else recipients:
         para = left.add_paragraph()
         run = para.add_run(f"- {recipient}")
         run.font.size = Pt(11)
@@ -254,10 +335,27 @@ def _grid(table, widths_mm) -> None:
         column.width = Mm(width)
 
 
-def data_table(document, headers: Sequence[str], widths_mm: Sequence[float], rows, *, size=TABLE_PT,
-               centered_columns=(0,), keep_rows=True):
+def _is_group(values) -> bool:
+    return bool(values) and values[0] == "group"
+
+
+def data_table(document, headers: Sequence[str], widths_mm: Sequence[float] | None, rows, *, size=TABLE_PT,
+               centered_columns=(0,), keep_rows=True, keep_columns=()):
     """A bordered table with a repeating header row. Rows are lists of cells, or
-    ("group", text) for a bold full-width group row (e.g. "I  Nhóm nhiệm vụ …")."""
+    ("group", label, text) for a bold full-width group row (e.g. "I  Nhóm nhiệm vụ …").
+
+    widths_mm None: chosen from the content over the text width (no cell breaks inside a token);
+    keep_columns hold refs, dates and ranges whose hyphens become non-breaking."""
+    rows = [
+        values if _is_group(values) else
+        [keep_tokens(str(v)) if i in keep_columns and v is not None else v for i, v in enumerate(values)]
+        for values in rows
+    ]
+    if widths_mm is None:
+        measured = [[values[1]] + [""] * (len(headers) - 1) if _is_group(values) else values
+                    for values in rows]
+        widths_mm = fit_widths(headers, measured, usable_width_mm(document), size=size,
+                               bold_rows=[_is_group(values) for values in rows])
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -275,7 +373,7 @@ def data_table(document, headers: Sequence[str], widths_mm: Sequence[float], row
             _keep_row_together(row)
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
-        if values and values[0] == "group":
+        if _is_group(values):
             _, label, text = values
             _write(row.cells[0], label, bold=True, size=size, align="center")
             merged = row.cells[1].merge(row.cells[-1])
@@ -287,6 +385,34 @@ def data_table(document, headers: Sequence[str], widths_mm: Sequence[float], row
         for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             _write(cell, value, size=size, align="center" if index in centered_columns else None)
     return table
+
+
+def set_properties(document, head: Letterhead, title: str) -> None:
+    """Author and company of the Sở, created now, Vietnamese (File > Properties)."""
+    props = document.core_properties
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    props.author = head.author or head.organisation
+    props.last_modified_by = head.author or head.organisation
+    props.title = title
+    props.language = "vi-VN"
+    props.created = props.modified = now
+    props.revision = 1
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            _set_company(part, head.organisation)
+
+
+def _set_company(part, company: str) -> None:
+    from xml.sax.saxutils import escape
+
+    text = part.blob.decode("utf-8")
+    text = text.replace("<Company/>", "<Company></Company>")
+    start, end = text.find("<Company>"), text.find("</Company>")
+    if start >= 0 and end > start:
+        text = text[:start] + f"<Company>{escape(company)}" + text[end:]
+    text = text.replace("<Application>Microsoft Macintosh Word</Application>",
+                        "<Application>TDNV</Application>")
+    part._blob = text.encode("utf-8")
 
 
 def to_bytes(document) -> bytes:

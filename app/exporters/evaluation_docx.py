@@ -2,7 +2,8 @@
 
 TT, Nội dung/Mục tiêu, Chủ trì, Phối hợp, Thời gian, Kết quả, Đánh giá, Ghi chú under group rows
 numbered with Roman numerals, preceded by summary lines computed from the rows
-("- Có 09/12 nhiệm vụ hoàn thành, đạt 75%;").
+("- Có 09/12 nhiệm vụ hoàn thành, đạt 75%;"). It is an appendix of a report ("Phụ lục 01 … (Kèm
+theo Báo cáo số …)"): no letterhead or signature of its own.
 """
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ from dataclasses import dataclass, field
 from app.exporters.docx_admin import (
     Letterhead,
     data_table,
-    header_block,
     new_document,
     paragraph,
     ratio,
     roman,
-    signature_block,
-    title_block,
+    set_properties,
     to_bytes,
 )
+from app.exporters.report_docx import appendix_reference
 from app.formatting import vn_share
 
 DONE = "Hoàn thành"
@@ -30,7 +30,6 @@ CONTINUING = "Tiếp tục thực hiện"
 STOPPED = "Dừng triển khai"
 
 HEADERS = ["TT", "Nội dung/Mục tiêu", "Chủ trì", "Phối hợp", "Thời gian", "Kết quả", "Đánh giá", "Ghi chú"]
-WIDTHS = [10, 74, 32, 36, 22, 40, 24, 24]  # 262 mm: a landscape A4 page inside its margins
 
 
 @dataclass
@@ -56,8 +55,8 @@ class Evaluation:
     title: str
     groups: list[EvaluationGroup]
     letterhead: Letterhead = field(default_factory=Letterhead)
-    appendix_label: str = "Phụ lục"
-    reference: str = ""  # "(Kèm theo Báo cáo số … ngày … của Sở GDĐT)"
+    appendix_label: str = "Phụ lục 01"
+    reference: str = ""  # "(Kèm theo Báo cáo số … ngày … của Sở GDĐT)"; empty: from the letterhead
     intro: str = ""
     noun: str = "nhiệm vụ"
 
@@ -92,19 +91,18 @@ def _table_rows(groups: list[EvaluationGroup], noun: str):
 
 
 def evaluation_docx(evaluation: Evaluation) -> bytes:
-    """The whole document on landscape A4 pages (the table is wide)."""
+    """The whole appendix on landscape A4 pages (the table is wide)."""
     document = new_document(landscape=True)
-    header_block(document, evaluation.letterhead)
     paragraph(document, evaluation.appendix_label, bold=True, align="center")
-    title_block(document, evaluation.title.upper(), [])
-    if evaluation.reference:
-        paragraph(document, evaluation.reference, italic=True, align="center", space_after=6)
+    paragraph(document, evaluation.title.upper(), bold=True, align="center", size=14)
+    paragraph(document, evaluation.reference or appendix_reference(evaluation.letterhead), italic=True,
+              align="center", space_after=6)
     if evaluation.intro:
         paragraph(document, evaluation.intro, indent_first=True, align="justify")
     for line in summary_lines(evaluation.groups, evaluation.noun):
         paragraph(document, line, indent_first=True)
     paragraph(document, "", space_after=6)
-    data_table(document, HEADERS, WIDTHS, _table_rows(evaluation.groups, evaluation.noun),
-               centered_columns=(0, 4, 6))
-    signature_block(document, evaluation.letterhead)
+    data_table(document, HEADERS, None, _table_rows(evaluation.groups, evaluation.noun),
+               centered_columns=(0, 4, 6), keep_columns=(0, 4))
+    set_properties(document, evaluation.letterhead, evaluation.title)
     return to_bytes(document)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.exporters.collation import vn_sort_key
+
 ROLE_CODES = {"lead": "C", "cooperating": "P"}  # chủ trì, phối hợp
 ROLE_LEGEND = {"C": "Chủ trì", "P": "Phối hợp"}
 # Short status codes (printed under C/P in Word) and cell colours (both formats).
@@ -67,9 +69,24 @@ class MatrixData:
     units: list[MatrixUnit]
     cells: dict[tuple[int, int], MatrixCell] = field(default_factory=dict)
     built_on: date | None = None
+    organisation: str = "Sở Giáo dục và Đào tạo"  # author/company of the files
 
     def cell(self, task_id: int, unit_id: int) -> MatrixCell | None:
         return self.cells.get((task_id, unit_id))
+
+    def ordered_units(self) -> list[MatrixUnit]:
+        """Units grouped by kind as given (office, departments, schools…), each kind in Vietnamese
+        alphabetical order of the names (Đ right after D)."""
+        kinds: dict[str | None, int] = {}
+        for unit in self.units:
+            kinds.setdefault(unit.kind, len(kinds))
+        return sorted(self.units, key=lambda u: (kinds[u.kind], vn_sort_key(u.name)))
+
+    def role_counts(self, *, task_id: int | None = None, unit_id: int | None = None) -> dict[str, int]:
+        """C and P marks of one task (a row) or one unit (a column)."""
+        roles = [c.role for (t, u), c in self.cells.items()
+                 if (task_id is None or t == task_id) and (unit_id is None or u == unit_id)]
+        return {"C": roles.count("C"), "P": roles.count("P")}
 
     def counts(self) -> dict[str, int]:
         roles = [c.role for c in self.cells.values()]

@@ -1,7 +1,13 @@
-"""The assignment matrix as .xlsx: tasks as rows, units as columns (C/P coloured by status)."""
+"""The assignment matrix as .xlsx: tasks as rows, units as columns (C/P coloured by status).
+
+Units in Vietnamese alphabetical order within their kind; both sheets print (A4 landscape, header
+row repeated, wrapped text with row heights). The matrix prints one page wide up to 40 units and one
+page per 30 units beyond (the task columns repeated), so marks stay legible.
+"""
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -17,11 +23,15 @@ from app.exporters.matrix_data import (
     MatrixCell,
     MatrixData,
 )
+from app.exporters.xlsx_print import print_layout, row_height
 from app.formatting import vn_date
 
 FONT = "Times New Roman"
 FIRST_UNIT_COLUMN = 4  # STT, Nội dung, Thời gian, then one column per unit
 HEADER_ROW = 4
+TASK_WIDTHS = (6, 60, 16)
+DETAIL_WIDTHS = (6, 60, 40, 10, 16, 8)
+UNITS_PER_PRINTED_PAGE = 30
 
 
 def _as_text(cell):
@@ -86,7 +96,7 @@ def _write_title(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
 
 def _write_header(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
     """The header row: three task columns, then one unit name per column, written upwards."""
-    headers = ["STT", "Nội dung nhiệm vụ", "Thời gian"] + [u.label for u in data.units]
+    headers = ["STT", "Nội dung nhiệm vụ", "Thời gian"] + [u.label for u in data.ordered_units()]
     for column, title in enumerate(headers, 1):
         cell = _text_cell(sheet, HEADER_ROW, column, title)
         cell.font, cell.border = styles.bold, styles.border
@@ -98,13 +108,18 @@ def _write_header(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
 
 
 def _write_task_rows(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
+    units = data.ordered_units()
     for offset, task in enumerate(data.tasks, 1):
         row = HEADER_ROW + offset
-        for column, value in enumerate((task.ref, task.content, task.time_text), 1):
+        values = (task.ref, task.content, task.time_text)
+        for column, value in enumerate(values, 1):
             cell = _text_cell(sheet, row, column, value)
             cell.font, cell.border = styles.normal, styles.border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-        for index, unit in enumerate(data.units):
+        height = row_height(values, TASK_WIDTHS)
+        if height:
+            sheet.row_dimensions[row].height = height
+        for index, unit in enumerate(units):
             _write_role_cell(sheet, row, FIRST_UNIT_COLUMN + index, data.cell(task.id, unit.id), styles)
 
 
@@ -120,16 +135,16 @@ def _write_role_cell(sheet: Worksheet, row: int, column: int, found: MatrixCell 
 
 def _lay_out_for_print(sheet: Worksheet, data: MatrixData) -> None:
     """Column widths, frozen headers, landscape A4 with the header row and task columns repeated."""
-    sheet.column_dimensions["A"].width = 6
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["C"].width = 16
+    for letter, width in zip("ABC", TASK_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
     for index in range(len(data.units)):
         sheet.column_dimensions[get_column_letter(FIRST_UNIT_COLUMN + index)].width = 4.5
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=FIRST_UNIT_COLUMN).coordinate
+    units = len(data.units)
+    pages = 1 if units <= 40 else math.ceil(units / UNITS_PER_PRINTED_PAGE)
+    print_layout(sheet, [*TASK_WIDTHS, *([4.5] * units)], title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+                 pages_wide=pages, title_cols="A:C" if pages > 1 else None)
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_title_cols = "A:B"
 
 
 def _write_legend(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
@@ -146,11 +161,13 @@ def _write_legend(sheet: Worksheet, data: MatrixData, styles: _Styles) -> None:
 def _write_detail(detail: Worksheet, data: MatrixData, styles: _Styles) -> None:
     """One filterable row per assignment: task, unit, role, status, overdue."""
     detail.append(["STT", "Nội dung nhiệm vụ", "Đơn vị", "Vai trò", "Trạng thái", "Quá hạn"])
+    wrapped = Alignment(vertical="top", wrap_text=True)
     for cell in detail[1]:
-        cell.font = styles.bold
+        cell.font, cell.alignment = styles.bold, wrapped
     units = {u.id: u for u in data.units}
+    ordered = data.ordered_units()
     for task in data.tasks:
-        for unit in data.units:
+        for unit in ordered:
             found = data.cell(task.id, unit.id)
             if found:
                 detail.append(
@@ -164,8 +181,13 @@ def _write_detail(detail: Worksheet, data: MatrixData, styles: _Styles) -> None:
                     ]
                 )
                 for cell in detail[detail.max_row]:
-                    _as_text(cell)
+                    _as_text(cell).alignment = wrapped
+                height = row_height([task.ref, task.content, units[unit.id].name], DETAIL_WIDTHS)
+                if height:
+                    detail.row_dimensions[detail.max_row].height = height
     detail.auto_filter.ref = f"A1:F{max(1, detail.max_row)}"
     detail.freeze_panes = "A2"
-    for letter, width in zip("ABCDEF", (6, 60, 40, 10, 16, 8), strict=True):
+    for letter, width in zip("ABCDEF", DETAIL_WIDTHS, strict=True):
         detail.column_dimensions[letter].width = width
+    print_layout(detail, DETAIL_WIDTHS)
+    detail.page_setup.orientation = "landscape"

@@ -1,9 +1,14 @@
-"""The overdue list for a directors' meeting as .docx bytes (landscape, grouped by plan)."""
+"""The overdue list for a directors' meeting as .docx bytes (landscape, grouped by plan).
+
+Tasks in the plan's own order (their position in the appendix), units in Vietnamese alphabetical
+order, and a total row that repeats the counts of the summary lines.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.exporters.collation import vn_sort_key
 from app.exporters.docx_admin import (
     Letterhead,
     data_table,
@@ -11,6 +16,7 @@ from app.exporters.docx_admin import (
     new_document,
     paragraph,
     roman,
+    set_properties,
     signature_block,
     title_block,
     to_bytes,
@@ -19,7 +25,7 @@ from app.formatting import vn_date, vn_number
 
 HEADERS = ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Đơn vị quá hạn", "Số ngày quá hạn",
            "Cập nhật gần nhất", "Đề nghị gia hạn"]
-WIDTHS = [10, 70, 30, 24, 76, 18, 18, 16]
+RECIPIENTS = ["Lãnh đạo Sở;", "Các phòng, đơn vị có liên quan;", "Lưu: VT, VP."]
 
 @dataclass
 class OverdueLine:
@@ -33,6 +39,7 @@ class OverdueLine:
     days_overdue: int
     last_update: date | None
     requested_due_date: date | None
+    position: int = 0  # the task's place in its plan
 
 
 @dataclass
@@ -43,12 +50,17 @@ class OverdueReport:
     scope_label: str = ""  # "Toàn Sở" or a director's area
 
 
+def _counts(lines: list[OverdueLine]) -> tuple[int, int, int]:
+    """(units, tasks, plans) with an overdue line: the summary and the total row say the same."""
+    return (len({line.unit for line in lines}), len({(line.plan, line.ref, line.content) for line in lines}),
+            len({line.plan for line in lines}))
+
+
 def summary(report: OverdueReport) -> list[str]:
     lines = report.lines
     if not lines:
         return ["Không có nhiệm vụ nào quá hạn."]
-    units = len({line.unit for line in lines})
-    plans = len({line.plan for line in lines})
+    units, _tasks, plans = _counts(lines)
     pending = sum(line.requested_due_date is not None for line in lines)
     longest = max(line.days_overdue for line in lines)
     return [
@@ -76,7 +88,7 @@ def _rows(lines: list[OverdueLine]):
                      if line.original_due_date is not None} - set(dues)
         if originals:
             due += f"\n(ban đầu {vn_date(min(originals))})"
-        units = [line.unit for line in items]
+        units = sorted({line.unit for line in items}, key=vn_sort_key)
         unit_text = units[0] if len(units) == 1 else f"{vn_number(len(units))} đơn vị: " + ", ".join(units)
         days = sorted({line.days_overdue for line in items})
         updates = [line.last_update for line in items if line.last_update]
@@ -101,8 +113,15 @@ def overdue_docx(report: OverdueReport) -> bytes:
     for line in summary(report):
         paragraph(document, line, indent_first=True)
     paragraph(document, "", space_after=6)
-    ordered = sorted(report.lines, key=lambda line: (line.plan, -line.days_overdue, line.ref, line.unit))
-    data_table(document, HEADERS, WIDTHS, _rows(ordered), size=11, centered_columns=(0, 3, 5, 6, 7),
-               keep_rows=False)
-    signature_block(document, report.letterhead)
+    ordered = sorted(report.lines, key=lambda line: (vn_sort_key(line.plan), line.position,
+                                                     vn_sort_key(line.ref), vn_sort_key(line.unit)))
+    rows = list(_rows(ordered))
+    if ordered:
+        units, tasks, _plans = _counts(ordered)
+        rows.append(("group", "", f"Tổng cộng: {vn_number(tasks)} nhiệm vụ, {vn_number(len(ordered))} "
+                     f"lượt quá hạn tại {vn_number(units)} đơn vị"))
+    data_table(document, HEADERS, None, rows, size=11, centered_columns=(0, 3, 5, 6, 7),
+               keep_rows=False, keep_columns=(3, 5))
+    signature_block(document, report.letterhead, RECIPIENTS)
+    set_properties(document, report.letterhead, "Danh sách nhiệm vụ quá hạn")
     return to_bytes(document)

@@ -1,7 +1,11 @@
 """The sơ kết / tổng kết report (outline of Phụ lục 1, seeds/000) as a .docx draft.
 
 Figures and tables are filled from the data; the prose of each section is left to the writer,
-marked "[Đơn vị bổ sung nội dung …]" so nobody sends the draft unfinished by mistake.
+marked "[Đơn vị bổ sung nội dung …]" so nobody sends the draft unfinished by mistake. A sơ kết counts
+to the end of semester I and looks ahead to semester II; a tổng kết counts to the end of the school
+year, adds the overall assessment and lessons, and looks ahead to the next year. The by-unit table
+is "Phụ lục 01" of the report (no letterhead or signature of its own); the report goes to the Bộ
+and the UBND ("Nơi nhận").
 """
 from __future__ import annotations
 
@@ -16,11 +20,14 @@ from app.exporters.docx_admin import (
     new_document,
     paragraph,
     placeholder,
+    set_properties,
     signature_block,
     title_block,
     to_bytes,
 )
 from app.formatting import vn_date, vn_number, vn_share
+
+SO_KET, TONG_KET = "so_ket", "tong_ket"
 
 COUNT_HEADERS = ["TT", "{what}", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
                  "Chưa hoàn thành trong hạn", "Chưa hoàn thành quá hạn", "Tỷ lệ hoàn thành"]
@@ -63,10 +70,31 @@ class ReportData:
     overdue_units: list[tuple[str, int]] = field(default_factory=list)
     upcoming: list[tuple[date, str, int]] = field(default_factory=list)  # (due, task, units)
     letterhead: Letterhead = field(default_factory=Letterhead)
+    period: str = SO_KET  # SO_KET (to the end of semester I) or TONG_KET (to the end of the year)
 
 
-def _count_table(document, what: str, rows: list[CountRow], widths):
+def recipients(head: Letterhead) -> list[str]:
+    """A report goes up: the Bộ and the province (or city) for information, then inside the Sở."""
+    province = "UBND thành phố" if head.parent_body.upper().startswith("UBND THÀNH PHỐ") else "UBND tỉnh"
+    return ["Bộ GDĐT (để b/c);", f"{province} (để b/c);", "Lãnh đạo Sở;", "Lưu: VT, VP."]
+
+
+def appendix_reference(head: Letterhead) -> str:
+    """ "(Kèm theo Báo cáo số …/BC-SGDĐT ngày … của Sở …)": the appendix names its report."""
+    number = head.number.replace("Số:", "").strip()
+    number = number if number[:1].isdigit() else "…" + number.lstrip()
+    day = vn_date(head.issued_on) if head.issued_on else "…"
+    return f"(Kèm theo Báo cáo số {number} ngày {day} của {head.organisation})"
+
+
+def _total(rows: list[CountRow]) -> CountRow:
+    return CountRow("Tổng cộng", sum(r.done_on_time for r in rows), sum(r.done_late for r in rows),
+                    sum(r.open_in_time for r in rows), sum(r.open_overdue for r in rows))
+
+
+def _count_table(document, what: str, rows: list[CountRow], widths=None):
     headers = [h.format(what=what) for h in COUNT_HEADERS]
+    rows = [*rows, _total(rows)] if rows else rows
     body = [
         [
             str(i),
@@ -80,7 +108,13 @@ def _count_table(document, what: str, rows: list[CountRow], widths):
         ]
         for i, r in enumerate(rows, 1)
     ]
-    data_table(document, headers, widths, body, size=11, centered_columns=(0, 2, 3, 4, 5, 6, 7))
+    if body:
+        body[-1][0] = ""
+    table = data_table(document, headers, widths, body, size=11, centered_columns=(0, 2, 3, 4, 5, 6, 7))
+    if body:
+        for cell in table.rows[-1].cells:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
 
 
 def two_by_two_lines(totals: CountRow, noun: str = "lượt nhiệm vụ") -> list[str]:
@@ -107,8 +141,9 @@ def report_docx(data: ReportData) -> bytes:
     document = new_document()
     header_block(document, data.letterhead)
     title_block(document, "BÁO CÁO", [data.kind, data.subject])
-    paragraph(document, f"(Số liệu tổng hợp trên hệ thống TDNV đến ngày {vn_date(data.as_of)})",
-              italic=True, align="center", space_after=6)
+    period = "học kỳ I" if data.period == SO_KET else "năm học"
+    paragraph(document, f"(Số liệu tính đến ngày {vn_date(data.as_of)}, tổng hợp trên hệ thống TDNV theo "
+              f"{period})", italic=True, align="center", space_after=6)
 
     _heading(document, "1. Công tác lãnh đạo, triển khai")
     paragraph(document, f"Kế hoạch gồm {vn_number(data.tasks)} nhiệm vụ thuộc {vn_number(data.groups)} nhóm "
@@ -136,7 +171,7 @@ def report_docx(data: ReportData) -> bytes:
             indent_first=True,
         )
     paragraph(document, "Bảng 1. Kết quả theo nhóm nhiệm vụ", italic=True, align="center", space_after=3)
-    _count_table(document, "Nhóm nhiệm vụ", data.by_group, [9, 51, 15, 18, 18, 18, 18, 18])
+    _count_table(document, "Nhóm nhiệm vụ", data.by_group)
     placeholder(document, "[Đơn vị bổ sung nội dung: kết quả nổi bật của từng nhóm nhiệm vụ, minh chứng]")
 
     _heading(document, "3. Công tác báo cáo định kỳ")
@@ -162,22 +197,41 @@ def report_docx(data: ReportData) -> bytes:
                    centered_columns=(0, 2))
     placeholder(document, "[Đơn vị bổ sung nội dung: khó khăn, vướng mắc và nguyên nhân]")
 
-    _heading(document, "5. Phương hướng nhiệm vụ trọng tâm trong thời gian tiếp theo")
-    for due, task, units in data.upcoming:
-        paragraph(document, f"- {task} (hạn {vn_date(due)}, {vn_number(units)} đơn vị);", indent_first=True)
-    placeholder(document, "[Đơn vị bổ sung nội dung: nhiệm vụ trọng tâm học kỳ/năm học tiếp theo]")
+    _looking_ahead(document, data)
 
     _heading(document, "6. Đề xuất, kiến nghị")
     placeholder(document)
     paragraph(document, f"Trên đây là báo cáo {data.kind[:1].lower() + data.kind[1:]} {data.subject}./.",
               indent_first=True, align="justify", space_after=6)
-    signature_block(document, data.letterhead)
+    signature_block(document, data.letterhead, recipients(data.letterhead))
 
     if data.by_unit:
         landscape_section(document)
-        paragraph(document, "Phụ lục", bold=True, align="center")
+        paragraph(document, "Phụ lục 01", bold=True, align="center")
         paragraph(document, "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ", bold=True, align="center", size=14)
-        paragraph(document, f"(Kèm theo Báo cáo {data.kind[:1].lower() + data.kind[1:]}; số liệu đến ngày "
-                  f"{vn_date(data.as_of)})", italic=True, align="center", space_after=6)
-        _count_table(document, "Đơn vị", data.by_unit, [12, 90, 22, 26, 26, 28, 28, 25])
+        paragraph(document, appendix_reference(data.letterhead), italic=True, align="center")
+        paragraph(document, f"(Số liệu tính đến ngày {vn_date(data.as_of)}; {vn_number(len(data.by_unit))} "
+                  "đơn vị, xếp theo tên)", italic=True, align="center", space_after=6)
+        _count_table(document, "Đơn vị", data.by_unit)
+    set_properties(document, data.letterhead, f"Báo cáo {data.kind[:1].lower() + data.kind[1:]}")
     return to_bytes(document)
+
+
+def _looking_ahead(document, data: ReportData) -> None:
+    """Sơ kết: semester II's priorities. Tổng kết: the year's assessment, lessons, next year."""
+    if data.period == TONG_KET:
+        _heading(document, "5. Đánh giá chung, bài học kinh nghiệm và phương hướng nhiệm vụ trọng tâm năm "
+                 "học tiếp theo")
+        total = data.totals
+        paragraph(document, "Đến hết năm học, đã hoàn thành "
+                  f"{vn_number(total.done)}/{vn_number(total.total)} lượt nhiệm vụ "
+                  f"({vn_share(total.done, total.total)}); còn {vn_number(total.open_overdue)} "
+                  "lượt chưa hoàn thành quá hạn chuyển sang năm học tiếp theo.", indent_first=True,
+                  align="justify")
+        placeholder(document, "[Đơn vị bổ sung nội dung: đánh giá chung, bài học kinh nghiệm]")
+        placeholder(document, "[Đơn vị bổ sung nội dung: nhiệm vụ trọng tâm năm học tiếp theo]")
+        return
+    _heading(document, "5. Phương hướng nhiệm vụ trọng tâm học kỳ II")
+    for due, task, units in data.upcoming:
+        paragraph(document, f"- {task} (hạn {vn_date(due)}, {vn_number(units)} đơn vị);", indent_first=True)
+    placeholder(document, "[Đơn vị bổ sung nội dung: nhiệm vụ trọng tâm học kỳ II]")

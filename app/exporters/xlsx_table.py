@@ -1,4 +1,5 @@
-"""Any list as one .xlsx sheet: bold frozen header, autofilter, real dates (dd/mm/yyyy)."""
+"""Any list as one .xlsx sheet: bold frozen header, autofilter, real dates (dd/mm/yyyy), and a print
+layout (one page wide, landscape when wide, header repeated, wrapped text with row heights)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from app.exporters.xlsx_print import print_layout, row_height
 from app.formatting import to_local
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -42,6 +44,11 @@ def _cell_value(value):
     return _ILLEGAL.sub("", str(value)), None
 
 
+def _shown(value):
+    """What a cell shows, for its line count (dates are one line)."""
+    return None if isinstance(value, dt.date) else value
+
+
 def _width_of(value) -> int:
     if value is None:
         return 0
@@ -51,6 +58,25 @@ def _width_of(value) -> int:
         return 10
     text = str(value)
     return max((len(line) for line in text.split("\n")), default=0)
+
+
+def _lay_out(sheet, headers: list[str], converted: list[list], measured: list[int],
+             widths: Sequence[int | None] | None) -> None:
+    """Column widths, frozen header, print layout and the row heights of wrapped text."""
+    from openpyxl.utils import get_column_letter
+
+    column_widths: list[float] = []
+    for index, natural in enumerate(measured):
+        wanted = widths[index] if widths is not None and index < len(widths) else None
+        width = wanted if wanted else min(max(natural + 2, MIN_WIDTH), MAX_WIDTH)
+        column_widths.append(width)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet.freeze_panes = "A2"
+    print_layout(sheet, column_widths)
+    for number, cells in enumerate([[(h, None) for h in headers], *converted], 1):
+        height = row_height([_shown(value) for value, _format in cells], column_widths)
+        if height:
+            sheet.row_dimensions[number].height = height
 
 
 def table_to_xlsx(title: str, headers: list[str], rows: Iterable[Sequence],
@@ -70,6 +96,7 @@ def table_to_xlsx(title: str, headers: list[str], rows: Iterable[Sequence],
     sheet = workbook.create_sheet(sheet_title(title))
     bold = Font(bold=True)
     header_alignment = Alignment(vertical="center", wrap_text=True)
+    wrapped = Alignment(vertical="top", wrap_text=True)
 
     # write_only sheets need column widths before the first row, so buffer the converted rows.
     converted: list[list] = []
@@ -85,11 +112,7 @@ def table_to_xlsx(title: str, headers: list[str], rows: Iterable[Sequence],
                 measured.append(_width_of(value))
         converted.append(cells)
 
-    for index, natural in enumerate(measured):
-        wanted = widths[index] if widths is not None and index < len(widths) else None
-        width = wanted if wanted else min(max(natural + 2, MIN_WIDTH), MAX_WIDTH)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
+    _lay_out(sheet, headers, converted, measured, widths)
 
     header_cells = []
     for text in headers:
@@ -108,6 +131,8 @@ def table_to_xlsx(title: str, headers: list[str], rows: Iterable[Sequence],
                 cell.data_type = "s"
             if number_format:
                 cell.number_format = number_format
+            elif isinstance(value, str):
+                cell.alignment = wrapped
             out.append(cell)
         sheet.append(out)
 

@@ -254,7 +254,8 @@ def test_documents_download_from_the_dashboard(client, data):
     ):
         assert url.replace("&", "&amp;") in page  # links are HTML-escaped by Jinja
     evaluation = Document(io.BytesIO(client.get(f"/dashboard/plans/{plan_id}/evaluation.docx").data))
-    rows = [[c.text for c in row.cells] for row in evaluation.tables[1].rows]
+    # the evaluation is an appendix now (no letterhead table): its table is the first
+    rows = [[c.text for c in row.cells] for row in evaluation.tables[0].rows]
     assert rows[1][:2] == ["I", "Hạ tầng số (01 nhiệm vụ)"]
     assert rows[2][6] == "Chưa hoàn thành" and rows[2][5].startswith("1/2 đơn vị hoàn thành (50%)")
     report = Document(io.BytesIO(client.get(f"/dashboard/plans/{plan_id}/report.docx?kind=tong_ket").data))

@@ -1,6 +1,9 @@
 """Data for the documents TDNV writes (evaluation table, sơ kết/tổng kết report, overdue list).
 
 Reads the database through the dashboard statistics and hands plain data to the pure exporters.
+Sơ kết counts to the end of semester I, tổng kết to the end of the school year (the plan's calendar,
+else the Ministry's defaults), or to today when that comes first. The 2 × 2 is judged at that date
+against the deadlines; a status is the current one (assignments keep no status history).
 """
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from typing import cast
 
 from sqlalchemy import func, select
 
-from app.exporters.docx_admin import Letterhead
+from app.exporters.collation import vn_sort_key
+from app.exporters.docx_admin import Letterhead, signer_titles
 from app.exporters.evaluation_docx import (
     CONTINUING,
     DONE,
@@ -22,12 +26,13 @@ from app.exporters.evaluation_docx import (
     EvaluationRow,
 )
 from app.exporters.overdue_docx import OverdueLine, OverdueReport
-from app.exporters.report_docx import CountRow, ReportData
+from app.exporters.report_docx import SO_KET, TONG_KET, CountRow, ReportData, appendix_reference
 from app.extensions import db
 from app.formatting import local_date, vn_date, vn_number, vn_share
 from app.models.assignments import CLOSED_STATUSES, Assignment
 from app.models.plans import Plan, Task
 from app.models.units import KIND_DEPARTMENT_OF_EDUCATION, Unit
+from app.parsing.times import SchoolCalendar
 from app.services.errors import DomainError
 from app.services.reporting.dashboard import Counts, Scope, apply_scope, checkin_counts, joined, statistics
 from app.services.reporting.dashboard_lists import OverdueItem, overdue_all
@@ -52,13 +57,29 @@ def letterhead(issued_on: date | None, *, overrides: dict | None = None) -> Lett
     root = db.session.scalar(select(Unit).where(Unit.kind == KIND_DEPARTMENT_OF_EDUCATION).order_by(Unit.id))
     name = root.name if root else "Sở Giáo dục và Đào tạo"
     place = name.split("Đào tạo", 1)[1].strip() if "Đào tạo" in name else ""
-    head = Letterhead(issued_on=issued_on, place=place or "……………")
+    head = Letterhead(issued_on=issued_on, place=place or "……………", organisation=name)
     if place:
         head.parent_body = ("UBND THÀNH PHỐ " if place in CITIES else "UBND TỈNH ") + place.upper()
     for key, value in (overrides or {}).items():
+        if key == "signer_titles" and isinstance(value, str):
+            value = signer_titles(value)  # "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" from the settings
         if value:
             setattr(head, key, value)
     return head
+
+
+def period_end(plan: Plan, kind: str, today: date) -> date:
+    """The last day a sơ kết (semester I) or tổng kết (school year) report counts."""
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in (plan.calendar or {}).items()
+              if k in ("year_start", "semester1_end", "year_end")}
+    calendar = SchoolCalendar(**fields)  # type: ignore[arg-type]  # (month, day) pairs from JSON
+    if plan.school_year and plan.school_year[:4].isdigit():
+        first_year = int(plan.school_year[:4])
+    else:  # the school year today falls in
+        first_year = today.year if (today.month, today.day) >= calendar.year_start else today.year - 1
+    month, day = calendar.year_end if kind == TONG_KET else calendar.semester1_end
+    year = first_year if (month, day) >= calendar.year_start else first_year + 1
+    return date(year, month, day)
 
 
 def _assessment(c: Counts, ongoing_task: bool) -> tuple[str, str]:
@@ -111,13 +132,15 @@ def evaluation(plan: Plan, *, today: date, timezone: str, letterhead_overrides=N
     issued = f" ngày {vn_date(plan.issued_on)}" if plan.issued_on else ""
     label = f"Kế hoạch số {plan.number}{issued}" if plan.number else plan.title
     total = sum(len(g.rows) for g in groups)
+    head = letterhead(today, overrides=letterhead_overrides)
     return Evaluation(
         title="Đánh giá tình hình thực hiện các nhiệm vụ"
         + (f" năm học {plan.school_year}" if plan.school_year else ""),
         groups=groups,
-        letterhead=letterhead(today, overrides=letterhead_overrides),
-        reference=f"(Kèm theo báo cáo đánh giá {label}; số liệu đến ngày {vn_date(today)})",
-        intro=f"{label} đặt ra {vn_number(total)} nhiệm vụ. Kết quả thực hiện cụ thể như sau:",
+        letterhead=head,
+        reference=appendix_reference(head),
+        intro=f"{label} đặt ra {vn_number(total)} nhiệm vụ. Số liệu tính đến ngày {vn_date(today)}; "
+              "kết quả thực hiện cụ thể như sau:",
     )
 
 
@@ -126,14 +149,23 @@ def _count_row(label: str, c: Counts) -> CountRow:
 
 
 def report(plan: Plan, *, kind: str, today: date, timezone: str, letterhead_overrides=None) -> ReportData:
-    """Figures of the sơ kết (semester) or tổng kết (year) report of a plan."""
+    """Figures of the sơ kết (semester) or tổng kết (year) report of a plan, counted to the period's
+    end (or today, when that comes first): groups in the plan's order, units alphabetical."""
+    kind = TONG_KET if kind == TONG_KET else SO_KET
+    issued_on = today
+    today = min(today, period_end(plan, kind, today))
     scope = Scope(plan_id=plan.id)
     totals = statistics(scope, today=today, timezone=timezone)
     total = totals[0].counts if totals else Counts()
-    by_group = statistics(scope, today=today, timezone=timezone, dimension="group")
-    by_unit = statistics(scope, today=today, timezone=timezone, dimension="unit")
+    order = dict(db.session.execute(select(Task.group_name, func.min(Task.position))
+                                    .where(Task.plan_id == plan.id, Task.status == "active")
+                                    .group_by(Task.group_name)).all())
+    by_group = sorted(statistics(scope, today=today, timezone=timezone, dimension="group"),
+                      key=lambda r: order.get(cast("str | None", r.key or None), 10**9))
+    by_unit = sorted((r for r in statistics(scope, today=today, timezone=timezone, dimension="unit")
+                      if r.counts.total), key=lambda r: vn_sort_key(r.extra.get("name", r.label)))
     year = f" năm học {plan.school_year}" if plan.school_year else ""
-    title = "Sơ kết học kỳ I" + year if kind == "so_ket" else "Tổng kết" + year
+    title = "Sơ kết học kỳ I" + year if kind == SO_KET else "Tổng kết" + year
     issued = f" ngày {vn_date(plan.issued_on)}" if plan.issued_on else ""
     subject = f"thực hiện Kế hoạch số {plan.number}{issued}" if plan.number else f"thực hiện {plan.title}"
     tasks = db.session.scalar(
@@ -155,9 +187,9 @@ def report(plan: Plan, *, kind: str, today: date, timezone: str, letterhead_over
         targets_met=total.targets_met, targets_not_met=total.targets_not_met,
         targets_unreported=total.targets_unreported,
         by_group=[_count_row(r.label, r.counts) for r in by_group],
-        by_unit=[_count_row(r.extra.get("name", r.label), r.counts) for r in by_unit if r.counts.total],
+        by_unit=[_count_row(r.extra.get("name", r.label), r.counts) for r in by_unit],
         overdue_units=overdue_units, upcoming=[(due, content, n) for due, content, n in upcoming],
-        letterhead=letterhead(today, overrides=letterhead_overrides),
+        letterhead=letterhead(issued_on, overrides=letterhead_overrides), period=kind,
     )
 
 
@@ -178,7 +210,7 @@ def _overdue_line(item: OverdueItem) -> OverdueLine:
                        unit=assignment.unit.display_name, lead_units=", ".join(item.lead_units),
                        due_date=assignment.due_date, original_due_date=assignment.original_due_date,
                        days_overdue=item.days_overdue, last_update=local_date(last_update),
-                       requested_due_date=item.requested_due_date)
+                       requested_due_date=item.requested_due_date, position=assignment.task.position)
 
 
 def overdue_rows(scope: Scope, *, today: date, sort: str = "days", descending: bool = True):
