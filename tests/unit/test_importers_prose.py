@@ -162,3 +162,15 @@ def test_wrapped_lines_footnotes_and_outline():
     items = outline(paragraphs)
     assert [p.style for p in items] == ["roman", "arabic", "dash", "dash"]
     assert items[3].parents == [items[0], items[1]]
+
+
+@pytest.mark.parametrize("extension", [".docx", ".pdf"])
+def test_word_and_pdf_copies_of_a_letter_give_the_same_suggestions(extension):
+    """tests/data/letters/build.py writes them from the text copy (the PDF through LibreOffice)."""
+    name = "tayninh_huong_dan_cntt_2025-2026"
+
+    def items(ext: str) -> list[tuple]:
+        tasks = parse_plan((LETTERS / f"{name}{ext}").read_bytes(), f"{name}{ext}").tasks
+        return [(t["kind"], t["lead"], t["due_date"], t["report"]) for t in tasks]
+
+    assert items(extension) == items(".txt")
