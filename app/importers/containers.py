@@ -12,7 +12,6 @@ from app.importers.errors import (
     MSG_DOC,
     MSG_EMPTY,
     MSG_ODF,
-    MSG_PDF,
     MSG_RTF,
     MSG_UNKNOWN,
     MSG_XLS,
@@ -69,14 +68,14 @@ def _ole_message(data: bytes, filename: str) -> str:
 
 
 def sniff_format(data: bytes, filename: str = "") -> tuple[str, zipfile.ZipFile | None]:
-    """Tell the format from the content ('docx', 'xlsx' or 'csv'); refuse the others clearly."""
+    """Tell the format from the content ('docx', 'xlsx', 'pdf' or 'csv'); refuse the others clearly."""
     if not data.strip():
         raise ImportFileError(MSG_EMPTY)
     head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise ImportFileError(_ole_message(data, filename))
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
-        raise ImportFileError(MSG_PDF)
+        return "pdf", None
     if head.startswith(b"{\\rtf"):
         raise ImportFileError(MSG_RTF)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):

@@ -18,6 +18,14 @@ MSG_PDF = (
     "PDF chưa được hỗ trợ: hãy mở văn bản gốc trong Word và lưu thành .docx "
     "(hoặc chép bảng sang Excel và lưu thành .xlsx), rồi tải lên lại."
 )
+MSG_BAD_PDF = "Tệp không phải là .pdf hợp lệ (có thể bị hỏng, bị cắt hoặc được đặt mật khẩu)."
+MSG_PDF_NO_TEXT = (
+    "Tệp PDF không có lớp chữ (có thể là bản quét thành ảnh) nên không đọc được nội dung: hãy tải lên "
+    "văn bản gốc (.docx) hoặc bản PDF xuất trực tiếp từ Word."
+)
+MSG_PDF_PAGE_NO_TEXT = (
+    "Trang {page} của tệp PDF chỉ có ảnh, không có lớp chữ: nội dung trang này không được đọc."
+)
 MSG_ODF = "Tệp OpenDocument (.odt, .ods) chưa được hỗ trợ: hãy lưu thành .docx hoặc .xlsx rồi tải lên lại."
 MSG_RTF = "Tệp .rtf chưa được hỗ trợ: hãy mở tệp trong Word và chọn Lưu thành… > Word Document (.docx)."
 MSG_UNKNOWN = "Không nhận ra định dạng tệp: hãy tải lên tệp .docx, .xlsx hoặc .csv."

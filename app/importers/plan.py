@@ -9,6 +9,7 @@ from itertools import islice
 from app.importers.errors import MSG_NO_ROWS, MSG_NO_TABLE, MSG_TOO_LARGE, ImportFileError
 from app.importers.plan_meta import extract_meta
 from app.importers.plan_table import TableScan, TaskCells, scan_tables
+from app.importers.prose import MSG_SUGGESTED, letter_tasks, paragraphs_from_wrapped
 from app.importers.raw import RawDocument, RawTable
 from app.importers.tables import read_document
 from app.parsing.relative import duration_due
@@ -24,6 +25,9 @@ TASK_KEYS = (
     "lead", "cooperating", "targets", "warnings", "extra",
     # Added later; the keys above keep their meaning for the published dry-run contract.
     "group_path", "unit_roles", "choice_units",
+    # Prose letters: "task" or "report", the sentence a suggestion was read from, the report's
+    # details (name, reporter, recipient, via, outline, then_to). Table rows: "task", "", None.
+    "kind", "source_text", "report",
 )
 ENCODING_LABELS = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI"}
 # Letters beyond Latin-1: text holding them is already Unicode, never legacy-encoded.
@@ -33,6 +37,7 @@ MSG_NO_LEAD_COLUMN = (
 )
 MSG_NO_TIME_COLUMN = "Bảng nhiệm vụ không có cột Thời gian: các nhiệm vụ của bảng chưa có hạn."
 MSG_NO_LEAD = "Chưa có đơn vị chủ trì."
+MSG_TXT_ENCODING = "Tệp .txt phải được lưu với bảng mã UTF-8."
 _OWN_BODY = re.compile(r"^(?:so giao duc|so gd)")
 
 
@@ -76,8 +81,12 @@ def parse_plan(
             MSG_TOO_LARGE.format(size=len(data) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
         )
     data = bytes(data)
+    source = re.split(r"[\\/]", str(filename or ""))[-1]
+    known = tuple(known_unit_names) if known_unit_names is not None else COMMON_UNIT_NAMES
+    if source.lower().endswith(".txt"):
+        return parse_letter(source, text_lines(data), known)
     document = read_document(data, filename)
-    plan = ParsedPlan(source=re.split(r"[\\/]", str(filename or ""))[-1])
+    plan = ParsedPlan(source=source)
     plan.warnings.extend(document.warnings)
     encoding = fix_legacy_encoding(document)
     if encoding:
@@ -85,7 +94,9 @@ def parse_plan(
         plan.warnings.append(f"Văn bản được gõ bằng mã {label} và đã được chuyển sang Unicode.")
     scan = scan_tables(document.tables, column_fields)
     if not scan.task_tables:
-        raise ImportFileError(MSG_NO_TABLE)
+        letter = parse_letter(source, document.lines, known)
+        letter.warnings[:0] = plan.warnings
+        return letter
     if not scan.tasks:
         raise ImportFileError(MSG_NO_ROWS)
     plan.meta = extract_meta(_prose_lines(document, scan))
@@ -94,7 +105,6 @@ def parse_plan(
         plan.warnings.append(MSG_NO_LEAD_COLUMN)
     if any("time" in cells.missing for cells in scan.tasks):
         plan.warnings.append(MSG_NO_TIME_COLUMN)
-    known = tuple(known_unit_names) if known_unit_names is not None else COMMON_UNIT_NAMES
     calendar = calendar or SchoolCalendar()
     if calendar.first_year is None and plan.meta.get("school_year"):
         calendar = replace(calendar, first_year=int(plan.meta["school_year"][:4]))
@@ -107,6 +117,25 @@ def parse_plan(
         dict.fromkeys(h for layout in scan.layouts for h in layout["unrecognised"])
     )
     return plan
+
+
+def text_lines(data: bytes) -> list[str]:
+    """A plain-text letter (UTF-8, with or without BOM) as its lines."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(MSG_TXT_ENCODING) from exc
+    return text.splitlines()
+
+
+def parse_letter(source: str, lines: list[str], known: tuple) -> ParsedPlan:
+    """A guidance letter in prose: its duties and reports as suggestions (kind, source_text)."""
+    paragraphs = paragraphs_from_wrapped(lines)
+    tasks = letter_tasks(paragraphs, known)
+    if not tasks:
+        raise ImportFileError(MSG_NO_TABLE)
+    return ParsedPlan(source=source, warnings=[MSG_SUGGESTED], meta=extract_meta(paragraphs[:60]),
+                      tasks=tasks)
 
 
 @dataclass(frozen=True)
@@ -156,6 +185,9 @@ def build_task(cells: TaskCells, context: TaskContext) -> dict:
         "group_path": list(cells.group_path),
         "unit_roles": roles,
         "choice_units": choices,
+        "kind": "task",
+        "source_text": "",
+        "report": None,
     }
 
 

@@ -17,7 +17,8 @@ COLUMN_FIELD_LABELS = dict(COLUMN_FIELDS)
 
 
 class UploadPlanForm(FlaskForm):
-    file = FileField("Tệp phụ lục (.docx, .xlsx, .csv)", validators=[FileRequired("Vui lòng chọn tệp.")])
+    file = FileField("Tệp phụ lục hoặc công văn (.docx, .xlsx, .csv, .pdf, .txt)",
+                     validators=[FileRequired("Vui lòng chọn tệp.")])
     submit = SubmitField("Tải lên và xem trước")
 
 

@@ -113,6 +113,24 @@ def _choices_from(form_data) -> dict[str, str]:
     return choices
 
 
+def _edits_from(form_data) -> dict[str, plan_import.SuggestionEdit]:
+    """The office's decisions on suggestions: for each ref listed in suggestion-N, keep-N (a checkbox:
+    absent means dropped), content-N and due-N (an ISO date; anything else keeps the suggested one)."""
+    edits = {}
+    for key, ref in form_data.items():
+        if not key.startswith("suggestion-"):
+            continue
+        n = key.removeprefix("suggestion-")
+        try:
+            due = date.fromisoformat(form_data.get("due-" + n, "")) if form_data.get("due-" + n) else None
+        except ValueError:
+            due = None
+        edits[str(ref)] = plan_import.SuggestionEdit(
+            keep=bool(form_data.get("keep-" + n)), content=str(form_data.get("content-" + n, ""))[:4000],
+            due_date=due)
+    return edits
+
+
 def _columns_from(form_data) -> dict[str, str]:
     """The office's reading of the columns: pairs of fields colhead-N (the header) / colfield-N."""
     columns = {}
@@ -138,6 +156,7 @@ def preview(digest):
     filename = clean_filename(request.args.get("name") or form.filename.data, default="phu-luc.docx")
     choices = _choices_from(request.form) if request.method == "POST" else {}
     columns = _columns_from(request.form) if request.method == "POST" else {}
+    edits = _edits_from(request.form) if request.method == "POST" else {}
     try:
         data = uploads.load_pending(folder, digest)
         result = plan_import.build_preview(data, filename, choices=choices, columns=columns or None)
@@ -155,7 +174,7 @@ def preview(digest):
     elif form.confirm.data and form.validate_on_submit():
         try:
             plan = plan_import.import_plan(
-                current_user, data, filename, choices=choices, columns=columns or None,
+                current_user, data, filename, choices=choices, columns=columns or None, edits=edits or None,
                 meta={"number": form.number.data, "title": form.title.data, "date": form.issued_on.data,
                       "school_year": form.school_year.data, "issuer": form.issuer.data},
             )
@@ -169,6 +188,7 @@ def preview(digest):
             return redirect(url_for("plans.detail", plan_id=plan.id))
     groups, units = _resolution_options()
     return render_template("plans/preview.html", form=form, preview=result, digest=digest,
+                           edits=edits,
                            choices=choices, groups=groups, units=units, column_fields=COLUMN_FIELDS,
                            field_labels=COLUMN_FIELD_LABELS)
 

@@ -57,8 +57,9 @@ def test_old_excel_workbook():
     assert ".xls (Excel 97-2003)" in refuse(header + bytes(2048), "kehoach.xls")
 
 
-def test_pdf():
-    assert refuse(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "kehoach.pdf").startswith("PDF chưa được hỗ trợ")
+def test_broken_pdf():
+    message = refuse(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "kehoach.pdf")
+    assert message.startswith("Tệp không phải là .pdf")
 
 
 def test_docx_without_tables():

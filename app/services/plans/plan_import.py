@@ -93,14 +93,47 @@ class _Directory:
         return result
 
 
+@dataclass
+class SuggestionEdit:
+    """The office's decision on one suggestion read from a letter: keep it (edited) or drop it."""
+
+    keep: bool = True
+    content: str = ""
+    due_date: date | None = None
+
+
+def apply_edits(tasks: list[dict], edits: dict[str, SuggestionEdit]) -> list[dict]:
+    """Suggestions (rows with a source sentence) the office dropped are left out; edited text and
+    deadlines replace the suggested ones. Table rows are never touched."""
+    kept = []
+    for task in tasks:
+        edit = edits.get(task["ref"]) if task.get("source_text") else None
+        if edit is None:
+            kept.append(task)
+            continue
+        if not edit.keep:
+            continue
+        changed = dict(task)
+        if edit.content.strip():
+            changed["content"] = edit.content.strip()
+        if edit.due_date is not None:
+            changed["due_date"] = edit.due_date.isoformat()
+        kept.append(changed)
+    return kept
+
+
 def build_preview(data: bytes, filename: str, *, choices: dict[str, str] | None = None,
-                  calendar: dict | None = None, columns: dict[str, str] | None = None) -> ImportPreview:
+                  calendar: dict | None = None, columns: dict[str, str] | None = None,
+                  edits: dict[str, SuggestionEdit] | None = None) -> ImportPreview:
     """Parse and resolve without writing anything; raises ImportFileError for bad files.
 
-    columns (header -> field) is the office's reading of the columns, from the preview."""
+    columns (header -> field) is the office's reading of the columns, from the preview; edits
+    (ref -> decision) are its decisions on the suggestions read from a letter."""
     directory_ = _Directory()
     parsed = parse_plan(data, filename, known_unit_names=directory_.known_names or None,
                         calendar=_calendar(calendar), column_fields=columns)
+    if edits:
+        parsed.tasks = apply_edits(parsed.tasks, edits)
     choices = {fold(k): v for k, v in (choices or {}).items()}
     rows, unknown = [], []
     for task in parsed.tasks:
@@ -124,13 +157,16 @@ def _parse_iso(value: str | None) -> date | None:
 
 def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
                 choices: dict[str, str] | None = None, save_choices: bool = True,
-                allow_duplicate: bool = False, columns: dict[str, str] | None = None) -> Plan:
+                allow_duplicate: bool = False, columns: dict[str, str] | None = None,
+                edits: dict[str, SuggestionEdit] | None = None) -> Plan:
     """Create the plan with its tasks and assignments; the caller commits (all or nothing).
 
     Group names expand to their current members; a unit that is both lead and (through a group)
     cooperating keeps the lead role. Unknown names stay on the task until the office resolves them.
     """
-    preview = build_preview(data, filename, choices=choices, columns=columns)
+    preview = build_preview(data, filename, choices=choices, columns=columns, edits=edits)
+    if not preview.rows:
+        raise DomainError("Không còn nhiệm vụ nào để nhập: mọi gợi ý đã bị bỏ.")
     if preview.duplicate_of is not None and not allow_duplicate:
         raise DomainError(
             f"Tệp này đã được nhập thành kế hoạch “{preview.duplicate_of.label}”. "
@@ -176,6 +212,23 @@ def _tell_assigned_units(actor, plan: Plan) -> None:
         )
 
 
+def suggestion_extra(task: dict) -> dict[str, str]:
+    """What a suggestion read from a letter keeps beside the task (no column of its own yet): its
+    kind, the sentence it came from and, for a report, where it goes and after which outline."""
+    if not task.get("source_text"):
+        return {}
+    extra = {"Loại": "Báo cáo" if task.get("kind") == "report" else "Nhiệm vụ",
+             "Câu gốc": task["source_text"]}
+    report = task.get("report") or {}
+    for key, label in (("name", "Tên báo cáo"), ("recipient", "Gửi đến"), ("via", "Qua"),
+                       ("then_to", "Sau đó gửi"), ("outline", "Theo đề cương")):
+        value = report.get(key)
+        text = ", ".join(value) if isinstance(value, list) else (value or "")
+        if text:
+            extra[label] = text
+    return extra
+
+
 def _task_from_row(position: int, row: PreviewRow) -> Task:
     t = row.task
     task = Task(
@@ -192,7 +245,7 @@ def _task_from_row(position: int, row: PreviewRow) -> Task:
         lead_text=", ".join(t.get("lead") or []),
         cooperating_text=", ".join(t.get("cooperating") or []),
         unresolved_units=[r.name for r in row.lead + row.cooperating if r.key is None],
-        extra=t.get("extra") or {},
+        extra={**(t.get("extra") or {}), **suggestion_extra(t)},
         warnings=t.get("warnings") or [],
     )
     roles: dict[int, str] = {}
