@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db, rows_changed
 from app.models.base import utcnow
 from app.models.notifications import Notification
-from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, ROLE_UNIT_HEAD, User
+from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, ROLE_UNIT_HEAD, ROLE_UNIT_STAFF, User
 from app.services.errors import NotFound
 
 KIND_ASSIGNED = "assigned"
@@ -24,6 +24,8 @@ KIND_EXTENSION_DECIDED = "extension_decided"
 KIND_COMMENT = "comment"
 KIND_MENTION = "mention"
 KIND_TASK_CHANGED = "task_changed"
+KIND_CHASE = "chase"
+KIND_SUBMIT_REQUESTED = "submit_requested"
 
 KINDS = {
     KIND_ASSIGNED: "Được giao nhiệm vụ",
@@ -35,6 +37,8 @@ KINDS = {
     KIND_COMMENT: "Ý kiến mới",
     KIND_MENTION: "Được nhắc đến",
     KIND_TASK_CHANGED: "Nhiệm vụ thay đổi",
+    KIND_CHASE: "Đôn đốc",
+    KIND_SUBMIT_REQUESTED: "Đề nghị trình",
 }
 
 
@@ -120,12 +124,31 @@ def unit_heads(unit_ids: Iterable[int]) -> list[User]:
     return sorted((u for heads in unit_heads_by_unit(unit_ids).values() for u in heads), key=lambda u: u.id)
 
 
+def default_focal(unit) -> User | None:
+    """The focal person the unit names in its settings, when that account is still active there."""
+    user_id = getattr(unit, "default_focal_user_id", None)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.is_active or user.unit_id != unit.id:
+        return None
+    return user
+
+
 def unit_people(assignment) -> list[User]:
-    """Who hears about an assignment: the unit's heads and its focal person."""
+    """Who hears about an assignment: the unit's heads, and its default focal person when the unit
+    names one (otherwise every active staff member of the unit), plus the assignment's focal person."""
     people = unit_heads([assignment.unit_id])
-    focal = assignment.focal_user
-    if focal is not None and focal.is_active and focal not in people:
-        people.append(focal)
+    focal = default_focal(assignment.unit)
+    if focal is not None:
+        others = [focal]
+    else:
+        others = list(db.session.scalars(
+            select(User).where(User.unit_id == assignment.unit_id, User.role == ROLE_UNIT_STAFF,
+                               User.is_active_account.is_(True)).order_by(User.id)))
+    if assignment.focal_user is not None:
+        others.append(assignment.focal_user)
+    for user in others:
+        if user.is_active and user not in people:
+            people.append(user)
     return people
 
 
