@@ -297,7 +297,27 @@ def test_staff_see_no_bulk_bar_and_ask_their_head_at_100_percent(client, world):
     url = f"/assignments/{world.coop.id}"
     page = client.get(url).get_data(as_text=True)
     assert "Đề nghị thủ trưởng trình" in page and "Đôn đốc" not in page
-    response = client.post(f"{url}/ask-head", data={
-        "csrf_token": CSRF_RE.search(page).group(1), "version": str(world.coop.version)}, follow_redirects=True)
+    data = {"csrf_token": CSRF_RE.search(page).group(1), "version": str(world.coop.version)}
+    response = client.post(f"{url}/ask-head", data=data, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Đã đề nghị thủ trưởng đơn vị trình" in html and "Đang chờ thủ trưởng đơn vị trình xác nhận" in html
+    assert "Đã đề nghị thủ trưởng đơn vị trình" in html
+    assert "Đang chờ thủ trưởng đơn vị trình xác nhận" in html
+
+
+def test_admin_names_the_default_focal_person_of_a_unit(client, world):
+    login(client, "admin")
+    url = f"/admin/units/{world.coop_unit.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert "Cán bộ đầu mối mặc định" in page and "tranphu.canbo" in page
+    unit = world.coop_unit
+    form = {"csrf_token": CSRF_RE.search(page).group(1), "kind": unit.kind, "code": unit.code,
+            "name": unit.name, "short_name": unit.short_name, "email": "", "parent_id": "",
+            "aliases": "", "default_focal_user_id": str(world.users["coop_staff"].id)}
+    assert client.post(url, data=form).status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(type(unit), unit.id).default_focal_user_id == world.users["coop_staff"].id
+    form["default_focal_user_id"] = str(world.users["lead_staff"].id)  # another unit's account: refused
+    response = client.post(url, data=form, follow_redirects=True)
+    assert "tài khoản đang hoạt động của chính đơn vị" in response.get_data(as_text=True)
+    _db.session.expire_all()
+    assert _db.session.get(type(unit), unit.id).default_focal_user_id == world.users["coop_staff"].id

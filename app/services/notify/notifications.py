@@ -13,7 +13,9 @@ from app.extensions import db, rows_changed
 from app.models.base import utcnow
 from app.models.notifications import Notification
 from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, ROLE_UNIT_HEAD, ROLE_UNIT_STAFF, User
-from app.services.errors import NotFound
+from app.permissions import can_manage_directory
+from app.services import audit
+from app.services.errors import DomainError, NotFound, PermissionDenied
 
 KIND_ASSIGNED = "assigned"
 KIND_SUBMITTED = "submitted"
@@ -131,6 +133,26 @@ def default_focal(unit) -> User | None:
     if user is None or not user.is_active or user.unit_id != unit.id:
         return None
     return user
+
+
+def focal_choices(unit) -> list[User]:
+    """The unit's active accounts, the people the unit may name as its default focal person."""
+    return list(db.session.scalars(
+        select(User).where(User.unit_id == unit.id, User.is_active_account.is_(True))
+        .order_by(User.full_name)))
+
+
+def set_default_focal(actor, unit, user: User | None) -> None:
+    """The unit's default focal person (None: every staff member hears, see unit_people)."""
+    if not can_manage_directory(actor):
+        raise PermissionDenied("Chỉ quản trị hệ thống được đặt cán bộ đầu mối mặc định.")
+    if user is not None and (user.unit_id != unit.id or not user.is_active):
+        raise DomainError("Cán bộ đầu mối phải là tài khoản đang hoạt động của chính đơn vị.")
+    new_id = user.id if user is not None else None
+    if unit.default_focal_user_id == new_id:
+        return
+    before, unit.default_focal_user_id = unit.default_focal_user_id, new_id
+    audit.record(actor, "unit_default_focal_set", unit, details={"before": before, "after": new_id})
 
 
 def unit_people(assignment) -> list[User]:
