@@ -24,29 +24,38 @@ document.addEventListener("submit", function (event) {
   if (bar) { bar.classList.remove("d-none"); }
 });
 
-// Bulk actions on a list (data-bulk-form): "select all" (data-bulk-all) and a count of the chosen rows
-// (data-bulk-row). Without the script each row's checkbox still submits on its own.
+// Bulk actions on a list (data-bulk-form): each "select all" box (data-bulk-all) selects the rows
+// (data-bulk-row) of its own table or section; a count of the chosen rows. Without the script each
+// row's checkbox still submits on its own.
 (function () {
   var form = document.querySelector("[data-bulk-form]");
   if (!form) { return; }
-  var all = document.querySelector("[data-bulk-all]");
   var count = form.querySelector("[data-bulk-count]");
   var rows = Array.prototype.slice.call(document.querySelectorAll("[data-bulk-row]"));
-  function chosen() { return rows.filter(function (box) { return box.checked; }).length; }
-  function refresh() {
-    var n = chosen();
-    if (count) { count.textContent = n ? "Đã chọn " + n + " dòng" : ""; }
-    if (all) { all.checked = n > 0 && n === rows.length; all.indeterminate = n > 0 && n < rows.length; }
+  var alls = Array.prototype.slice.call(document.querySelectorAll("[data-bulk-all]"));
+  function scope(all) {
+    var box = all.closest("table") || all.closest("section");
+    return rows.filter(function (row) { return box && box.contains(row); });
   }
-  if (all) {
-    all.addEventListener("change", function () {
-      rows.forEach(function (box) { box.checked = all.checked; });
-      refresh();
+  function checked(list) { return list.filter(function (box) { return box.checked; }).length; }
+  function refresh() {
+    var n = checked(rows);
+    if (count) { count.textContent = n ? "Đã chọn " + n + " dòng" : ""; }
+    alls.forEach(function (all) {
+      var own = scope(all), k = checked(own);
+      all.checked = k > 0 && k === own.length;
+      all.indeterminate = k > 0 && k < own.length;
     });
   }
+  alls.forEach(function (all) {
+    all.addEventListener("change", function () {
+      scope(all).forEach(function (box) { box.checked = all.checked; });
+      refresh();
+    });
+  });
   rows.forEach(function (box) { box.addEventListener("change", refresh); });
   form.addEventListener("submit", function (event) {
-    if (!chosen()) { event.preventDefault(); window.alert("Hãy chọn ít nhất một dòng trong danh sách."); }
+    if (!checked(rows)) { event.preventDefault(); window.alert("Hãy chọn ít nhất một dòng trong danh sách."); }
   });
   refresh();
 }());

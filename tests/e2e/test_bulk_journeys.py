@@ -24,7 +24,7 @@ def test_office_signs_off_in_bulk_from_the_filtered_list(page, live_server, db):
     db.session.commit()
     browser_login(page, live_server, "vanphong", PASSWORD)
     page.goto(f"{live_server}/work?status=submitted")
-    page.locator("[data-bulk-all]").check()
+    page.locator("table [data-bulk-all]").check()
     assert "Đã chọn 2 dòng" in page.locator("[data-bulk-count]").inner_text()
     page.get_by_label("Thao tác với các dòng đã chọn").select_option("sign_off")
     page.get_by_role("button", name="Tiếp tục với các dòng đã chọn").click()
@@ -42,7 +42,7 @@ def test_office_chases_the_overdue_list_once_a_day(page, live_server, db):
     build_world()  # every deadline is 31/03/2026: overdue today
     browser_login(page, live_server, "vanphong", PASSWORD)
     page.goto(f"{live_server}/work?overdue=y")
-    page.locator("[data-bulk-all]").check()
+    page.locator("table [data-bulk-all]").check()
     page.get_by_label("Thao tác với các dòng đã chọn").select_option("chase")
     page.get_by_role("button", name="Tiếp tục với các dòng đã chọn").click()
     page.wait_for_load_state()
@@ -58,7 +58,7 @@ def test_office_chases_the_overdue_list_once_a_day(page, live_server, db):
                              .where(Notification.kind == "chase")) > 0
 
     # the same rows again: every one is skipped, already chased today
-    page.locator("[data-bulk-all]").check()
+    page.locator("table [data-bulk-all]").check()
     page.get_by_label("Thao tác với các dòng đã chọn").select_option("chase")
     page.get_by_role("button", name="Tiếp tục với các dòng đã chọn").click()
     page.wait_for_load_state()

@@ -230,6 +230,8 @@ def test_bulk_sign_off_through_the_screens_keeps_the_filter(client, world):
     login(client, "qlcl.truongphong")
     page = client.get("/work?q=chu+ky+so").get_data(as_text=True)
     assert 'name="ids"' in page and "Xác nhận hoàn thành" in page
+    # the lead head's own list holds its own unit's work; the school's submission is in "Chờ bạn xác nhận"
+    assert f'name="ids" value="{world.coop.id}" form="bulk-form"' in page
     token = CSRF_RE.search(page).group(1)
     preview = client.post("/work/bulk", data={
         "csrf_token": token, "action": "sign_off", "back": "q=chu+ky+so",
