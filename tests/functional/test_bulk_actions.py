@@ -323,3 +323,22 @@ def test_admin_names_the_default_focal_person_of_a_unit(client, world):
     assert "tài khoản đang hoạt động của chính đơn vị" in response.get_data(as_text=True)
     _db.session.expire_all()
     assert _db.session.get(type(unit), unit.id).default_focal_user_id == world.users["coop_staff"].id
+
+
+@pytest.mark.parametrize("action", list(bulk.ACTIONS))
+def test_the_confirmation_plan_takes_a_constant_number_of_statements(world, action):
+    from tests.factories import AssignmentFactory, SchoolFactory
+    from tests.query_counter import count_queries
+
+    def statements(extra: int) -> int:
+        for _ in range(extra):
+            AssignmentFactory(task=world.task, unit=SchoolFactory(), role="cooperating")
+        _db.session.commit()
+        _db.session.expire_all()
+        ids = list(_db.session.scalars(select(Assignment.id)))
+        office = _db.session.get(type(world.users["office"]), world.users["office"].id)
+        with count_queries() as sent:
+            bulk.plan(office, action, bulk.load_rows(ids), _data())
+        return len(sent)
+
+    assert statements(2) == statements(20)

@@ -64,6 +64,7 @@ class BulkInput:
     today: date | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     base_url: str = ""
+    chased_today: set[int] = field(default_factory=set)  # filled by plan() for the chase action
 
 
 def row_name(assignment: Assignment) -> str:
@@ -103,7 +104,8 @@ def _deadline_refusal(actor, assignment: Assignment, data: BulkInput) -> str | N
 
 def _chase_refusal(actor, assignment: Assignment, data: BulkInput) -> str | None:
     assert data.today is not None
-    return chase.refusal(actor, assignment, today=data.today, timezone=data.timezone)
+    return chase.refusal(actor, assignment, today=data.today, timezone=data.timezone,
+                         chased_today=assignment.id in data.chased_today)
 
 
 _REFUSALS = {ACTION_SIGN_OFF: _sign_off_refusal, ACTION_RETURN: _sign_off_refusal,
@@ -119,6 +121,9 @@ def plan(actor, action: str, rows: list[Assignment], data: BulkInput) -> BulkPla
     """Split the rows: those the actor may act on now, and those skipped with the reason."""
     check_action(action)
     result = BulkPlan(action)
+    if action == ACTION_CHASE:
+        assert data.today is not None
+        data.chased_today = chase.chased_on([a.id for a in rows], data.today, data.timezone)
     for assignment in rows:
         if not can_view_assignment(actor, assignment):
             result.skipped.append((assignment, NO_RIGHT))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.formatting import NO_DATE, local_date, vn_date
@@ -42,15 +42,29 @@ def last_chase_day(assignment: Assignment, timezone: str) -> date | None:
     return local_date(moment, timezone) if moment is not None else None
 
 
-def refusal(actor, assignment: Assignment, *, today: date, timezone: str) -> str | None:
-    """Why this actor cannot chase the assignment today (None: they can)."""
+def chased_on(assignment_ids, day: date, timezone: str) -> set[int]:
+    """Which of the assignments were chased on that local day, in one query (for lists)."""
+    ids = sorted(set(assignment_ids))
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        select(AssignmentUpdate.assignment_id, func.max(AssignmentUpdate.created_at))
+        .where(AssignmentUpdate.assignment_id.in_(ids), AssignmentUpdate.kind == KIND_CHASE)
+        .group_by(AssignmentUpdate.assignment_id))
+    return {assignment_id for assignment_id, moment in rows if local_date(moment, timezone) == day}
+
+
+def refusal(actor, assignment: Assignment, *, today: date, timezone: str,
+            chased_today: bool | None = None) -> str | None:
+    """Why this actor cannot chase the assignment today (None: they can); a list passes
+    chased_today from chased_on() instead of one query per row."""
     if not can_chase(actor, assignment):
         return "Bạn không có quyền đôn đốc nhiệm vụ này."
     if is_closed(assignment):
         return "Nhiệm vụ đã kết thúc, không cần đôn đốc."
-    if last_chase_day(assignment, timezone) == today:
-        return ALREADY_CHASED
-    return None
+    if chased_today is None:
+        chased_today = last_chase_day(assignment, timezone) == today
+    return ALREADY_CHASED if chased_today else None
 
 
 def chase_recipients(assignment: Assignment) -> list[User]:
