@@ -13,7 +13,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.formatting import NO_DATE, local_date, vn_date
+from app.formatting import NO_DATE, local_date, vn_date, vn_percent
 from app.models.assignments import Assignment, AssignmentUpdate
 from app.models.notifications import Notification
 from app.models.users import User
@@ -81,7 +81,7 @@ def _mail_text(actor, assignment: Assignment, note: str | None, url: str) -> tup
     lines = [f"Kính gửi {assignment.unit.name},", "",
              f"{actor.full_name} đôn đốc đơn vị thực hiện nhiệm vụ:", f"  {_label(assignment)}",
              f"  Thời hạn: {vn_date(assignment.due_date, empty=NO_DATE)} · Trạng thái: "
-             f"{assignment.status_label} · Tiến độ: {assignment.progress}%"]
+             f"{assignment.status_label} · Tiến độ: {vn_percent(assignment.progress)}"]
     if note:
         lines += ["", "Ý kiến:", *[f"  {line}" for line in note.splitlines()]]
     lines += ["", f"Cập nhật tại: {url}"]
