@@ -80,6 +80,8 @@ class UnitForm(FlaskForm):
     parent_id = SelectField("Đơn vị cấp trên", coerce=_optional_int, choices=[], validate_choice=False)
     aliases = TextAreaField("Tên gọi khác (mỗi dòng một tên)", validators=[Optional(), max_length(20000)],
                             render_kw={"rows": 4})
+    default_focal_user_id = SelectField("Cán bộ đầu mối mặc định", coerce=_optional_int, choices=[],
+                                        validate_choice=False)
     submit = SubmitField("Lưu")
 
 

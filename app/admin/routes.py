@@ -30,6 +30,7 @@ from app.services.directory import directory_import
 from app.services.directory import units as unit_service
 from app.services.directory import users as user_service
 from app.services.errors import DomainError
+from app.services.notify import notifications
 from app.services.plans import uploads
 from app.views import run
 
@@ -79,7 +80,17 @@ def _unit_data(form: UnitForm) -> unit_service.UnitData:
 
 def _unit_form_page(form, unit=None):
     return render_template("admin/unit_form.html", form=form, unit=unit,
-                           parents=unit_service.parent_choices(unit))
+                           parents=unit_service.parent_choices(unit),
+                           focal_people=notifications.focal_choices(unit) if unit is not None else [])
+
+
+def _save_unit(form: UnitForm, unit: Unit) -> Unit:
+    """The unit's fields, then its default focal person (who hears about its work)."""
+    unit_service.update_unit(current_user, unit, _unit_data(form))
+    chosen = form.default_focal_user_id.data
+    person = db.session.get(User, chosen) if chosen else None
+    notifications.set_default_focal(current_user, unit, person)
+    return unit
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -100,9 +111,7 @@ def unit_edit(unit_id):
     form = UnitForm(obj=unit)
     if request.method == "GET":
         form.aliases.data = "\n".join(a.alias for a in unit.aliases)
-    if form.validate_on_submit() and run(
-            lambda: unit_service.update_unit(current_user, unit, _unit_data(form)),
-            f"Đã lưu đơn vị {form.name.data}."):
+    if form.validate_on_submit() and run(lambda: _save_unit(form, unit), f"Đã lưu đơn vị {form.name.data}."):
         return redirect(url_for("admin.units"))
     return _unit_form_page(form, unit)
 

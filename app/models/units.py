@@ -39,6 +39,11 @@ class Unit(TimestampMixin, db.Model):
     short_name: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # the unit's usual focal person (cán bộ đầu mối): when set, notifications go to the heads and this
+    # person instead of every staff member (notifications.unit_people); use_alter: users ↔ units cycle
+    default_focal_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", use_alter=True, name="fk_units_default_focal_user_id_users",
+                   ondelete="SET NULL"))
     # diacritics-free, lower-case copy of name/short name/code for search (SQLite lower() is ASCII-only)
     search_text: Mapped[str] = mapped_column(Text, default="")
 

@@ -41,7 +41,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     # secret part of the personal iCal feed URL; None until the user asks for a feed
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])  # units also point back (focal)
 
     # Flask-Login reads is_active: a deactivated account cannot log in or keep a session.
     @property

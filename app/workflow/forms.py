@@ -225,3 +225,47 @@ class CheckInReportForm(VersionedForm):
     )
     files = MultipleFileField("Minh chứng")
     save = SubmitField("Gửi báo cáo kỳ")
+
+
+class AskHeadForm(VersionedForm):
+    note = TextAreaField(
+        "Ghi chú gửi thủ trưởng",
+        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField("Đề nghị thủ trưởng trình")
+
+
+class ChaseForm(FlaskForm):
+    note = TextAreaField(
+        "Ý kiến đôn đốc",
+        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2, "placeholder": "Ví dụ: Đề nghị đơn vị cập nhật kết quả trước thứ Sáu"},
+    )
+    submit = SubmitField("Đôn đốc")
+
+
+class BulkChoiceForm(FlaskForm):
+    """The list's bulk bar: the chosen rows (checkboxes named "ids") and the action."""
+
+    action = SelectField("Thao tác với các dòng đã chọn", choices=[])
+    back = HiddenField()
+    submit = SubmitField("Tiếp tục")
+
+
+class BulkConfirmForm(FlaskForm):
+    """The confirmation page: the rows as id:version (hidden "rows"), the action and its inputs."""
+
+    action = HiddenField(validators=[DataRequired("Thiếu thao tác.")])
+    back = HiddenField()
+    note = TextAreaField(
+        "Ý kiến (gửi kèm)",
+        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
+    reason = TextAreaField(
+        "Lý do", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
+        render_kw={"rows": 2},
+    )
+    due_date = VnDateField("Thời hạn mới", validators=[Optional()])
+    submit = SubmitField("Xác nhận thực hiện")

@@ -1,6 +1,7 @@
-"""Office management: units on a task, roles, deadlines, bulk assignment, tasks of a plan, archives."""
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
+"""Office management: units on a task, roles, deadlines, bulk assignment, tasks of a plan, archives;
+and the follow-up actions on the lists: chase (đôn đốc) and bulk actions on the chosen rows."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -10,20 +11,25 @@ from app.models.plans import PLAN_ARCHIVED, Plan, Task
 from app.models.units import Unit, UnitGroup
 from app.permissions import MANAGE_PLANS, permission_required
 from app.services.directory.units import active_units
-from app.services.work import assignment_admin
+from app.services.work import assignment_admin, bulk, chase, workflow
 from app.views import flash_form_errors, run
 from app.workflow import bp
 from app.workflow.forms import (
     ActionForm,
     AddUnitForm,
     ArchiveForm,
+    AskHeadForm,
     BulkAssignForm,
+    BulkChoiceForm,
+    BulkConfirmForm,
     CancelTaskForm,
+    ChaseForm,
     DeadlineForm,
     RoleForm,
     TaskForm,
     choices,
 )
+from app.workflow.helpers import load_assignment, today
 
 
 def _manage_url(task_id: int) -> str:
@@ -203,3 +209,120 @@ def manage_archive():
     archived = db.session.scalars(select(Plan).where(Plan.status == PLAN_ARCHIVED)
                                   .order_by(Plan.archived_at.desc()).limit(100)).all()
     return render_template("workflow/archive.html", form=form, years=years, archived=archived)
+
+
+# --- chase (đôn đốc) and bulk actions on the list ------------------------------------------------
+
+
+def _chase_input() -> dict:
+    return {"today": today(), "timezone": current_app.config["TIMEZONE"],
+            "base_url": current_app.config.get("BASE_URL", "")}
+
+
+@bp.route("/assignments/<int:assignment_id>/chase", methods=["POST"])
+@login_required
+def chase_assignment(assignment_id):
+    assignment = load_assignment(assignment_id)
+    form = ChaseForm()
+    if form.validate_on_submit():
+        run(lambda: chase.chase(current_user, assignment, note=form.note.data, **_chase_input()),
+            "Đã đôn đốc đơn vị (thông báo và thư điện tử).")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("workflow.assignment", assignment_id=assignment.id))
+
+
+def bulk_choice_form(user) -> BulkChoiceForm | None:
+    """The list's bulk bar, or None when the user has no bulk action."""
+    offered = bulk.available_actions(user)
+    if not offered:
+        return None
+    form = BulkChoiceForm(formdata=None)
+    form.action.choices = choices(offered)
+    form.back.data = request.query_string.decode("utf-8", "replace")
+    return form
+
+
+def _list_url(back: str | None) -> str:
+    """Back to the list with its filters (only a query string: the path is always the list's)."""
+    query = (back or "").lstrip("?")
+    if any(ch in query for ch in "\r\n#") or query.startswith("/"):
+        query = ""
+    return url_for("workflow.work") + (f"?{query}" if query else "")
+
+
+def _bulk_data(form: BulkConfirmForm | None = None) -> bulk.BulkInput:
+    data = bulk.BulkInput(**_chase_input())
+    if form is not None:
+        data.note, data.reason, data.due_date = form.note.data, form.reason.data, form.due_date.data
+    return data
+
+
+@bp.route("/work/bulk", methods=["POST"])
+@login_required
+def bulk_preview():
+    """The confirmation page: how many rows will change, which are skipped and why."""
+    form = BulkChoiceForm()
+    form.action.choices = choices(bulk.available_actions(current_user))
+    back = form.back.data
+    ids = [i for i in request.form.getlist("ids") if i.isdigit()]
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(_list_url(back))
+    if not ids:
+        flash("Chưa chọn dòng nào trong danh sách.", "warning")
+        return redirect(_list_url(back))
+    result = bulk.plan(current_user, form.action.data, bulk.load_rows(ids), _bulk_data())
+    confirm = BulkConfirmForm(formdata=None, data={"action": result.action, "back": back})
+    return render_template("workflow/bulk_confirm.html", plan=result, form=confirm,
+                           back_url=_list_url(back), actions=bulk)
+
+
+def _versions(values: list[str]) -> dict[int, str]:
+    versions: dict[int, str] = {}
+    for value in values:
+        id_text, _, version = value.partition(":")
+        if id_text.isdigit():
+            versions[int(id_text)] = version
+    return versions
+
+
+@bp.route("/work/bulk/confirm", methods=["POST"])
+@login_required
+def bulk_apply():
+    """All or nothing: every row through its own service in one transaction."""
+    form = BulkConfirmForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(_list_url(form.back.data))
+    action = form.action.data
+    label = bulk.ACTIONS.get(action, "")
+    run(lambda: bulk.apply(current_user, action, _versions(request.form.getlist("rows")), _bulk_data(form)),
+        lambda count: f"{label}: đã thực hiện cho {count} dòng.")
+    return redirect(_list_url(form.back.data))
+
+
+def follow_up(assignment, journal, versioned) -> dict:
+    """Asking the head to submit (staff at 100%) and chasing (whoever signs off), for the page."""
+    return {
+        "can_ask_head": workflow.may_ask_head(current_user, assignment),
+        "ask_form": AskHeadForm(formdata=None, data=versioned),
+        "waiting_for_head": workflow.waiting_for_head(journal) if assignment.status in workflow.SUBMITTABLE
+        else None,
+        "can_chase": chase.can_chase(current_user, assignment) and not workflow.is_closed(assignment),
+        "chase_form": ChaseForm(formdata=None),
+    }
+
+
+@bp.route("/assignments/<int:assignment_id>/ask-head", methods=["POST"])
+@login_required
+def ask_head(assignment_id):
+    assignment = load_assignment(assignment_id)
+    form = AskHeadForm()
+    if form.validate_on_submit():
+        run(lambda: workflow.ask_head_to_submit(current_user, assignment, expected_version=form.version.data,
+                                                note=form.note.data),
+            "Đã đề nghị thủ trưởng đơn vị trình xác nhận hoàn thành.")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("workflow.assignment", assignment_id=assignment.id))

@@ -44,6 +44,7 @@ from app.workflow.forms import (
     choices,
 )
 from app.workflow.helpers import load_assignment, load_task, today
+from app.workflow.manage import bulk_choice_form, follow_up
 
 
 def _filters(form: FilterForm) -> assignment_service.AssignmentFilters:
@@ -88,7 +89,8 @@ def work():
     )
     return render_template("workflow/work.html", form=form, pagination=pagination, today=day,
                            led=led, waiting=waiting, pending_extensions=pending,
-                           can_manage=can_manage_plan(current_user), export_args=request.args.to_dict())
+                           can_manage=can_manage_plan(current_user), export_args=request.args.to_dict(),
+                           bulk_form=bulk_choice_form(current_user))
 
 
 @bp.route("/work/export.xlsx")
@@ -188,6 +190,7 @@ def _render_assignment(assignment, *, update_form=None, status=200):
         extension_labels=extension_service.EXTENSION_STATUSES,
         accepted=evidence.ACCEPTED_TEXT,
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024),
+        **follow_up(assignment, view.journal, versioned),
     ), status
 
 
@@ -386,7 +389,3 @@ def comment_assignment(assignment_id):
     else:
         flash_form_errors(form)
     return redirect(url_for("workflow.assignment", assignment_id=assignment.id) + "#y-kien")
-
-
-
-

@@ -12,8 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db, rows_changed
 from app.models.base import utcnow
 from app.models.notifications import Notification
-from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, ROLE_UNIT_HEAD, User
-from app.services.errors import NotFound
+from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, ROLE_UNIT_HEAD, ROLE_UNIT_STAFF, User
+from app.permissions import can_manage_directory
+from app.services import audit
+from app.services.errors import DomainError, NotFound, PermissionDenied
 
 KIND_ASSIGNED = "assigned"
 KIND_SUBMITTED = "submitted"
@@ -24,6 +26,8 @@ KIND_EXTENSION_DECIDED = "extension_decided"
 KIND_COMMENT = "comment"
 KIND_MENTION = "mention"
 KIND_TASK_CHANGED = "task_changed"
+KIND_CHASE = "chase"
+KIND_SUBMIT_REQUESTED = "submit_requested"
 
 KINDS = {
     KIND_ASSIGNED: "Được giao nhiệm vụ",
@@ -35,6 +39,8 @@ KINDS = {
     KIND_COMMENT: "Ý kiến mới",
     KIND_MENTION: "Được nhắc đến",
     KIND_TASK_CHANGED: "Nhiệm vụ thay đổi",
+    KIND_CHASE: "Đôn đốc",
+    KIND_SUBMIT_REQUESTED: "Đề nghị trình",
 }
 
 
@@ -120,12 +126,51 @@ def unit_heads(unit_ids: Iterable[int]) -> list[User]:
     return sorted((u for heads in unit_heads_by_unit(unit_ids).values() for u in heads), key=lambda u: u.id)
 
 
+def default_focal(unit) -> User | None:
+    """The focal person the unit names in its settings, when that account is still active there."""
+    user_id = getattr(unit, "default_focal_user_id", None)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.is_active or user.unit_id != unit.id:
+        return None
+    return user
+
+
+def focal_choices(unit) -> list[User]:
+    """The unit's active accounts, the people the unit may name as its default focal person."""
+    return list(db.session.scalars(
+        select(User).where(User.unit_id == unit.id, User.is_active_account.is_(True))
+        .order_by(User.full_name)))
+
+
+def set_default_focal(actor, unit, user: User | None) -> None:
+    """The unit's default focal person (None: every staff member hears, see unit_people)."""
+    if not can_manage_directory(actor):
+        raise PermissionDenied("Chỉ quản trị hệ thống được đặt cán bộ đầu mối mặc định.")
+    if user is not None and (user.unit_id != unit.id or not user.is_active):
+        raise DomainError("Cán bộ đầu mối phải là tài khoản đang hoạt động của chính đơn vị.")
+    new_id = user.id if user is not None else None
+    if unit.default_focal_user_id == new_id:
+        return
+    before, unit.default_focal_user_id = unit.default_focal_user_id, new_id
+    audit.record(actor, "unit_default_focal_set", unit, details={"before": before, "after": new_id})
+
+
 def unit_people(assignment) -> list[User]:
-    """Who hears about an assignment: the unit's heads and its focal person."""
+    """Who hears about an assignment: the unit's heads, and its default focal person when the unit
+    names one (otherwise every active staff member of the unit), plus the assignment's focal person."""
     people = unit_heads([assignment.unit_id])
-    focal = assignment.focal_user
-    if focal is not None and focal.is_active and focal not in people:
-        people.append(focal)
+    focal = default_focal(assignment.unit)
+    if focal is not None:
+        others = [focal]
+    else:
+        others = list(db.session.scalars(
+            select(User).where(User.unit_id == assignment.unit_id, User.role == ROLE_UNIT_STAFF,
+                               User.is_active_account.is_(True)).order_by(User.id)))
+    if assignment.focal_user is not None:
+        others.append(assignment.focal_user)
+    for user in others:
+        if user.is_active and user not in people:
+            people.append(user)
     return people
 
 

@@ -50,7 +50,10 @@ SUBMITTABLE = {STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_PAUSED}
 
 KIND_LABELS = {"update": "Cập nhật", "submit": "Trình xác nhận", "signoff": "Xác nhận hoàn thành",
                "return": "Trả lại", "extension": "Gia hạn", "admin": "Văn phòng điều chỉnh",
-               "focal": "Cán bộ đầu mối"}
+               "focal": "Cán bộ đầu mối", "chase": "Đôn đốc", "ask_submit": "Đề nghị thủ trưởng trình"}
+KIND_ASK_SUBMIT = "ask_submit"
+# the entries that answer a request to submit: after one of them the unit no longer waits for its head
+_ANSWERS_TO_ASK = ("submit", "signoff", "return", "update")
 
 
 # --- numbers and targets -------------------------------------------------------------------
@@ -256,6 +259,46 @@ def submit(actor, assignment: Assignment, *, expected_version, note: str | None 
     notifications.notify(
         signers, event=f"a{assignment.id}:j{entry.id}", kind=notifications.KIND_SUBMITTED,
         title=f"{assignment.unit.display_name} trình xác nhận: {_label(assignment)}",
+        body=entry.note, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
+    return entry
+
+
+def may_ask_head(actor, assignment: Assignment) -> bool:
+    """A staff member (who may update but not submit) at 100% asks the unit's head to submit."""
+    return (can_update_assignment(actor, assignment) and not can_submit(actor, assignment)
+            and assignment.status in SUBMITTABLE and (assignment.progress or 0) >= 100)
+
+
+def waiting_for_head(journal: list) -> AssignmentUpdate | None:
+    """The request to submit still unanswered, from the journal (newest first), if any."""
+    for entry in journal:
+        if entry.kind == KIND_ASK_SUBMIT:
+            return entry
+        if entry.kind in _ANSWERS_TO_ASK:
+            return None
+    return None
+
+
+def ask_head_to_submit(actor, assignment: Assignment, *, expected_version,
+                       note: str | None = None) -> AssignmentUpdate:
+    """The staff member reports the work finished and asks the unit's head(s) to submit it."""
+    if not can_update_assignment(actor, assignment):
+        raise PermissionDenied("Bạn không có quyền cập nhật nhiệm vụ của đơn vị này.")
+    check_version(assignment, expected_version)
+    if can_submit(actor, assignment):
+        raise DomainError("Thủ trưởng đơn vị trình trực tiếp bằng nút “Trình xác nhận hoàn thành”.")
+    if assignment.status not in SUBMITTABLE or (assignment.progress or 0) < 100:
+        raise DomainError("Chỉ đề nghị trình được khi tiến độ đạt 100% và báo cáo chưa được trình.")
+    heads = notifications.unit_heads([assignment.unit_id])
+    if not heads:
+        raise DomainError("Đơn vị chưa có tài khoản thủ trưởng để nhận đề nghị trình.")
+    entry = _journal(actor, assignment, KIND_ASK_SUBMIT, note=(note or "").strip() or None,
+                     status=assignment.status, progress=assignment.progress)
+    flush_or_conflict()
+    audit.record(actor, "assignment_submit_requested", assignment, details={"heads": [u.id for u in heads]})
+    notifications.notify(
+        heads, event=f"a{assignment.id}:j{entry.id}", kind=notifications.KIND_SUBMIT_REQUESTED,
+        title=f"{actor.full_name} đề nghị trình xác nhận: {_label(assignment)}",
         body=entry.note, link=_link(assignment), assignment_id=assignment.id, exclude=actor)
     return entry
 
