@@ -152,3 +152,9 @@ def test_one_click_unsubscribe(app, client, db):
     assert done.status_code == 200 and "Đã ngừng gửi thư" in done.get_data(as_text=True)
     assert _db.session.get(NotificationPreference, user.id).mail_enabled is False
     assert client.post("/auth/unsubscribe/forged-token").status_code == 404
+
+
+def test_settings_page_needs_a_log_in(client, db):
+    response = client.get("/auth/notifications")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert client.post("/auth/notifications", data={"mail_enabled": ""}).status_code in (302, 400)
