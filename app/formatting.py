@@ -122,6 +122,25 @@ def vn_month(value: date) -> str:
     return f"{value.month:02d}/{value.year}"
 
 
+_ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def vn_period(key: str | None) -> str:
+    """A check-in period key as people say it: "2025-12" → "tháng 12/2025", "2025-Q4" → "quý IV/2025",
+    "2025" → "năm 2025"; anything else is shown as it is."""
+    text = (key or "").strip()
+    year, _, part = text.partition("-")
+    if not (len(year) == 4 and year.isdigit()):
+        return text
+    if not part:
+        return f"năm {year}"
+    if part.isdigit() and 1 <= int(part) <= 12:
+        return f"tháng {int(part)}/{year}"
+    if part[:1] in ("Q", "q") and part[1:].isdigit() and 1 <= int(part[1:]) <= 4:
+        return f"quý {_ROMAN_QUARTERS[int(part[1:]) - 1]}/{year}"
+    return text
+
+
 def parse_vn_date(text: str) -> date:
     """The date people type: dd/mm/yyyy (zero padding optional) or ISO; ValueError otherwise."""
     text = (text or "").strip()

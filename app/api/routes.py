@@ -1,7 +1,8 @@
 """API endpoints: /api/v1/tokens, plans, tasks, assignments (+ updates and evidence)."""
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify, make_response, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import MethodNotAllowed
 
 from app.api import bp
 from app.api.auth import ApiError, error_response, require_token_user
@@ -23,6 +24,20 @@ MAX_PER_PAGE = 100
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
     return error_response(error.status, error.message, error.code, **error.details)
+
+
+@bp.app_errorhandler(MethodNotAllowed)
+def method_not_allowed(error: MethodNotAllowed):
+    """405 keeps its Allow header (RFC 9110), as JSON under /api/ and as the usual page elsewhere.
+    Registered on the app: a routing error has no blueprint, so a blueprint handler never sees it."""
+    if request.path.startswith("/api/"):
+        response = error_response(405, "Phương thức này không được hỗ trợ cho địa chỉ này.")
+    else:
+        from app.errors import _render
+
+        response = make_response(_render(405))
+    response.headers["Allow"] = ", ".join(sorted(error.valid_methods or []))
+    return response
 
 
 @bp.before_request

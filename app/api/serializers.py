@@ -1,11 +1,22 @@
-"""Plain-dict views of the models for the JSON API (ISO dates, no HTML)."""
-from datetime import date
+"""Plain-dict views of the models for the JSON API (ISO dates, no HTML).
 
+Every key here is listed in docs/openapi.yaml (tests/functional/test_api_write.py checks it)."""
+from datetime import date, datetime
+
+from app.formatting import to_local
 from app.models.assignments import ROLE_LEAD
+
+API_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    """Dates as YYYY-MM-DD; timestamps in Vietnam time with their offset (…T08:00:00+07:00), so a
+    client never has to guess the zone of a naive timestamp."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return to_local(value, API_TIMEZONE).isoformat(timespec="seconds")
+    return value.isoformat()
 
 
 def unit_ref(unit) -> dict | None:

@@ -1,6 +1,6 @@
 """Forms of the log-in and password screens."""
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 REQUIRED = "Vui lòng nhập {}."
@@ -62,3 +62,28 @@ class RevokeTokenForm(FlaskForm):
 
 class EndSessionForm(FlaskForm):
     submit = SubmitField("Kết thúc phiên")
+
+
+class NotificationPreferencesForm(FlaskForm):
+    """"Cài đặt thông báo": which alerts come by mail, and the hour of the one daily mail."""
+
+    mail_enabled = BooleanField("Nhận thư thông báo")
+    deadline_reminders = BooleanField()
+    overdue_digests = BooleanField()
+    assignment_events = BooleanField()
+    comments = BooleanField()
+    digest_hour = SelectField(
+        "Giờ gửi thư",
+        choices=[("", "Gửi ngay khi có thông báo mới")] + [(str(h), f"Mỗi ngày một thư, lúc {h:02d}:00")
+                                                            for h in range(24)],
+    )
+    submit = SubmitField("Lưu cài đặt")
+
+
+class UnsubscribeForm(FlaskForm):
+    """The confirmation button of the unsubscribe page (mail clients use the one-click POST instead)."""
+
+    class Meta:
+        csrf = False  # the signed token in the URL is the credential, as in the one-click POST
+
+    submit = SubmitField("Ngừng nhận thư")

@@ -89,9 +89,8 @@ def ical_feed(token):
     user = calendar_feed.user_for_token(token)
     if user is None:
         abort(404)
-    body = calendar_feed.ical(user, today=today_local(current_app.config["TIMEZONE"]), host=request.host,
-                              base_url=url_for("dashboard.calendar", _external=True),
-                              name=f"TDNV - {user.full_name}")
+    body = calendar_feed.ical(user, today=today_local(current_app.config["TIMEZONE"]),
+                              base_url=current_app.config["BASE_URL"], name=f"TDNV - {user.full_name}")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "private, max-age=900"

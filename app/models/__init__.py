@@ -15,6 +15,7 @@ from app.models.comments import Comment
 from app.models.notifications import Notification, OutboxMessage
 from app.models.oversight import OversightArea
 from app.models.plans import Plan, Task
+from app.models.preferences import NotificationPreference
 from app.models.scheduler import MatrixSnapshot, SchedulerLock
 from app.models.sessions import UserSession
 from app.models.tokens import ApiToken
@@ -33,6 +34,7 @@ __all__ = [
     "LoginAttempt",
     "MatrixSnapshot",
     "Notification",
+    "NotificationPreference",
     "OutboxMessage",
     "OversightArea",
     "Plan",

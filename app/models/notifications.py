@@ -57,3 +57,5 @@ class OutboxMessage(TimestampMixin, db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the one-click unsubscribe URL (RFC 8058) of alert mail; None for mail one cannot opt out of
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))

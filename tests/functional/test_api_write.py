@@ -127,3 +127,89 @@ def test_openapi_file_documents_every_api_route(app):
     routes = {re.sub(r"<(?:int:)?\w+>", "{id}", rule.rule.removeprefix("/api/v1"))
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
     assert routes == documented
+
+
+def _schema_properties(spec: dict, schema: dict) -> tuple[dict, dict]:
+    """(properties, the property -> sub-schema map) of a schema, $ref and allOf resolved."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        return _schema_properties(spec, spec["components"]["schemas"][name])
+    props: dict = dict(schema.get("properties") or {})
+    for part in schema.get("allOf", []):
+        props.update(_schema_properties(spec, part)[0])
+    return props, schema
+
+
+def _undocumented(spec: dict, schema: dict, value, where: str) -> list[str]:
+    """Every key of a JSON answer that its OpenAPI schema does not list, recursively."""
+    if "$ref" in schema or "allOf" in schema:
+        props, _ = _schema_properties(spec, schema)
+        schema = {"type": "object", "properties": props} if props else schema
+    missing = []
+    if isinstance(value, dict):
+        props = _schema_properties(spec, schema)[0]
+        if schema.get("additionalProperties") is True:
+            return []
+        for key, item in value.items():
+            if key not in props:
+                missing.append(f"{where}.{key}")
+            else:
+                missing += _undocumented(spec, props[key], item, f"{where}.{key}")
+    elif isinstance(value, list):
+        items = schema.get("items") or {}
+        for index, item in enumerate(value[:3]):
+            missing += _undocumented(spec, items, item, f"{where}[{index}]")
+    return missing
+
+
+def test_openapi_lists_every_field_the_api_returns(client, setup, db):
+    """Every serializer field (app/api/serializers.py), nested ones included, is in the schema of the
+    operation that returns it; timestamps carry their offset; every operation documents 400-404."""
+    from datetime import datetime
+    from pathlib import Path
+
+    import yaml
+
+    from app.models import CheckIn
+
+    spec = yaml.safe_load((Path(__file__).parents[2] / "docs" / "openapi.yaml").read_text(encoding="utf-8"))
+    mine, _, staff, head = setup
+    db.session.add(CheckIn(assignment=mine, period_key="2025-11", period_start=date(2025, 11, 1),
+                           due_date=date(2025, 11, 30)))
+    db.session.commit()
+    headers = bearer(head)
+    post = client.post(f"/api/v1/assignments/{mine.id}/updates", headers=headers,
+                       json={"status": "in_progress", "progress": 5, "expected_version": mine.version})
+    assert post.status_code == 201
+    calls = {
+        ("/plans", "get"): client.get("/api/v1/plans", headers=headers),
+        ("/tasks", "get"): client.get("/api/v1/tasks", headers=headers),
+        ("/tasks/{id}", "get"): client.get(f"/api/v1/tasks/{mine.task_id}", headers=headers),
+        ("/assignments", "get"): client.get("/api/v1/assignments", headers=headers),
+        ("/assignments/{id}", "get"): client.get(f"/api/v1/assignments/{mine.id}", headers=headers),
+        ("/assignments/{id}/updates", "post"): post,
+    }
+    for (path, method), response in calls.items():
+        answer = spec["paths"][path][method]["responses"][str(response.status_code)]
+        schema = answer["content"]["application/json"]["schema"]
+        body = response.get_json()
+        assert body.get("items", [body]), path
+        assert _undocumented(spec, schema, body, path) == []
+    detail = calls[("/assignments/{id}", "get")].get_json()
+    assert detail["checkins"] and detail["updates"] and "status_reason" in detail and detail["targets"]
+    stamp = detail["updates"][0]["created_at"]
+    assert datetime.fromisoformat(stamp).utcoffset() is not None and stamp.endswith("+07:00")
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
+
+
+def test_405_is_json_and_keeps_allow(client, db):
+    for method, url, allowed in (("DELETE", "/api/v1/plans", {"GET", "HEAD", "OPTIONS"}),
+                                 ("GET", "/api/v1/tokens", {"POST", "OPTIONS"})):
+        response = client.open(url, method=method)
+        assert response.status_code == 405
+        assert response.get_json()["error"]["code"] == "method_not_allowed"
+        assert set(response.headers["Allow"].split(", ")) == allowed
+    page = client.delete("/auth/login")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"] and page.mimetype == "text/html"

@@ -107,3 +107,40 @@ def test_escape_and_fold_units():
     lines = folded.split("\r\n")
     assert all(len(line.encode()) <= 75 for line in lines) and all(line.startswith(" ") for line in lines[1:])
     assert folded.replace("\r\n ", "") == "SUMMARY:" + "Đ" * 100
+
+
+def test_feed_parsed_by_a_calendar_library(app, client, db, monkeypatch):
+    """icalendar reads the feed: stable UIDs from BASE_URL's host, a URL to the assignment, a VALARM
+    the day before, and an overdue item kept (older than the window) until it is done."""
+    from datetime import timedelta
+
+    import icalendar
+
+    monkeypatch.setitem(app.config, "BASE_URL", "https://tdnv.sogd.example.vn")
+    unit = UnitFactory(name="Trường THPT Ngô Quyền")
+    plan = PlanFactory(number="88/KH-SGDĐT")
+    today = date.today()
+    late = AssignmentFactory(task=TaskFactory(plan=plan, content="Báo cáo chuyển đổi số"), unit=unit,
+                             due_date=today - timedelta(days=400))
+    done = AssignmentFactory(task=TaskFactory(plan=plan, content="Việc đã xong"), unit=unit,
+                             due_date=today - timedelta(days=400), status="done")
+    coming = AssignmentFactory(task=TaskFactory(plan=plan, content="Kiểm tra hồ sơ"), unit=unit,
+                               due_date=today + timedelta(days=10))
+    user = UserFactory(role="unit_staff", unit=unit)
+    url = _feed_url(client, user)
+    bodies = [client.get(url, headers={"Host": host}).data for host in ("localhost", "evil.example.com")]
+    calendars = [icalendar.Calendar.from_ical(body) for body in bodies]
+    events_by_uid = [{str(e["UID"]): e for e in cal.walk("VEVENT")} for cal in calendars]
+    assert set(events_by_uid[0]) == set(events_by_uid[1])  # the request's Host changes nothing
+    assert all(uid.endswith("@tdnv.sogd.example.vn") for uid in events_by_uid[0])
+    by_summary = {str(e["SUMMARY"]): e for e in events_by_uid[0].values()}
+    assert "Quá hạn – Hạn: Báo cáo chuyển đổi số" in by_summary
+    assert not any("Việc đã xong" in s for s in by_summary)
+    overdue, upcoming = by_summary["Quá hạn – Hạn: Báo cáo chuyển đổi số"], by_summary["Hạn: Kiểm tra hồ sơ"]
+    assert str(overdue["URL"]) == f"https://tdnv.sogd.example.vn/assignments/{late.id}"
+    assert str(upcoming["URL"]) == f"https://tdnv.sogd.example.vn/assignments/{coming.id}"
+    assert upcoming.decoded("DTSTART") == coming.due_date
+    alarms = upcoming.walk("VALARM")
+    assert len(alarms) == 1 and alarms[0]["TRIGGER"].dt == timedelta(days=-1)
+    assert str(alarms[0]["ACTION"]) == "DISPLAY"
+    assert done.id not in {int(str(e["URL"]).rsplit("/", 1)[1]) for e in events_by_uid[0].values()}

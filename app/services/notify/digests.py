@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
-from app.formatting import vn_date, vn_number, vn_percent
+from app.formatting import vn_date, vn_number, vn_percent, vn_period
 from app.links import assignment_path, dashboard_path, task_path, work_path
 from app.models.assignments import (
     CLOSED_STATUSES,
@@ -58,7 +58,7 @@ class OverdueItem:
     def line(self, today: date) -> str:
         what = task_label(self.assignment.task, 110)
         if self.period:
-            what = f"Báo cáo kỳ {self.period} – {what}"
+            what = f"Báo cáo {vn_period(self.period)} – {what}"
         return f"- {what} (hạn {vn_date(self.due)}, quá {vn_number(self.days_overdue(today))} ngày)"
 
 
@@ -138,7 +138,7 @@ def escalation_alerts(items: list[OverdueItem], today: date, escalation_days: in
     alerts = []
     for (task_id, marker), group in groups.items():
         task = group[0].assignment.task
-        what = f"báo cáo kỳ {group[0].period}" if group[0].period else f"hạn {vn_date(group[0].due)}"
+        what = f"báo cáo {vn_period(group[0].period)}" if group[0].period else f"hạn {vn_date(group[0].due)}"
         title = (f"Quá hạn từ {escalation_days} ngày ({what}): {task_label(task, 100)} – "
                  f"{vn_number(len(group))} đơn vị")
         body = (f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\n"

@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import smtplib
 import unicodedata
-import uuid
 from datetime import datetime, timedelta
+from email import policy
+from email.header import Header
 from email.message import EmailMessage
-from email.utils import formataddr, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db
+from app.formatting import to_local
 from app.models.base import as_utc, utcnow
 from app.models.notifications import (
     OUTBOX_FAILED,
@@ -29,6 +31,7 @@ from app.models.notifications import (
 )
 
 MAX_ATTEMPTS = 8
+MAIL_TIMEZONE = "Asia/Ho_Chi_Minh"  # the Date header shows Vietnam time (+0700)
 log = logging.getLogger(__name__)
 
 
@@ -39,17 +42,29 @@ def header_text(value: str | None, max_length: int = 255) -> str:
     return " ".join(text.split())[:max_length]
 
 
-def queue_email(to_address: str, subject: str, body_text: str, *, body_html=None, user=None) -> OutboxMessage:
-    """Add a message to the outbox; its Message-ID is fixed now so a resend is recognisable."""
-    to_address = header_text(to_address)
-    domain = (parseaddr(to_address)[1].rpartition("@")[2] or "tdnv.local").lower()
+def _sender_domain(sender: str | None) -> str:
+    """The domain of MAIL_DEFAULT_SENDER: Message-IDs belong to the sender, not to the recipient."""
+    if sender is None:
+        from flask import current_app, has_app_context
+
+        sender = current_app.config.get("MAIL_DEFAULT_SENDER") if has_app_context() else None
+    domain = parseaddr(sender or "")[1].rpartition("@")[2].strip().lower()
+    return domain or "tdnv.local"
+
+
+def queue_email(to_address: str, subject: str, body_text: str, *, body_html=None, user=None,
+                sender: str | None = None, list_unsubscribe: str | None = None) -> OutboxMessage:
+    """Add a message to the outbox; its Message-ID is fixed now so a resend is recognisable.
+
+    `sender` defaults to MAIL_DEFAULT_SENDER; `list_unsubscribe` is the one-click URL of alert mail."""
     message = OutboxMessage(
-        to_address=to_address,
+        to_address=header_text(to_address),
         user_id=getattr(user, "id", None),
         subject=header_text(subject),
         body_text=body_text,
         body_html=body_html,
-        message_id=f"<{uuid.uuid4().hex}@tdnv.{domain}>",
+        message_id=make_msgid(idstring="tdnv", domain=_sender_domain(sender)),
+        list_unsubscribe=header_text(list_unsubscribe, 500) or None,
         status=OUTBOX_PENDING,
         attempts=0,
     )
@@ -57,12 +72,33 @@ def queue_email(to_address: str, subject: str, body_text: str, *, body_html=None
     return message
 
 
+# policy.SMTP: CRLF line ends and RFC 5322 folding; headers we set raw are kept as we fold them
+MAIL_POLICY = policy.SMTP.clone(refold_source="none")
+
+
+def encoded_subject(subject: str) -> str:
+    """The Subject as RFC 2047 encoded words from the standard library's encoder, with every space
+    inside a word. policy.SMTP alone folds "Trường THPT Ngô Quyền" as `…?= THPT =?utf-8?b?…`, and
+    clients that drop the blank next to an encoded word then show "THPTNgô"."""
+    text = header_text(subject)
+    if text.isascii():
+        return text
+    return Header(text, "utf-8", header_name="Subject").encode()
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
-    email = EmailMessage()
+    """The message as sent: Date (when it was queued), Message-ID, Auto-Submitted, and for alert mail
+    List-Unsubscribe with RFC 8058 one-click POST."""
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = header_text(sender)
     email["To"] = header_text(message.to_address)
-    email["Subject"] = header_text(message.subject)
+    email.set_raw("Subject", encoded_subject(message.subject))
+    email["Date"] = format_datetime(to_local(as_utc(message.created_at or utcnow()), MAIL_TIMEZONE))
     email["Message-ID"] = message.message_id
+    email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the robot
+    if message.list_unsubscribe:
+        email["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -299,8 +335,10 @@ def _absolute(base_url: str, link: str | None) -> str:
     return link if link.startswith(("http://", "https://")) else f"{base}/{link.lstrip('/')}"
 
 
-def compose_digest(user, notifications: list, base_url: str) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of one person's digest (Vietnamese, links into TDNV)."""
+def compose_digest(user, notifications: list, base_url: str,
+                   settings_url: str | None = None) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of one person's digest (Vietnamese, links into TDNV); the footer
+    links to the person's "Cài đặt thông báo" page."""
     from markupsafe import escape
 
     count = len(notifications)
@@ -324,9 +362,13 @@ def compose_digest(user, notifications: list, base_url: str) -> tuple[str, str, 
     html.append("</ol>")
     footer = ("Thư này do TDNV gửi tự động, mỗi lần chạy gộp mọi thông báo mới thành một thư. "
               f"Mọi thông báo cũng có trong TDNV: {home}")
-    text += ["--", footer]
+    settings_url = settings_url or _absolute(base_url, "/auth/notifications")
+    settings_line = f"Chọn loại thư muốn nhận hoặc giờ gửi thư: Cài đặt thông báo {settings_url}"
+    text += ["--", footer, settings_line]
     html.append(f'<hr><p style="color:#666">{escape(footer.rsplit(": ", 1)[0])}: '
-                f'<a href="{escape(home)}">{escape(home)}</a></p>')
+                f'<a href="{escape(home)}">{escape(home)}</a><br>'
+                f'Chọn loại thư muốn nhận hoặc giờ gửi thư: '
+                f'<a href="{escape(settings_url)}">Cài đặt thông báo</a></p>')
     return subject, "\n".join(text), "\n".join(html)
 
 
@@ -334,32 +376,56 @@ def _kind_rank(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
-def queue_digests(base_url: str) -> dict:
+def _pending_by_user(now: datetime, tz: str) -> dict[int, tuple]:
+    """Unmailed, unread notifications of people with a mail address who want that kind by mail and
+    whose digest hour has come, grouped by person."""
+    from app.models.notifications import Notification
+    from app.models.preferences import NotificationPreference
+    from app.models.users import User
+    from app.services.notify import preferences
+
+    rows = db.session.execute(
+        select(Notification, User, NotificationPreference).join(User, Notification.user_id == User.id)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(Notification.emailed_outbox_id.is_(None), Notification.read_at.is_(None),
+               User.email.is_not(None), User.email != "", User.is_active_account.is_(True),
+               preferences.mail_wanted_clause(Notification.kind))
+        .order_by(Notification.user_id, Notification.id)
+    ).all()
+    by_user: dict[int, tuple] = {}
+    for note, user, prefs in rows:
+        if preferences.digest_due(prefs, now, tz):
+            by_user.setdefault(user.id, (user, []))[1].append(note)
+    return by_user
+
+
+def queue_digests(base_url: str, secret_key: str | None = None, *, now: datetime | None = None,
+                  tz: str = MAIL_TIMEZONE) -> dict:
     """Turn each person's pending notifications into ONE outbox message.
 
     The outbox row and the notifications' emailed_outbox_id are committed together, per person; the
     update only claims notifications still unclaimed, so a concurrent run cannot e-mail them twice.
-    Users without an e-mail (or deactivated) are skipped: they still see every alert in the app.
+    Users without an e-mail (or deactivated) are skipped: they still see every alert in the app, as do
+    those whose "Cài đặt thông báo" turn that kind of mail off (or hold it until their digest hour).
     """
     from app.models.notifications import Notification
-    from app.models.users import User
+    from app.services.notify import preferences
 
-    rows = db.session.execute(
-        select(Notification, User).join(User, Notification.user_id == User.id)
-        .where(Notification.emailed_outbox_id.is_(None), Notification.read_at.is_(None),
-               User.email.is_not(None), User.email != "", User.is_active_account.is_(True))
-        .order_by(Notification.user_id, Notification.id)
-    ).all()
-    by_user: dict[int, tuple] = {}
-    for note, user in rows:
-        by_user.setdefault(user.id, (user, []))[1].append(note)
+    if secret_key is None:
+        from flask import current_app
+
+        secret_key = current_app.config["SECRET_KEY"]
+    now = as_utc(now or utcnow())
+    by_user = _pending_by_user(now, tz)
     queued = 0
     for user, notes in by_user.values():
         notes.sort(key=lambda n: (_kind_rank(n.kind), n.id))
-        subject, text, html = compose_digest(user, notes, base_url)
+        settings_url, unsubscribe_url = preferences.links(user, base_url, secret_key)
+        subject, text, html = compose_digest(user, notes, base_url, settings_url)
         ids = [n.id for n in notes]
         with db.session.begin_nested() as savepoint:
-            message = queue_email(user.email, subject, text, body_html=html, user=user)
+            message = queue_email(user.email, subject, text, body_html=html, user=user,
+                                  list_unsubscribe=unsubscribe_url)
             db.session.flush()
             claimed = db.session.execute(
                 update(Notification).where(Notification.id.in_(ids), Notification.emailed_outbox_id.is_(None))
@@ -368,6 +434,7 @@ def queue_digests(base_url: str) -> dict:
             if claimed != len(ids):
                 savepoint.rollback()  # someone else claimed some of them: leave it to the next run
                 continue
+            preferences.mark_digest_sent(user, now)
         db.session.commit()
         queued += 1
     return {"digests": queued, "notifications": sum(len(n) for _, n in by_user.values())}

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
-from app.formatting import vn_date, vn_number, vn_percent
+from app.formatting import vn_date, vn_number, vn_percent, vn_period
 from app.links import assignment_path
 from app.models.assignments import (
     CLOSED_STATUSES,
@@ -165,11 +165,11 @@ def deadline_reminder_alerts(today: date, offsets: list[int], holidays) -> list[
     for checkin, offset in checkins:
         assignment = checkin.assignment
         task = assignment.task
-        title = (f"Báo cáo định kỳ kỳ {checkin.period_key} ({days_left_text(checkin.due_date, today)}): "
-                 f"{task_label(task, 100)}")
+        title = (f"Báo cáo định kỳ {vn_period(checkin.period_key)} "
+                 f"({days_left_text(checkin.due_date, today)}): {task_label(task, 100)}")
         body = (
             f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\nĐơn vị: {assignment.unit.name}\n"
-            f"Kỳ báo cáo: {checkin.period_key} ({vn_date(checkin.period_start)} – "
+            f"Kỳ báo cáo: {vn_period(checkin.period_key)} ({vn_date(checkin.period_start)} – "
             f"{vn_date(checkin.due_date)})\n"
             f"Hạn báo cáo: {vn_date(checkin.due_date)} – {days_left_text(checkin.due_date, today)}"
         )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Select, case, func, select
 
@@ -35,6 +36,7 @@ class Deadline:
     units: int  # how many assignments (or check-ins) fall due that day
     open: int
     checkin: bool = False
+    assignment_id: int | None = None  # the unit's own assignment (unit users see one per task)
 
 
 def _visible_unit(user) -> int | None:
@@ -44,8 +46,9 @@ def _visible_unit(user) -> int | None:
     return user.unit_id if user.unit_id is not None else -1
 
 
-def deadlines(user, first: date, last: date) -> list[Deadline]:
-    """Deadlines between two days the user may see: two GROUP BY queries (assignments, check-ins)."""
+def deadlines(user, first: date, last: date, *, open_only: bool = False) -> list[Deadline]:
+    """Deadlines between two days the user may see: two GROUP BY queries (assignments, check-ins);
+    `open_only` keeps the days on which something is still not done."""
     unit_id = _visible_unit(user)
     out: list[Deadline] = []
     # (due column, status column, the FROM for the selected columns, check-in?); annotated because
@@ -58,7 +61,8 @@ def deadlines(user, first: date, last: date) -> list[Deadline]:
     for due, status, base, is_checkin in sources:
         open_count = func.sum(case((status.not_in(CLOSED_STATUSES), 1), else_=0))
         stmt = (
-            base((due, Task.id, Plan.number, Plan.title, Task.ref, Task.content, func.count(), open_count))
+            base((due, Task.id, Plan.number, Plan.title, Task.ref, Task.content, func.count(), open_count,
+                  func.min(Assignment.id)))
             .join(Task, Assignment.task_id == Task.id)
             .join(Plan, Task.plan_id == Plan.id)
             .where(Plan.status == PLAN_ACTIVE, Task.status == TASK_ACTIVE, due >= first, due <= last)
@@ -66,9 +70,12 @@ def deadlines(user, first: date, last: date) -> list[Deadline]:
         )
         if unit_id is not None:
             stmt = stmt.where(Assignment.unit_id == unit_id)
-        for day, task_id, number, title, ref, content, units, opened in db.session.execute(stmt):
+        if open_only:
+            stmt = stmt.having(open_count > 0)
+        for day, task_id, number, title, ref, content, units, opened, first_id in db.session.execute(stmt):
             day = date.fromisoformat(day) if isinstance(day, str) else day
-            out.append(Deadline(day, task_id, number or title, ref, content, units, opened or 0, is_checkin))
+            out.append(Deadline(day, task_id, number or title, ref, content, units, opened or 0, is_checkin,
+                                first_id if unit_id is not None else None))
     out.sort(key=lambda d: (d.day, d.plan, d.ref or "", d.content))
     return out
 
@@ -125,29 +132,58 @@ def fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def ical(user, *, today: date, host: str, base_url: str = "", name: str = "TDNV") -> str:
-    """The VCALENDAR of the deadlines the user may see, from 6 months back to 18 months ahead."""
-    now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+FEED_PAST_DAYS, FEED_FUTURE_DAYS, FEED_MAX_EVENTS = 183, 548, 5000
+
+
+def feed_deadlines(user, today: date) -> list[Deadline]:
+    """The feed's window (6 months back, 18 ahead) plus every older deadline still open: an overdue
+    item stays in the calendar until it is done."""
+    start = today - timedelta(days=FEED_PAST_DAYS)
+    older = deadlines(user, date(1900, 1, 1), start - timedelta(days=1), open_only=True)
+    return (older + deadlines(user, start, today + timedelta(days=FEED_FUTURE_DAYS)))[:FEED_MAX_EVENTS]
+
+
+def _event_url(base_url: str, item: Deadline) -> str:
+    from app.links import assignment_path, task_path
+
+    path = assignment_path(item.assignment_id) if item.assignment_id else task_path(item.task_id)
+    return base_url.rstrip("/") + path
+
+
+def _event(user, item: Deadline, *, today: date, host: str, base_url: str, stamp: str) -> list[str]:
+    overdue = item.open > 0 and item.day < today
+    kind = "Kỳ báo cáo" if item.checkin else "Hạn"
+    summary = f"{'Quá hạn – ' if overdue else ''}{kind}: {item.content}"
+    description = f"Kế hoạch {item.plan}" + (f", nhiệm vụ {item.ref}" if item.ref else "")
+    if user.has_permission(VIEW_ALL):
+        description += f"\n{item.units} đơn vị, còn {item.open} chưa hoàn thành"
+    url = _event_url(base_url, item)
+    description += "\n" + url
+    lines = [
+        "BEGIN:VEVENT",
+        # stable across requests and proxies: built from BASE_URL's host, never the request's Host
+        f"UID:tdnv-{'c' if item.checkin else 't'}{item.task_id}-{item.day:%Y%m%d}-u{user.id}@{host}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{item.day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{item.day + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"DESCRIPTION:{escape_text(description)}",
+        f"URL;VALUE=URI:{url}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if item.open > 0:  # a reminder the day before, only while something is still to do
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D",
+                  f"DESCRIPTION:{escape_text('Ngày mai đến hạn: ' + item.content[:200])}", "END:VALARM"]
+    return lines + ["END:VEVENT"]
+
+
+def ical(user, *, today: date, base_url: str, name: str = "TDNV") -> str:
+    """The VCALENDAR of the deadlines the user may see; every event links to its page under BASE_URL."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    host = (urlsplit(base_url).hostname or "tdnv.local").lower()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//TDNV//Theo doi nhiem vu//VI", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(name)}", "X-WR-TIMEZONE:Asia/Ho_Chi_Minh"]
-    for item in deadlines(user, today - timedelta(days=183), today + timedelta(days=548))[:5000]:
-        kind = "Kỳ báo cáo" if item.checkin else "Hạn"
-        summary = f"{kind}: {item.content}"
-        description = f"Kế hoạch {item.plan}" + (f", nhiệm vụ {item.ref}" if item.ref else "")
-        if user.has_permission(VIEW_ALL):
-            description += f"\n{item.units} đơn vị, còn {item.open} chưa hoàn thành"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:tdnv-{'c' if item.checkin else 't'}{item.task_id}-{item.day:%Y%m%d}-u{user.id}@{host}",
-            f"DTSTAMP:{now}",
-            f"DTSTART;VALUE=DATE:{item.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{item.day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape_text(summary)}",
-            f"DESCRIPTION:{escape_text(description)}",
-            "TRANSP:TRANSPARENT",
-        ]
-        if base_url:
-            lines.append(f"URL:{base_url}")
-        lines.append("END:VEVENT")
+    for item in feed_deadlines(user, today):
+        lines += _event(user, item, today=today, host=host, base_url=base_url, stamp=stamp)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
