@@ -1,7 +1,7 @@
 """Units name a default focal person (cán bộ đầu mối) who hears about the unit's work.
 
 Revision ID: 5d1f7a3c9e60
-Revises: 7c3e5a91d2b4
+Revises: e5d1c0a7f3b9
 Create Date: 2026-12-02 00:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d1f7a3c9e60'
-down_revision = '7c3e5a91d2b4'
+down_revision = 'e5d1c0a7f3b9'
 branch_labels = None
 depends_on = None
 
