@@ -1,13 +1,14 @@
 """Saved views of the lists (save the current filters under a name, open them from a menu, delete)."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.dashboard import bp
 from app.dashboard.view_forms import DeleteViewForm, SavedViewForm
-from app.page_size import PAGE_SIZES, PRINT_PAGE_SIZE
-from app.services.work import saved_views
+from app.page_size import PAGE_SIZES, PRINT_PAGE_SIZE, page_size
+from app.permissions import can_decide_extension
+from app.services.work import deadline_extensions, saved_views
 from app.views import flash_form_errors, run
 
 
@@ -73,3 +74,16 @@ def delete_view(view_id):
 
 def _same_site(url: str | None) -> bool:
     return bool(url) and url.startswith(request.host_url)
+
+
+@bp.route("/extensions/decided")
+@login_required
+def decided_extensions():
+    """Decided extension requests (approved or refused, by whom, when, with the note), by plan."""
+    if not can_decide_extension(current_user):
+        abort(403)
+    pagination, people = deadline_extensions.decided_requests_page(
+        page=max(request.args.get("page", 1, type=int), 1),
+        per_page=page_size(request.args, current_app.config["ITEMS_PER_PAGE"]))
+    return render_template("dashboard/extensions_decided.html", pagination=pagination, people=people,
+                           statuses=deadline_extensions.EXTENSION_STATUSES)

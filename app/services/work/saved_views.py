@@ -19,6 +19,7 @@ LIST_ENDPOINTS = {
     "dashboard.items": "Danh sách theo số liệu",
     "dashboard.overdue": "Danh sách quá hạn",
     "dashboard.calendar": "Lịch thời hạn",
+    "dashboard.decided_extensions": "Đề nghị gia hạn đã quyết định",
 }
 MAX_VIEWS_PER_USER = 50
 MAX_NAME = 80
