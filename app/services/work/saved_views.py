@@ -18,7 +18,6 @@ LIST_ENDPOINTS = {
     "workflow.work": "Việc của đơn vị",
     "dashboard.items": "Danh sách theo số liệu",
     "dashboard.overdue": "Danh sách quá hạn",
-    "dashboard.calendar": "Lịch thời hạn",
     "dashboard.decided_extensions": "Đề nghị gia hạn đã quyết định",
 }
 MAX_VIEWS_PER_USER = 50
