@@ -54,12 +54,12 @@ def _add_progress(plan, office_user, people: dict[int, User]) -> None:
             assignment.progress = 20 + (index * 7) % 70
             _journal(assignment, "update", worker, status=STATUS_IN_PROGRESS, progress=assignment.progress,
                      note="Đang triển khai.", at=start)
-        elif index % 8 == 2:
+        elif index % 16 == 2:
             assignment.status = STATUS_SUBMITTED
             assignment.progress = 100
             _journal(assignment, "submit", worker, status=STATUS_SUBMITTED, progress=100,
                      note="Đề nghị xác nhận hoàn thành.", at=start)
-        elif index % 8 == 6:
+        elif index % 16 == 6:
             assignment.status = STATUS_IN_PROGRESS
             assignment.progress = 60
             _journal(assignment, "submit", worker, status=STATUS_SUBMITTED, progress=100,
