@@ -67,7 +67,7 @@ def _add_progress(plan, office_user, people: dict[int, User]) -> None:
             _journal(assignment, "return", office_user, status=STATUS_IN_PROGRESS, progress=60,
                      note="Trả lại: thiếu minh chứng, đề nghị bổ sung biên bản.",
                      at=start + timedelta(days=2))
-        # index % 4 == 3: not started (and overdue once its deadline has passed)
+        # the rest: not started (and overdue once its deadline has passed)
 
 
 def _add_extensions(plan, office_user, people: dict[int, User]) -> int:
