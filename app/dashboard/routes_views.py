@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
 
 from app.dashboard import bp
 from app.dashboard.view_forms import DeleteViewForm, SavedViewForm
@@ -13,8 +14,11 @@ from app.views import flash_form_errors, run
 
 
 def view_url(view) -> str:
-    """The address a saved view opens."""
-    base = url_for(view.endpoint)
+    """The address a saved view opens (a list that no longer exists opens the manage page)."""
+    try:
+        base = url_for(view.endpoint)
+    except BuildError:
+        return url_for("dashboard.saved_views_page")
     return f"{base}?{view.query}" if view.query else base
 
 

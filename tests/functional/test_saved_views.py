@@ -111,3 +111,12 @@ def test_page_size_is_validated(raw, expected):
 
 def test_clean_query_drops_paging_and_blanks():
     assert saved_views.clean_query("page=2&q=&unit=5&per_page=100&csrf_token=x&sort=due") == "unit=5&sort=due"
+
+
+def test_a_view_of_a_vanished_list_opens_the_manage_page(client, people):
+    alice, _bob = people
+    _db.session.add(SavedView(user_id=alice.id, name="Cũ", endpoint="dashboard.gone", query="a=1"))
+    _db.session.commit()
+    login(client, "alice")
+    page = client.get("/dashboard/views")
+    assert page.status_code == 200 and 'href="/dashboard/views">Cũ</a>' in page.get_data(as_text=True)
