@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One entry point for people and CI, on Linux, macOS and Windows (no shell scripts needed).
 
-    python dev.py serve   set up .venv, install, migrate, seed the demo, serve on http://127.0.0.1:5000
+    python dev.py serve   set up .venv, install, migrate, seed the demo, run the daily jobs once, serve on
+                          http://127.0.0.1:5000 with the scheduler (`flask scheduler run`) beside it
     python dev.py setup   set up .venv with the test tools only (used by CI before linting)
     python dev.py test    set up .venv, install test tools, run the whole suite (SQLite, PostgreSQL,
                           browser) and name every group that was skipped, with its reason
@@ -52,16 +53,50 @@ def flask_env(**extra) -> dict:
     return env
 
 
+# The daily jobs run once at start, so a fresh demo already has its check-ins of "Thường xuyên"
+# tasks, reminders and the overdue follow-up (they are idempotent: a second start adds nothing).
+DEMO_CATCH_UP_JOBS = ("periodic_checkins", "deadline_reminders", "overdue_followup", "build_matrices")
+
+
 def serve() -> None:
+    """Migrate, seed, run the daily jobs once, then serve with `flask scheduler run` beside the server
+    (started and stopped with it), so the demo shows reminders, digests and check-ins as they happen."""
     python = ensure_venv("requirements.txt")
     env = flask_env()
     (ROOT / "instance").mkdir(exist_ok=True)
     run(python, "-m", "flask", "db", "upgrade", env=env)
     # The seed refuses to run twice; a second start just serves the existing data.
     run(python, "-m", "flask", "demo", "seed", env=env, check=False)
-    run(
-        python, "-m", "flask", "run", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000"), env=env
-    )
+    for job_id in DEMO_CATCH_UP_JOBS:
+        run(python, "-m", "flask", "scheduler", "run-job", job_id, env=env, check=False)
+    scheduler = start_scheduler(python, env)
+    try:
+        run(python, "-m", "flask", "run", "--host", "127.0.0.1", "--port", os.environ.get("PORT", "5000"),
+            env=env, check=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_scheduler(scheduler)
+
+
+def start_scheduler(python: Path, env: dict) -> subprocess.Popen | None:
+    """The scheduler is its own process (never inside the web server); TDNV_DEMO_SCHEDULER=0 skips it."""
+    if os.environ.get("TDNV_DEMO_SCHEDULER", "1") == "0":
+        return None
+    print("$ flask scheduler run  (tiến trình lập lịch chạy cùng máy chủ demo)", flush=True)
+    return subprocess.Popen([str(python), "-m", "flask", "scheduler", "run"], cwd=ROOT, env=env)
+
+
+def stop_scheduler(process: subprocess.Popen | None) -> None:
+    """Stop the scheduler started by serve(), and only that process."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()  # SIGTERM: the scheduler lets a running job finish, then releases its lock
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def postgres_reason(url: str, python: Path) -> str | None:

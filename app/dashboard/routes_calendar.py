@@ -43,7 +43,8 @@ _NEW_FEED_KEY = "new_calendar_feed"  # the new feed secret, kept for the one pag
 @bp.route("/calendar")
 @login_required
 def calendar():
-    """Month view of deadlines: every unit's for the office and directors, one's own otherwise."""
+    """Month view of deadlines (or, with ?view=agenda, the list of days that have some, for phones):
+    every unit's for the office and directors, one's own otherwise."""
     today = today_local(current_app.config["TIMEZONE"])
     year = request.args.get("year", today.year, type=int)
     month = request.args.get("month", today.month, type=int)
@@ -52,9 +53,14 @@ def calendar():
     # the column holds the secret's hash: the address is shown once, right after it is made
     secret = session.pop(_NEW_FEED_KEY, None)
     feed_url = url_for("dashboard.ical_feed", token=secret, _external=True) if secret else None
+    weeks = calendar_feed.month_grid(current_user, year, month)
+    view = request.args.get("view") if request.args.get("view") in ("agenda", "month") else ""
     return render_template(
         "dashboard/calendar.html",
-        weeks=calendar_feed.month_grid(current_user, year, month),
+        weeks=weeks,
+        view=view or "month",
+        chosen_view=bool(view),
+        agenda=_agenda(weeks),
         year=year,
         month=month,
         month_name=calendar_feed.MONTHS[month - 1],
@@ -68,6 +74,11 @@ def calendar():
         sees_all=current_user.has_permission(VIEW_ALL),
         can_list=current_user.has_permission(VIEW_DASHBOARD),
     )
+
+
+def _agenda(weeks) -> list[tuple]:
+    """The phone's agenda: only the days of the month that have deadlines, in order."""
+    return [(day, items) for week in weeks for day, in_month, items in week if in_month and items]
 
 
 @bp.route("/calendar/token", methods=["POST"])

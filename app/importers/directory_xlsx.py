@@ -354,36 +354,34 @@ def _parse_users(rows) -> list[UserRow]:
     return result
 
 
+# Examples live in the guide, never as data rows: a downloaded template filled in a hurry must not
+# import (or update) a unit or an account that looks real. Codes and names are visibly fictitious.
 EXAMPLE_UNITS = [
-    ("SGDDT", "Sở Giáo dục và Đào tạo", "Sở GDĐT", UNIT_KINDS["so"], "", "sgddt@example.edu.vn", ""),
-    ("QLCL", "Phòng Quản lý chất lượng", "Phòng QLCL", UNIT_KINDS["division"], "SGDDT", "",
-     "QLCL - CĐS; Phòng Quản lý chất lượng - Chuyển đổi số"),
-    ("THPT-NQ", "Trường THPT Ngô Quyền", "THPT Ngô Quyền", UNIT_KINDS["school"], "SGDDT",
-     "c3ngoquyen@example.edu.vn", "Trường Ngô Quyền"),
+    ("VD-PHONG", "Phòng Ví dụ A (dòng mẫu, không nhập)", "Phòng VD A", UNIT_KINDS["division"], "", "",
+     "VD A"),
+    ("VD-TRUONG", "Trường Ví dụ B (dòng mẫu, không nhập)", "Trường VD B", UNIT_KINDS["school"], "VD-PHONG",
+     "", "Trường VD"),
 ]
 EXAMPLE_USERS = [
-    ("qlcl.truongphong", "Nguyễn Văn An", "an.nv@example.edu.vn", "0912345678", ROLES["unit_head"],
-     "QLCL", "DoiMatKhau@2025"),
-    ("thptnq.daumoi", "Trần Thị Bình", "", "", ROLES["unit_staff"], "THPT-NQ", "DoiMatKhau@2025"),
+    ("vd.truongphong", "Người Ví Dụ A", "", "", ROLES["unit_head"], "VD-PHONG", "(mật khẩu ban đầu)"),
 ]
 
 
 def directory_template() -> bytes:
-    """The template offered for download: both sheets with their headers, examples and a guide."""
+    """The template offered for download: both sheets with their headers only, and a guide (codes,
+    rules, and example rows written as text so that they can never be imported)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     bold = Font(bold=True)
     sheets = ((UNIT_SHEET, UNIT_COLUMNS, EXAMPLE_UNITS), (USER_SHEET, USER_COLUMNS, EXAMPLE_USERS))
-    for index, (title, columns, examples) in enumerate(sheets):
+    for index, (title, columns, _examples) in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = title
         sheet.append([header for header, _ in columns.values()])
         for cell in sheet[1]:
             cell.font = bold
-        for example in examples:
-            sheet.append(list(example))
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = 24
         sheet.freeze_panes = "A2"
@@ -405,6 +403,14 @@ def directory_template() -> bytes:
         "Tệp chỉ được nhập khi không còn dòng lỗi; có lỗi thì không dòng nào được ghi.",
     ):
         guide.append([line])
+    guide.append([])
+    guide.append(["Ví dụ cách điền (chỉ để tham khảo, không chép vào tệp nhập):"])
+    guide.cell(row=guide.max_row, column=1).font = bold
+    for title, columns, examples in sheets:
+        for example in examples:
+            pairs = zip((header for header, _ in columns.values()), example, strict=False)
+            text = " | ".join(f"{header}: {value}" for header, value in pairs if value)
+            guide.append([f"{title}: {text}"])
     guide.column_dimensions["A"].width = 60
     buffer = io.BytesIO()
     workbook.save(buffer)

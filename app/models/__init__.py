@@ -16,6 +16,7 @@ from app.models.notifications import Notification, OutboxMessage
 from app.models.oversight import OversightArea
 from app.models.plans import Plan, Task
 from app.models.preferences import NotificationPreference
+from app.models.saved_views import SavedView
 from app.models.scheduler import MatrixSnapshot, SchedulerLock
 from app.models.sessions import UserSession
 from app.models.tokens import ApiToken
@@ -38,6 +39,7 @@ __all__ = [
     "OutboxMessage",
     "OversightArea",
     "Plan",
+    "SavedView",
     "SchedulerLock",
     "Task",
     "Unit",

@@ -5,7 +5,6 @@ import openpyxl
 import pytest
 from sqlalchemy import event, func, select
 
-from app.importers.directory_xlsx import parse_directory_xlsx
 from app.models import AuditLog, Unit, UnitAlias, User
 from app.services.directory import directory_import
 from tests.conftest import csrf_token
@@ -81,7 +80,7 @@ def test_template_download(client, admin, login_as):
     assert workbook.sheetnames == ["Đơn vị", "Người dùng", "Hướng dẫn"]
     assert [c.value for c in workbook["Đơn vị"][1]] == UNIT_HEADER
     assert [c.value for c in workbook["Người dùng"][1]] == USER_HEADER
-    assert parse_directory_xlsx(response.data).error_count == 0
+    assert workbook["Đơn vị"].max_row == 1 and workbook["Người dùng"].max_row == 1  # no sample rows
 
 
 def test_import_page_documents_the_layout(client, admin, login_as):

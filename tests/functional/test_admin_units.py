@@ -252,7 +252,7 @@ def test_groups_list_counts_and_aliases(client, db, admin, login_as):
     login_as(admin)
     page = client.get("/admin/groups").get_data(as_text=True)
     assert "CSGD" in page and "Trường học" in page and "Trung tâm" in page
-    assert '<td class="text-end">3</td>' in page
+    assert '<td class="text-end" data-label="Số đơn vị">3</td>' in page
     url = f"/admin/groups/{group.id}"
     response = client.post(
         url,

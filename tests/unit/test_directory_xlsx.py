@@ -55,14 +55,24 @@ def user(username="nq.daumoi", name="Trần Thị Bình", email="", phone="", ro
     return [username, name, email, phone, role, unit_code, password]
 
 
-def test_template_parses_without_errors():
-    parsed = parse_directory_xlsx(directory_template())
-    assert [u.code for u in parsed.units] == ["SGDDT", "QLCL", "THPT-NQ"]
-    assert [u.kind for u in parsed.units] == ["so", "division", "school"]
-    assert parsed.units[1].aliases == ["QLCL - CĐS", "Phòng Quản lý chất lượng - Chuyển đổi số"]
-    assert [(u.username, u.role, u.unit_code) for u in parsed.users] == [
-        ("qlcl.truongphong", "unit_head", "QLCL"), ("thptnq.daumoi", "unit_staff", "THPT-NQ")]
-    assert parsed.error_count == 0
+def test_template_has_headers_and_no_data_rows():
+    """A template filled in a hurry must not import sample rows: examples are text in the guide."""
+    workbook = openpyxl.load_workbook(io.BytesIO(directory_template()))
+    assert [c.value for c in workbook["Đơn vị"][1]] == UNIT_HEADER and workbook["Đơn vị"].max_row == 1
+    assert [c.value for c in workbook["Người dùng"][1]] == USER_HEADER and workbook["Người dùng"].max_row == 1
+    guide = " ".join(str(c.value) for row in workbook["Hướng dẫn"].iter_rows() for c in row if c.value)
+    assert "Ví dụ cách điền" in guide and "VD-TRUONG" in guide
+    with pytest.raises(ImportFileError, match="không có dòng dữ liệu"):
+        parse_directory_xlsx(directory_template())
+
+
+def test_template_examples_follow_the_rules():
+    """The guide's example rows, put into a real sheet, parse without errors."""
+    data = xlsx({"Đơn vị": [UNIT_HEADER, *map(list, directory_xlsx.EXAMPLE_UNITS)],
+                 "Người dùng": [USER_HEADER,
+                                *[[*row[:-1], "MatKhau@2025"] for row in directory_xlsx.EXAMPLE_USERS]]})
+    parsed = parse_directory_xlsx(data)
+    assert parsed.error_count == 0 and [u.code for u in parsed.units] == ["VD-PHONG", "VD-TRUONG"]
 
 
 def test_sheets_and_columns_found_by_folded_text_in_any_order():

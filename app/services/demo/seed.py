@@ -101,5 +101,5 @@ def seed(password: str) -> SeedSummary:
     summary = SeedSummary(units=len(units), groups=groups, users=users, password=password)
     from app.services.demo.demo_plans import seed_plans
 
-    summary.plan_lines = seed_plans(next(u for u in users if u.role == "office"))
+    summary.plan_lines = seed_plans(next(u for u in users if u.role == "office"), users)
     return summary

@@ -4,12 +4,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from app.extensions import db
 from app.importers.directory_xlsx import DirectoryFile, parse_directory_xlsx
 from app.models.base import utcnow
-from app.models.units import Unit, UnitAlias
+from app.models.units import UNIT_KINDS, Unit, UnitAlias
 from app.models.users import ROLES, User
 from app.parsing.text import fold
 from app.passwords import hash_method, hash_password
@@ -30,6 +30,10 @@ class DirectoryPreview:
     parsed: DirectoryFile
     unit_updates: set[int] = field(default_factory=set)  # row numbers
     user_updates: set[int] = field(default_factory=set)
+    # row number -> [(field label, value now, value after the import)] for every update that changes
+    unit_changes: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
+    user_changes: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
+    unit_warnings: dict[int, list[str]] = field(default_factory=dict)  # new units named like existing ones
 
     @property
     def units(self):
@@ -65,7 +69,81 @@ def build_preview(actor, data: bytes, *, max_bytes: int | None = None) -> Direct
     code_of_id = {unit_id: code for code, (unit_id, _, _) in db_units.items()}
     _check_units(preview, db_units, code_of_id)
     _check_users(actor, preview, db_units)
+    _unit_changes(preview)
+    _user_changes(preview)
     return preview
+
+
+def _diff(changes: list, label: str, old, new, *, keep_blank: bool = True) -> None:
+    """Record a field that the import changes; a blank optional cell keeps the old value."""
+    old, new = (old or "").strip(), (new or "").strip()
+    if (new or not keep_blank) and new != old:
+        changes.append((label, old or "—", new or "—"))
+
+
+def _unit_changes(preview: DirectoryPreview) -> None:
+    """Old → new values of the updated units, and a warning for a new unit named like an existing one.
+
+    One query over the units (the directory has at most a few thousand), none per row."""
+    if not preview.units:
+        return
+    rows = db.session.execute(select(Unit.id, Unit.code, Unit.name, Unit.short_name, Unit.kind, Unit.email,
+                                     Unit.parent_id)).all()
+    by_code = {r.code.upper(): r for r in rows if r.code}
+    code_of_id = {r.id: r.code for r in rows}
+    by_name: dict[str, list] = {}
+    for r in rows:
+        for spelling in (r.name, r.short_name):
+            if spelling:
+                by_name.setdefault(fold(spelling), []).append(r)
+    for row in preview.units:
+        found = by_code.get(row.code.upper())
+        if found is None:
+            same = [r for r in by_name.get(fold(row.name), []) if (r.code or "").upper() != row.code.upper()]
+            if same:
+                names = ", ".join(f"{r.name} (mã {r.code or '—'})" for r in same[:3])
+                preview.unit_warnings.setdefault(row.row, []).append(
+                    f"Đã có đơn vị cùng tên: {names}. Nếu là cùng một đơn vị, hãy dùng mã đã có để cập nhật "
+                    "thay vì tạo đơn vị mới.")
+            continue
+        changes: list[tuple[str, str, str]] = []
+        _diff(changes, "Tên", found.name, row.name)
+        _diff(changes, "Tên viết tắt", found.short_name, row.short_name)
+        if row.kind and row.kind != found.kind:
+            changes.append(("Loại", UNIT_KINDS.get(found.kind, found.kind),
+                            UNIT_KINDS.get(row.kind, row.kind)))
+        _diff(changes, "Cấp trên", code_of_id.get(found.parent_id), row.parent_code)
+        _diff(changes, "E-mail", found.email, row.email)
+        if row.aliases:
+            changes.append(("Tên gọi khác (thêm)", "—", "; ".join(row.aliases)))
+        preview.unit_changes[row.row] = changes
+
+
+def _user_changes(preview: DirectoryPreview) -> None:
+    """Old → new values of the updated accounts (one query for them, one for their units' codes)."""
+    names = [row.username for row in preview.users if row.row in preview.user_updates]
+    if not names:
+        return
+    found = {r.username.lower(): r for r in db.session.execute(
+        select(User.username, User.full_name, User.role, User.unit_id, User.email, User.phone)
+        .where(func.lower(User.username).in_(names)))}
+    unit_ids = {r.unit_id for r in found.values() if r.unit_id}
+    codes: dict[int, str] = {}
+    if unit_ids:
+        stmt = select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids))
+        codes = dict(db.session.execute(stmt).tuples().all())
+    for row in preview.users:
+        user = found.get(row.username)
+        if row.row not in preview.user_updates or user is None:
+            continue
+        changes: list[tuple[str, str, str]] = []
+        _diff(changes, "Họ và tên", user.full_name, row.full_name)
+        if row.role and row.role != user.role:
+            changes.append(("Vai trò", ROLES.get(user.role, user.role), ROLES.get(row.role, row.role)))
+        _diff(changes, "Mã đơn vị", codes.get(user.unit_id), row.unit_code)
+        _diff(changes, "E-mail", user.email, row.email)
+        _diff(changes, "Điện thoại", user.phone, row.phone)
+        preview.user_changes[row.row] = changes
 
 
 def _check_units(preview: DirectoryPreview, db_units: dict, code_of_id: dict) -> None:

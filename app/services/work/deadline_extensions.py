@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db, rows_changed
 from app.formatting import NO_DATE, vn_date
@@ -16,6 +17,7 @@ from app.models.assignments import (
     ExtensionRequest,
 )
 from app.models.base import utcnow
+from app.models.plans import Task
 from app.models.users import User
 from app.permissions import can_decide_extension, can_request_extension
 from app.services import audit
@@ -148,3 +150,20 @@ def _claim_decision(request: ExtensionRequest, status: str, actor, note: str | N
 def pending_requests_query():
     return (select(ExtensionRequest).where(ExtensionRequest.status == EXTENSION_PENDING)
             .order_by(ExtensionRequest.created_at))
+
+
+def decided_requests_page(*, page: int, per_page: int):
+    """Decided requests, newest decision first, with their plan, unit and decider loaded.
+
+    Two statements per page: the page (with assignment, task, plan and unit joined) and the people
+    who asked and decided, looked up for that page's rows only."""
+    stmt = (select(ExtensionRequest)
+            .where(ExtensionRequest.status != EXTENSION_PENDING)
+            .options(joinedload(ExtensionRequest.assignment).joinedload(Assignment.task).joinedload(Task.plan),
+                     joinedload(ExtensionRequest.assignment).joinedload(Assignment.unit))
+            .order_by(ExtensionRequest.decided_at.desc(), ExtensionRequest.id.desc()))
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    ids = {x.decided_by_id for x in pagination.items} | {x.requested_by_id for x in pagination.items}
+    ids.discard(None)
+    people = ({u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {})
+    return pagination, people

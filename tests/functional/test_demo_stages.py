@@ -1,0 +1,24 @@
+"""The demo shows the whole product: units at every stage, a returned submission, late work,
+extension requests waiting and decided."""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.models import Assignment, AssignmentUpdate, ExtensionRequest
+
+
+def test_demo_has_every_stage(runner, db):
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    statuses = set(db.session.scalars(select(Assignment.status).distinct()))
+    assert {"not_started", "in_progress", "submitted", "done"} <= statuses
+    kinds = set(db.session.scalars(select(AssignmentUpdate.kind).distinct()))
+    assert {"update", "submit", "signoff", "return"} <= kinds
+    late_open = db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.status.not_in(("done", "not_done")), Assignment.due_date < date(2026, 6, 1)))
+    assert late_open > 0
+    done_late = db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.status == "done", func.date(Assignment.completed_at) > Assignment.due_date))
+    assert done_late > 0
+    decisions = set(db.session.scalars(select(ExtensionRequest.status)))
+    assert decisions == {"pending", "approved", "refused"}
