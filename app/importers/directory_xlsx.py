@@ -367,6 +367,41 @@ EXAMPLE_USERS = [
 ]
 
 
+TEMPLATE_ROWS = 2000  # rows of the template that offer the drop-downs
+CHOICES_SHEET = "Danh mục"
+
+
+def _column_letter(columns: dict, key: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(list(columns).index(key) + 1)
+
+
+def _add_choices(workbook, sheet, columns: dict, key: str, labels: dict, list_column: str) -> None:
+    """A drop-down of the labels (kept on a hidden sheet, so commas in a label are safe)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    exists = CHOICES_SHEET in workbook.sheetnames
+    choices = workbook[CHOICES_SHEET] if exists else workbook.create_sheet(CHOICES_SHEET)
+    choices.sheet_state = "hidden"
+    for row, label in enumerate(labels.values(), 1):
+        choices[f"{list_column}{row}"] = label
+    listing = f"'{CHOICES_SHEET}'!${list_column}$1:${list_column}${len(labels)}"
+    validation = DataValidation(type="list", formula1=listing, allow_blank=True, showErrorMessage=True,
+                                errorTitle="Giá trị không có trong danh sách",
+                                error="Chọn một giá trị trong danh sách (hoặc ghi mã, xem sheet Hướng dẫn).")
+    validation.errorStyle = "warning"  # a code typed by hand is accepted too
+    letter = _column_letter(columns, key)
+    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+    sheet.add_data_validation(validation)
+
+
+def _as_text_column(sheet, columns: dict, key: str) -> None:
+    """A text column, so a phone number keeps its leading zero (0912…) instead of becoming a number
+    (a column style: the template keeps no empty rows)."""
+    sheet.column_dimensions[_column_letter(columns, key)].number_format = "@"
+
+
 def directory_template() -> bytes:
     """The template offered for download: both sheets with their headers only, and a guide (codes,
     rules, and example rows written as text so that they can never be imported)."""
@@ -412,6 +447,9 @@ def directory_template() -> bytes:
             text = " | ".join(f"{header}: {value}" for header, value in pairs if value)
             guide.append([f"{title}: {text}"])
     guide.column_dimensions["A"].width = 60
+    _add_choices(workbook, workbook[UNIT_SHEET], UNIT_COLUMNS, "kind", UNIT_KINDS, "A")
+    _add_choices(workbook, workbook[USER_SHEET], USER_COLUMNS, "role", ROLES, "B")
+    _as_text_column(workbook[USER_SHEET], USER_COLUMNS, "phone")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

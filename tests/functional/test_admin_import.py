@@ -77,7 +77,8 @@ def test_template_download(client, admin, login_as):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["Đơn vị", "Người dùng", "Hướng dẫn"]
+    assert workbook.sheetnames == ["Đơn vị", "Người dùng", "Hướng dẫn", "Danh mục"]
+    assert workbook["Danh mục"].sheet_state == "hidden"  # the drop-downs' lists
     assert [c.value for c in workbook["Đơn vị"][1]] == UNIT_HEADER
     assert [c.value for c in workbook["Người dùng"][1]] == USER_HEADER
     assert workbook["Đơn vị"].max_row == 1 and workbook["Người dùng"].max_row == 1  # no sample rows

@@ -250,3 +250,21 @@ def test_missing_sheets_or_columns():
         parse_directory_xlsx(xlsx({"Đơn vị": [["Mã đơn vị", "Tên"], ["A", "B"]]}))
     with pytest.raises(ImportFileError, match="không có dòng dữ liệu"):
         parse_directory_xlsx(xlsx({"Đơn vị": [UNIT_HEADER]}))
+
+
+def test_template_offers_drop_downs_for_kind_and_role_and_keeps_phones_as_text():
+    from app.models.units import UNIT_KINDS
+    from app.roles import ROLES
+
+    workbook = openpyxl.load_workbook(io.BytesIO(directory_template()))
+    lists = workbook["Danh mục"]
+    for sheet_name, header, labels in (("Đơn vị", "Loại", UNIT_KINDS), ("Người dùng", "Vai trò", ROLES)):
+        sheet = workbook[sheet_name]
+        letter = next(c.column_letter for c in sheet[1] if c.value == header)
+        validation = next(v for v in sheet.data_validations.dataValidation if f"{letter}2" in str(v.sqref))
+        assert validation.type == "list" and str(validation.sqref) == f"{letter}2:{letter}2000"
+        column = validation.formula1.split("!")[1].replace("$", "")[0]
+        assert [lists[f"{column}{row}"].value for row in range(1, len(labels) + 1)] == list(labels.values())
+    users = workbook["Người dùng"]
+    phone = next(c.column_letter for c in users[1] if c.value == "Điện thoại")
+    assert users.column_dimensions[phone].number_format == "@"
