@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash
+from flask import abort, current_app, flash, request
 
 from app.extensions import db
+from app.page_size import page_size
 from app.services.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -35,3 +36,8 @@ def flash_form_errors(form) -> None:
     for field in form:
         for error in field.errors:
             flash(f"{field.label.text}: {error}" if field.label.text else error, "danger")
+
+
+def per_page() -> int:
+    """The list's page size: ?per_page=25|50|100 (or the print size), else the configured default."""
+    return page_size(request.args, current_app.config["ITEMS_PER_PAGE"])

@@ -32,7 +32,7 @@ from app.services.directory import users as user_service
 from app.services.errors import DomainError
 from app.services.notify import notifications
 from app.services.plans import uploads
-from app.views import run
+from app.views import per_page, run
 
 
 def _xlsx(data: bytes, name: str):
@@ -41,7 +41,7 @@ def _xlsx(data: bytes, name: str):
 
 def _page(stmt):
     return db.paginate(stmt, page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+                       per_page=per_page(), error_out=False)
 
 
 # --- Units -------------------------------------------------------------------------------------

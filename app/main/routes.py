@@ -10,6 +10,7 @@ from app.services import health
 from app.services.clock import today_local
 from app.services.work import assignments as assignment_service
 from app.services.work import todo
+from app.views import per_page
 
 
 @bp.route("/")
@@ -28,7 +29,7 @@ def index():
         return redirect(url_for("admin.units"))
     pagination = assignment_service.unit_assignments_page(
         current_user.unit_id, page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["ITEMS_PER_PAGE"], today=today)
+        per_page=per_page(), today=today)
     counts = assignment_service.unit_assignment_counts(current_user.unit_id, today=today)
     return render_template("main/index.html", pagination=pagination, counts=counts, today=today,
                            boxes=todo.unit_todo(current_user, today=today))

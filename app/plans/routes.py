@@ -28,7 +28,7 @@ from app.services.directory.units import active_units
 from app.services.errors import DomainError
 from app.services.filenames import clean_filename
 from app.services.plans import plan_admin, plan_import, uploads
-from app.views import flash_form_errors, run
+from app.views import flash_form_errors, per_page, run
 
 
 @bp.route("/")
@@ -36,7 +36,7 @@ from app.views import flash_form_errors, run
 def index():
     page = request.args.get("page", 1, type=int)
     stmt = select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc())
-    pagination = db.paginate(stmt, page=page, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    pagination = db.paginate(stmt, page=page, per_page=per_page(), error_out=False)
     ids = [plan.id for plan in pagination.items]
     task_counts = dict(db.session.execute(
         select(Task.plan_id, func.count(Task.id)).where(Task.plan_id.in_(ids)).group_by(Task.plan_id)
@@ -251,6 +251,6 @@ def activity(plan_id):
     """Who imported, assigned, changed deadlines, withdrew: the plan's audit trail, newest first."""
     plan = db.get_or_404(Plan, plan_id)
     pagination = db.paginate(plan_admin.activity_query(plan), page=request.args.get("page", 1, type=int),
-                             per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+                             per_page=per_page(), error_out=False)
     return render_template("plans/activity.html", plan=plan, pagination=pagination,
                            label=plan_admin.activity_label)

@@ -1,11 +1,11 @@
 """The notifications page, marking read, and the unread count and menu counts offered to every template."""
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.services.notify import notifications
 from app.services.work import todo
-from app.views import run
+from app.views import per_page, run
 from app.workflow import bp
 from app.workflow.forms import ActionForm
 
@@ -39,7 +39,7 @@ def notifications_page():
     unread_only = request.args.get("unread") == "1"
     pagination = db.paginate(notifications.list_query(current_user, unread_only=unread_only),
                              page=request.args.get("page", 1, type=int),
-                             per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+                             per_page=per_page(), error_out=False)
     return render_template("workflow/notifications.html", pagination=pagination, form=ActionForm(),
                            unread=notifications.unread_count(current_user), unread_only=unread_only,
                            kinds=notifications.KINDS)

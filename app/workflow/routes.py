@@ -27,7 +27,7 @@ from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import assignment_admin, checkin_reports, comments, evidence, pages, rules, workflow
 from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
-from app.views import flash_form_errors, run
+from app.views import flash_form_errors, per_page, run
 from app.workflow import bp
 from app.workflow.exporting import export_assignments
 from app.workflow.forms import (
@@ -77,7 +77,7 @@ def work():
     day = today()
     pagination = assignment_service.assignments_page(
         current_user, filters, today=day, page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["ITEMS_PER_PAGE"])
+        per_page=per_page())
     led = assignment_service.led_cooperation(current_user, today=day, limit=50)
     waiting = assignment_service.awaiting_sign_off(current_user, limit=50)
     pending = (

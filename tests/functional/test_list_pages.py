@@ -1,5 +1,6 @@
 """Lists are actionable: rows link to the assignment, the calendar's agenda, decided extensions with
 their plan, and the page size of a list that reads per_page."""
+import re
 from datetime import date
 
 import pytest
@@ -86,3 +87,22 @@ def test_page_size_of_the_decided_list(client, world, per_page, rows):
     login(client, "officer", PASSWORD)
     page = client.get(f"/dashboard/extensions/decided?per_page={per_page}").get_data(as_text=True)
     assert page.count("Lý do đề nghị:") == rows
+
+
+@pytest.mark.parametrize(("per_page", "shown", "pages"),
+                         [("", 25, 3), ("50", 50, 2), ("100", 60, 1), ("7", 25, 3), ("100000", 25, 3)])
+def test_the_unit_home_and_the_work_list_honour_the_page_size(client, db, per_page, shown, pages):
+    unit = UnitFactory(name="Trường THPT Lê Quý Đôn")
+    plan = PlanFactory()
+    for n in range(60):
+        AssignmentFactory(task=TaskFactory(plan=plan, content=f"Việc số {n}"), unit=unit, role="lead",
+                          due_date=date(2099, 6, 1))
+    UserFactory(username="lqd.canbo", role="unit_staff", unit=unit)
+    _db.session.commit()
+    login(client, "lqd.canbo", PASSWORD)
+    work = client.get(f"/work?per_page={per_page}").get_data(as_text=True)
+    assert len(set(re.findall(r'href="/assignments/(\d+)"', work))) == shown
+    home = client.get(f"/?per_page={per_page}").get_data(as_text=True)
+    assert len(set(re.findall(r'href="/assignments/(\d+)"', home))) == shown  # nothing due soon or late
+    if pages > 1:
+        assert f"Trang 1/{pages}" in home and f"Trang 1/{pages}" in work
