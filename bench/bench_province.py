@@ -187,7 +187,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure_in_process(app, targets: dict, requests: int) -> list[dict]:
+def measure_in_process(app, targets: dict, requests: int, only: str = "") -> list[dict]:
     from app.extensions import db
 
     clients, results = {}, []
@@ -198,6 +198,8 @@ def measure_in_process(app, targets: dict, requests: int) -> list[dict]:
     with app.app_context():
         counter = SqlCounter(db.engine)
     for name, role, url, headers in cases(targets):
+        if only not in name:
+            continue
         client = clients["office"] if role == "api" else clients[role]
         if role == "api":
             headers = {**headers, "Authorization": f"Bearer {token}"}
@@ -335,6 +337,7 @@ def main() -> None:
     parser.add_argument("--app-root", type=Path, default=ROOT, help="checkout of the code to measure")
     parser.add_argument("--markdown", type=Path, help="append the figures as a Markdown table")
     parser.add_argument("--label", default="")
+    parser.add_argument("--only", default="", help="time only the cases whose name contains this text")
     args = parser.parse_args()
     args.app_root = args.app_root.resolve()
     sys.path.insert(0, str(args.app_root))
@@ -350,7 +353,7 @@ def main() -> None:
         print(f"generation: {time.perf_counter() - started:.1f} s")
     targets = _targets(app)
     print(f"{args.database_url.split(':')[0]}, {args.requests} requests per page:")
-    results = measure_in_process(app, targets, args.requests)
+    results = measure_in_process(app, targets, args.requests, args.only)
     http = measure_http(args, targets, args.seconds) if args.http else None
     if args.markdown:
         label = args.label or f"{args.database_url.split(':')[0]}, {date.today():%d/%m/%Y}"
