@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 
 from app.extensions import db
 from app.models.assignments import Assignment
@@ -197,7 +197,7 @@ def _tasks_in_scope(scope: Scope) -> dict[int, _TaskInScope]:
 
 def _assignment_filter(scope: Scope, tasks: dict[int, _TaskInScope]):
     """apply_scope over assignments alone, given the tasks in scope."""
-    parts = [Assignment.task_id.in_(list(tasks))]
+    parts: list[ColumnElement[bool]] = [Assignment.task_id.in_(list(tasks))]
     if scope.unit_id is not None:
         parts.append(Assignment.unit_id == scope.unit_id)
     if scope.unit_kind:
@@ -220,11 +220,11 @@ def _no_actuals():
 
 
 def _count_by(key, scope: Scope, tasks: dict[int, _TaskInScope], *, today: date, timezone: str,
-              basis: str) -> tuple[dict[object, Counts], dict[object, int]]:
+              basis: str) -> tuple[dict[int, Counts], dict[int, int]]:
     """Counts per value of key (Assignment.task_id or .unit_id) from two GROUP BY queries (assignments,
     check-ins), and how many of each value's assignments belong to tasks with targets."""
-    counts: dict[object, Counts] = {}
-    targeted: dict[object, int] = {}
+    counts: dict[int, Counts] = {}
+    targeted: dict[int, int] = {}
     if not tasks:
         return counts, targeted
     where = _assignment_filter(scope, tasks)
@@ -250,14 +250,14 @@ def _count_by(key, scope: Scope, tasks: dict[int, _TaskInScope], *, today: date,
 
 
 def _judge_targets(scope: Scope, tasks: dict[int, _TaskInScope],
-                   sinks: list[tuple[int, dict[object, Counts], dict[object, int]]]) -> None:
+                   sinks: list[tuple[int, dict[int, Counts], dict[int, int]]]) -> None:
     """Add the targets verdicts to counts keyed by task (index 0) or unit (index 1).
 
     Only the assignments with actuals (a tenth of the province) are read and judged, by the rules'
     Python form: the SQL form costs a JSON subquery per row. Every other assignment of a task with
     targets is "unreported" (targets_verdict(targets, []), checked per task in _tasks_in_scope)."""
     targeted = [t for t, info in tasks.items() if info.targeted]
-    judged: list[dict[object, int]] = [{} for _ in sinks]
+    judged: list[dict[int, int]] = [{} for _ in sinks]
     if targeted:
         stmt = (select(Assignment.task_id, Assignment.unit_id, Assignment.target_actuals)
                 .where(_assignment_filter(scope, tasks), Assignment.task_id.in_(targeted), ~_no_actuals()))
@@ -296,9 +296,9 @@ def _rows(dimension: str | None, keyed: list[tuple[tuple, Counts]]) -> list[Row]
     return sorted(rows.values(), key=lambda r: (r.label or "").lower())
 
 
-def _unit_rows(by_unit: dict[object, Counts]) -> list[Row]:
+def _unit_rows(by_unit: dict[int, Counts]) -> list[Row]:
     ids = sorted(by_unit)
-    units = {}
+    units: dict[int, tuple] = {}
     columns = (Unit.id, Unit.name, Unit.short_name, Unit.kind)
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
@@ -321,9 +321,10 @@ def overview(scope: Scope, *, today: date, timezone: str, basis: str = BASIS_IN_
     are read once and added up by plan, group and overall in Python, the per-unit counts once more, and
     the assignments with target actuals once for both."""
     tasks = _tasks_in_scope(scope)
-    kwargs = {"today": today, "timezone": timezone, "basis": basis}
-    by_task, task_targeted = _count_by(Assignment.task_id, scope, tasks, **kwargs)
-    by_unit, unit_targeted = _count_by(Assignment.unit_id, scope, tasks, **kwargs)
+    by_task, task_targeted = _count_by(Assignment.task_id, scope, tasks, today=today, timezone=timezone,
+                                       basis=basis)
+    by_unit, unit_targeted = _count_by(Assignment.unit_id, scope, tasks, today=today, timezone=timezone,
+                                       basis=basis)
     _judge_targets(scope, tasks, [(0, by_task, task_targeted), (1, by_unit, unit_targeted)])
     per_task = [(task_id, tasks[task_id], counts) for task_id, counts in by_task.items()]
     totals = Counts()

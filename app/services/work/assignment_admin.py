@@ -83,7 +83,7 @@ def _tell_assigned_many(assignments: list[Assignment], actor) -> None:
     """_tell_assigned for many assignments of one task: one query for the heads, one batch of alerts."""
     heads = notifications.unit_heads_by_unit(a.unit_id for a in assignments)
     skip = getattr(actor, "id", None)
-    alerts = []
+    alerts: list[notifications.Alert] = []
     for assignment in assignments:
         title = f"Đơn vị được giao ({assignment.role_label.lower()}): {_label(assignment)}"
         body = f"Thời hạn: {vn_date(assignment.due_date, empty=NO_DATE)}"
