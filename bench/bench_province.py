@@ -135,7 +135,10 @@ def _targets(app) -> dict:
             .group_by(Task.plan_id, Task.group_name, Assignment.status)
         ).all()
         plan, group, status, rows = min(combos, key=lambda c: (abs(c[3] - 500), c[0], c[1], c[2]))
+        big_plan = (select(Task.plan_id).join(Assignment, Assignment.task_id == Task.id)
+                    .group_by(Task.plan_id).order_by(func.count().desc(), Task.plan_id).limit(1))
         return {"assignment": db.session.scalar(journal), "task": db.session.scalar(biggest),
+                "big_plan": db.session.scalar(big_plan),
                 "plan": db.session.scalar(select(func.min(Plan.id))),
                 "export": {"plan": plan, "group": group, "status": status, "rows": rows}}
 
@@ -154,6 +157,8 @@ def cases(targets: dict) -> list[tuple[str, str, str, dict]]:
         ("matrix page", "office", f"/dashboard/plans/{targets['plan']}/matrix", {}),
         ("search, no diacritics", "office", "/work?q=chu+ky+so", {}),
         (f"export {targets['export']['rows']} rows", "office", f"/work/export.xlsx?{export}", {}),
+        ("export of the biggest plan", "office", f"/work/export.xlsx?plan={targets['big_plan']}", {}),
+        ("export of every overdue row", "director", "/dashboard/overdue.xlsx?scope=all", {}),
     ]
 
 

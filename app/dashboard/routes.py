@@ -169,13 +169,15 @@ def overdue():
 @bp.route("/overdue.xlsx")
 @permission_required(VIEW_DASHBOARD)
 def overdue_xlsx():
-    from app.exporters.xlsx_table import table_to_xlsx
+    """Every overdue row (no cap), read in batches and streamed from a temporary file."""
+    from app.exporters.xlsx_stream import xlsx_file
 
     scope, _keep = scope_from_request()
     sort, descending = _sort()
-    headers, rows = documents.overdue_rows(scope, today=_today(), sort=sort, descending=descending)
-    data = table_to_xlsx("Nhiệm vụ quá hạn", headers, rows)
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+    items = lists.iter_overdue(scope, today=_today(), sort=sort, descending=descending)
+    out = xlsx_file("Nhiệm vụ quá hạn", lists.OVERDUE_HEADERS, lists.overdue_rows(items),
+                    widths=lists.OVERDUE_WIDTHS)
+    return send_file(out, mimetype=XLSX, as_attachment=True,
                      download_name=f"nhiem-vu-qua-han-{_today():%Y%m%d}.xlsx")
 
 
