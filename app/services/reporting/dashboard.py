@@ -7,6 +7,7 @@ badge on an assignment page always agree. The rules themselves: app/services/wor
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
@@ -258,17 +259,29 @@ def _judge_targets(scope: Scope, tasks: dict[int, _TaskInScope],
     targets is "unreported" (targets_verdict(targets, []), checked per task in _tasks_in_scope)."""
     targeted = [t for t, info in tasks.items() if info.targeted]
     judged: list[dict[int, int]] = [{} for _ in sinks]
+    verdicts: dict[tuple[int, str], str | None] = {}  # units often type the same figures
     if targeted:
-        stmt = (select(Assignment.task_id, Assignment.unit_id, Assignment.target_actuals)
+        raw = cast(Assignment.target_actuals, String)
+        stmt = (select(Assignment.task_id, Assignment.unit_id, raw)
                 .where(_assignment_filter(scope, tasks), Assignment.task_id.in_(targeted), ~_no_actuals()))
-        for row in db.session.execute(stmt.execution_options(yield_per=5000)):
-            name = targets_verdict(tasks[row[0]].targets, row[2])
+        for task_id, unit_id, text in db.session.execute(stmt.execution_options(yield_per=5000)):
+            if (task_id, text) not in verdicts:
+                verdicts[task_id, text] = targets_verdict(tasks[task_id].targets, _json(text))
+            name = verdicts[task_id, text]
             for (index, counts, _), seen in zip(sinks, judged, strict=True):
-                _add_verdict(counts.setdefault(row[index], Counts()), name, 1)
-                seen[row[index]] = seen.get(row[index], 0) + 1
+                value = unit_id if index else task_id
+                _add_verdict(counts.setdefault(value, Counts()), name, 1)
+                seen[value] = seen.get(value, 0) + 1
     for (_, counts, with_targets), seen in zip(sinks, judged, strict=True):
         for value, total in with_targets.items():
             counts[value].targets_unreported += total - seen.get(value, 0)
+
+
+def _json(text: str | None):
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def _add_verdict(counts: Counts, name: str | None, count: int) -> None:
