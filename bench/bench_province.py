@@ -135,7 +135,10 @@ def _targets(app) -> dict:
             .group_by(Task.plan_id, Task.group_name, Assignment.status)
         ).all()
         plan, group, status, rows = min(combos, key=lambda c: (abs(c[3] - 500), c[0], c[1], c[2]))
+        big_plan = (select(Task.plan_id).join(Assignment, Assignment.task_id == Task.id)
+                    .group_by(Task.plan_id).order_by(func.count().desc(), Task.plan_id).limit(1))
         return {"assignment": db.session.scalar(journal), "task": db.session.scalar(biggest),
+                "big_plan": db.session.scalar(big_plan),
                 "plan": db.session.scalar(select(func.min(Plan.id))),
                 "export": {"plan": plan, "group": group, "status": status, "rows": rows}}
 
@@ -154,6 +157,8 @@ def cases(targets: dict) -> list[tuple[str, str, str, dict]]:
         ("matrix page", "office", f"/dashboard/plans/{targets['plan']}/matrix", {}),
         ("search, no diacritics", "office", "/work?q=chu+ky+so", {}),
         (f"export {targets['export']['rows']} rows", "office", f"/work/export.xlsx?{export}", {}),
+        ("export of the biggest plan", "office", f"/work/export.xlsx?plan={targets['big_plan']}", {}),
+        ("export of every overdue row", "director", "/dashboard/overdue.xlsx?scope=all", {}),
     ]
 
 
@@ -187,7 +192,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure_in_process(app, targets: dict, requests: int) -> list[dict]:
+def measure_in_process(app, targets: dict, requests: int, only: str = "") -> list[dict]:
     from app.extensions import db
 
     clients, results = {}, []
@@ -198,6 +203,8 @@ def measure_in_process(app, targets: dict, requests: int) -> list[dict]:
     with app.app_context():
         counter = SqlCounter(db.engine)
     for name, role, url, headers in cases(targets):
+        if only not in name:
+            continue
         client = clients["office"] if role == "api" else clients[role]
         if role == "api":
             headers = {**headers, "Authorization": f"Bearer {token}"}
@@ -335,6 +342,7 @@ def main() -> None:
     parser.add_argument("--app-root", type=Path, default=ROOT, help="checkout of the code to measure")
     parser.add_argument("--markdown", type=Path, help="append the figures as a Markdown table")
     parser.add_argument("--label", default="")
+    parser.add_argument("--only", default="", help="time only the cases whose name contains this text")
     args = parser.parse_args()
     args.app_root = args.app_root.resolve()
     sys.path.insert(0, str(args.app_root))
@@ -350,7 +358,7 @@ def main() -> None:
         print(f"generation: {time.perf_counter() - started:.1f} s")
     targets = _targets(app)
     print(f"{args.database_url.split(':')[0]}, {args.requests} requests per page:")
-    results = measure_in_process(app, targets, args.requests)
+    results = measure_in_process(app, targets, args.requests, args.only)
     http = measure_http(args, targets, args.seconds) if args.http else None
     if args.markdown:
         label = args.label or f"{args.database_url.split(':')[0]}, {date.today():%d/%m/%Y}"

@@ -97,17 +97,16 @@ def index():
     if basis == stats.BASIS_ORIGINAL:
         link["basis"] = basis
     today, tz = _today(), _tz()
-    totals = stats.statistics(scope, today=today, timezone=tz, basis=basis)
-    by_unit = stats.statistics(scope, today=today, timezone=tz, dimension="unit", basis=basis)
+    figures = stats.overview(scope, today=today, timezone=tz, basis=basis)
+    by_unit = figures.by_unit
     by_unit.sort(key=lambda r: (-r.counts.open_overdue, -(r.counts.total), r.label))
     page = max(request.args.get("upage", 1, type=int), 1)
     unit_page = lists.Page(by_unit[(page - 1) * UNITS_PER_PAGE: page * UNITS_PER_PAGE], page, UNITS_PER_PAGE,
                            len(by_unit))
     trend = lists.completions_over_time(scope, today=today, timezone=tz, months=2)
     return render_template(
-        "dashboard/index.html", totals=totals[0].counts if totals else stats.Counts(), trend=trend,
-        by_group=stats.statistics(scope, today=today, timezone=tz, dimension="group", basis=basis),
-        by_plan=stats.statistics(scope, today=today, timezone=tz, dimension="plan", basis=basis),
+        "dashboard/index.html", totals=figures.totals, trend=trend,
+        by_group=figures.by_group, by_plan=figures.by_plan,
         unit_page=unit_page, link=link, has_area=has_area, use_area=use_area, basis=basis, today=today,
         area_units=area_units, area_groups=area_groups, choices=filter_choices(), buckets=stats.BUCKETS,
         no_group=NO_GROUP,
@@ -170,13 +169,15 @@ def overdue():
 @bp.route("/overdue.xlsx")
 @permission_required(VIEW_DASHBOARD)
 def overdue_xlsx():
-    from app.exporters.xlsx_table import table_to_xlsx
+    """Every overdue row (no cap), read in batches and streamed from a temporary file."""
+    from app.exporters.xlsx_stream import xlsx_file
 
     scope, _keep = scope_from_request()
     sort, descending = _sort()
-    headers, rows = documents.overdue_rows(scope, today=_today(), sort=sort, descending=descending)
-    data = table_to_xlsx("Nhiệm vụ quá hạn", headers, rows)
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+    items = lists.iter_overdue(scope, today=_today(), sort=sort, descending=descending)
+    out = xlsx_file("Nhiệm vụ quá hạn", lists.OVERDUE_HEADERS, lists.overdue_rows(items),
+                    widths=lists.OVERDUE_WIDTHS)
+    return send_file(out, mimetype=XLSX, as_attachment=True,
                      download_name=f"nhiem-vu-qua-han-{_today():%Y%m%d}.xlsx")
 
 

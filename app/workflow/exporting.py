@@ -18,14 +18,18 @@ def _targets_text(assignment) -> str:
     return "; ".join(parts)
 
 
-def export_assignments(assignments, *, today, timezone: str) -> bytes:
-    rows = []
+def assignment_rows(assignments, *, today, timezone: str):
+    """The sheet's rows, one at a time (the streamed export reads the assignments in batches)."""
     for a in assignments:
         state = rules.assignment_bucket(a, today=today, timezone=timezone)
-        rows.append([
+        yield [
             a.task.ref, a.task.plan.number or a.task.plan.title, a.task.group_name, a.task.content,
             a.unit.name, a.role_label, a.status_label, a.progress, a.due_date, a.original_due_date,
             a.is_overdue(today), rules.BUCKET_LABELS[state],
             _targets_text(a), local_date(a.completed_at, timezone),
-        ])
+        ]
+
+
+def export_assignments(assignments, *, today, timezone: str) -> bytes:
+    rows = list(assignment_rows(assignments, today=today, timezone=timezone))
     return table_to_xlsx("Việc của đơn vị", HEADERS, rows, widths=WIDTHS)

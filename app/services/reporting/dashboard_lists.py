@@ -2,8 +2,10 @@
 and the series the charts draw. Each list is one paginated query plus one query per page."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 from math import ceil
 
 from sqlalchemy import and_, func, select
@@ -209,11 +211,36 @@ def overdue_page(scope: Scope, *, today: date, sort: str = "days", descending: b
     return Page(_overdue_items(rows, today), page, per_page, total, capped=capped)
 
 
+def iter_overdue(scope: Scope, *, today: date, sort: str = "days", descending: bool = True,
+                 batch: int = 1000) -> Iterator[OverdueItem]:
+    """Every overdue item, read in batches (server-side on PostgreSQL): two more statements per
+    batch (its lead units and pending extensions), never the whole list in memory."""
+    stmt = _overdue_statement(scope, today, sort, descending).execution_options(yield_per=batch)
+    for rows in db.session.execute(stmt).partitions():
+        yield from _overdue_items(rows, today)
+
+
 def overdue_all(scope: Scope, *, today: date, sort: str = "days", descending: bool = True,
                 limit: int = 20000) -> list[OverdueItem]:
-    """The whole overdue list (exports), capped so a runaway export cannot exhaust memory."""
-    rows = db.session.execute(_overdue_statement(scope, today, sort, descending).limit(limit)).unique().all()
-    return _overdue_items(rows, today)
+    """The overdue list for the Word documents, capped so a runaway document cannot exhaust memory
+    (the Excel export streams every row: iter_overdue)."""
+    return list(islice(iter_overdue(scope, today=today, sort=sort, descending=descending), limit))
+
+
+OVERDUE_HEADERS = ["Kế hoạch", "STT", "Nhiệm vụ", "Nhóm nhiệm vụ", "Đơn vị thực hiện", "Loại đơn vị",
+                   "Vai trò", "Đơn vị chủ trì", "Thời hạn", "Hạn ban đầu", "Số ngày quá hạn", "Trạng thái",
+                   "Tiến độ (%)", "Cập nhật gần nhất", "Đề nghị gia hạn đến"]
+OVERDUE_WIDTHS = [18, 6, 60, 24, 32, 14, 10, 28, 12, 12, 10, 16, 10, 16, 14]
+
+
+def overdue_rows(items: Iterable[OverdueItem]) -> Iterator[list]:
+    """The Excel rows of the overdue list (the columns of dashboard_documents.overdue_rows)."""
+    for i in items:
+        a = i.assignment
+        yield [a.task.plan.number or a.task.plan.title, a.task.ref, a.task.content, a.task.group_name,
+               a.unit.name, a.unit.kind_label, a.role_label, ", ".join(i.lead_units), a.due_date,
+               a.original_due_date, i.days_overdue, a.status_label, a.progress, i.last_update,
+               i.requested_due_date]
 
 
 def completions_over_time(scope: Scope, *, today: date, timezone: str, period: str = "month",
