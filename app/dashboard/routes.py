@@ -20,6 +20,7 @@ from app.services.reporting import dashboard as stats
 from app.services.reporting import dashboard_documents as documents
 from app.services.reporting import dashboard_lists as lists
 from app.services.reporting.dashboard_areas import area_of, task_groups
+from app.views import per_page
 
 NO_GROUP = "__none__"
 UNITS_PER_PAGE = 20
@@ -120,7 +121,7 @@ def items():
     scope, keep = scope_from_request()
     bucket = request.args.get("bucket") if request.args.get("bucket") in stats.BUCKETS else ""
     page = max(request.args.get("page", 1, type=int), 1)
-    per_page = current_app.config["ITEMS_PER_PAGE"]
+    size = per_page()
     today, tz = _today(), _tz()
     period = request.args.get("period", "")
     checkins = None
@@ -129,15 +130,15 @@ def items():
             first, last = lists.period_bounds(period)
         except ValueError:
             abort(404)
-        pagination = lists.completed_between(scope, first, last, timezone=tz, page=page, per_page=per_page)
+        pagination = lists.completed_between(scope, first, last, timezone=tz, page=page, per_page=size)
         keep["period"] = period
     else:
         pagination = lists.bucket_assignments(scope, bucket, today=today, timezone=tz, basis=_basis(),
-                                              page=page, per_page=per_page)
+                                              page=page, per_page=size)
         if bucket in stats.TWO_BY_TWO or not bucket:
             checkins = lists.bucket_checkins(scope, bucket, today=today, timezone=tz,
                                              page=max(request.args.get("cpage", 1, type=int), 1),
-                                             per_page=per_page)
+                                             per_page=size)
     if bucket:
         keep["bucket"] = bucket
     return render_template("dashboard/list.html", pagination=pagination, checkins=checkins, bucket=bucket,
@@ -161,7 +162,7 @@ def overdue():
     sort, descending = _sort()
     page = lists.overdue_page(scope, today=_today(), sort=sort, descending=descending,
                               page=max(request.args.get("page", 1, type=int), 1),
-                              per_page=current_app.config["ITEMS_PER_PAGE"])
+                              per_page=per_page())
     return render_template("dashboard/overdue.html", pagination=page, keep=keep, sort=sort,
                            descending=descending, sorts=SORTS, today=_today(), choices=filter_choices())
 
