@@ -43,7 +43,7 @@ def _dialect(text: str):
         return csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         counts = {d: sample.count(d) for d in ",;\t"}
-        delimiter = max(counts, key=counts.get)
+        delimiter = max(counts, key=lambda d: counts[d])
 
         class _Fallback(csv.excel):
             pass

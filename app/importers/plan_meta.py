@@ -111,7 +111,7 @@ def _issuer_in_prose(lines: list[str]) -> str | None:
         at = folded.find(_SO)
         if at < 0 or len(folded) != len(line):
             continue
-        words = []
+        words: list[str] = []
         for word in line[at + len(_SO) :].split():
             clean = word.strip(",.;:()“”\"'")
             if not clean or not clean[0].isupper() or clean.isupper() or len(words) >= 4:

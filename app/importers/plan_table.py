@@ -132,8 +132,8 @@ class _TableReader:
         self.last_upper: str | None = None
 
     def read(self, table: RawTable, number: int, cmap: ColumnMap, start: int) -> None:
-        rows = [self._classify(table, number, index, cmap) for index in range(start, len(table.rows))]
-        rows = [r for r in rows if r is not None]
+        classified = [self._classify(table, number, index, cmap) for index in range(start, len(table.rows))]
+        rows = [r for r in classified if r is not None]
         for position, row in enumerate(rows):
             following = rows[position + 1] if position + 1 < len(rows) else None
             self._place(row, following, cmap)
@@ -156,7 +156,7 @@ class _TableReader:
             self.last_upper = ref
         filled = [cell for cell in row if cell]
         title_row = len(set(filled)) == 1 and len(filled) >= 2
-        details_empty = all(not values.get(f) or normalize_text(values.get(f)) == content
+        details_empty = all(not values.get(f) or normalize_text(values.get(f, "")) == content
                             for f in _DETAIL_FIELDS)
         if title_row:
             token, _title = clean_group_title(filled[0])
@@ -185,6 +185,7 @@ class _TableReader:
             return
         if row.style in ("roman", "upper") and row.details_empty and row.content or self._heads_unnumbered(
                 row, following):
+            assert row.style is not None  # both tests require a numbered row
             self._open_group(row, row.style, _first_line(row), "số La Mã/chữ hoa, không có chi tiết")
             return
         if self._is_sub_group(row, following):
@@ -267,6 +268,7 @@ class _TableReader:
 
     def _join(self, values: dict[str, str], extra: dict[str, str]) -> None:
         task = self.current
+        assert task is not None  # _is_continuation joins only onto an open task
         for name, value in values.items():
             if value and value != self.previous_row.get(name) and name != "ref":
                 task.cells[name] = f"{task.cells[name]} {value}".strip() if task.cells.get(name) else value
@@ -279,8 +281,8 @@ class _TableReader:
 def _first_line(row: _Row) -> str:
     """A group's title: the first line of its content cell (the bold title over a description)."""
     source = row.values.get("content", "") or next((c for c in row.row if c and clean_ref(c) != row.ref), "")
-    if _CONTENT_TOKEN.match(normalize_text(source)):
-        source = normalize_text(source)[_CONTENT_TOKEN.match(normalize_text(source)).end():]
+    if token := _CONTENT_TOKEN.match(normalize_text(source)):
+        source = normalize_text(source)[token.end():]
     first = next((line for line in source.split("\n") if line.strip()), source)
     return clean_group_title(first)[1]
 

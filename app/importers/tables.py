@@ -15,9 +15,11 @@ def read_document(data: bytes, filename: str = "") -> RawDocument:
     """Read every table and prose line of a .docx, .xlsx, .pdf or .csv file given as bytes."""
     kind, archive = sniff_format(data, filename)
     if kind == "docx":
+        assert archive is not None  # sniff_format opens the archive of a .docx
         return read_docx(archive)
     if kind == "pdf":
         return read_pdf(data)
     if kind == "xlsx":
+        assert archive is not None  # and of a .xlsx
         return read_xlsx(archive, data)
     return read_csv(data)

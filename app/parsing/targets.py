@@ -50,6 +50,7 @@ def _value(groups: tuple[str | None, ...]) -> int | float:
     if groups[0] is not None:
         whole, frac = groups[0], groups[1]
     else:
+        assert groups[2] is not None  # the number matched one of the two alternatives
         whole, frac = groups[2].replace(".", ""), groups[3]
     value = float(f"{whole}.{frac}") if frac else float(whole)
     return int(value) if value.is_integer() else value
@@ -109,7 +110,7 @@ def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
         if _is_year(groups, value) or high_is_year:
             skip_until = tail.end() if tail else end
             continue
-        if high is not None and high > value:
+        if tail and high is not None and high > value:
             end = tail.end()
         else:
             high = None
@@ -119,6 +120,7 @@ def parse_targets_checked(text: str) -> tuple[list[dict], list[str]]:
         before = folded[max(0, m.start() - 40):m.start()]  # operators and names are short
         op_match = _OPERATOR_RE.search(before)
         op = _OPERATOR_OF[op_match.group(0).strip()] if op_match else ">="
+        unit: str | None
         if _PERCENT.match(folded, end):
             unit = "%"
         else:

@@ -211,8 +211,10 @@ _BUILDERS = {
 def _build_item(kind: str, m: re.Match, cell: str, cal: SchoolCalendar, default_year: int | None):
     """Dates of one recognised expression; raw is the expression as written, for messages."""
     raw = cell[m.start():m.end()]
-    first = m.re.groupindex[m.lastgroup] + 1
-    g = m.groups()[first - 1:first - 1 + _INNER_GROUPS[m.lastgroup]]
+    group = m.lastgroup
+    assert group is not None  # every alternative of _ITEMS is a named group
+    first = m.re.groupindex[group] + 1
+    g = m.groups()[first - 1:first - 1 + _INNER_GROUPS[group]]
     builder = _BUILDERS.get(kind)
     if builder is not None:
         return builder(kind, g, raw, m.span(), cal, default_year)
@@ -240,6 +242,7 @@ def _scan(folded: str, raw: str, cal: SchoolCalendar, default_year: int | None):
     """Find the items of a cell and the known words between them."""
     items, gaps, pos = [], [], 0
     for m in _ITEMS.finditer(folded):
+        assert m.lastgroup is not None  # every alternative of _ITEMS is a named group
         kind = re.sub(r"\d+$", "", m.lastgroup)
         tokens = _gap_tokens(folded[pos:m.start()])
         if tokens is None:
@@ -276,19 +279,24 @@ def _apply_modifiers(items: list[_Item], gaps: list[list[str]], raw: str) -> Non
 
 
 def _combine(items: list[_Item], raw: str) -> TimeParse:
-    starts, dues, recurrences, yearly_day = [], [], [], None
+    starts: list[date] = []
+    dues: list[date] = []
+    recurrences: list[str] = []
+    yearly_day: tuple[int, int] | None = None
     for it in items:
         if it.kind == "recur":
+            assert it.recurrence is not None  # a recurrence word always names one
             recurrences.append(it.recurrence)
             continue
         if it.yearly_day:
             yearly_day = it.yearly_day
             continue
+        assert it.start is not None and it.end is not None  # every dated builder sets both
         if it.mode != "until" and (not it.point or it.mode == "from"):
             starts.append(it.start)
         if it.mode != "from":
             dues.append(it.end)
-    recurrence = max(recurrences, key=_RECUR_RANK.get) if recurrences else None
+    recurrence = max(recurrences, key=lambda r: _RECUR_RANK[r]) if recurrences else None
     if yearly_day and recurrence != "yearly":
         raise _Unparsable(f"Không hiểu thời gian «{raw}»: chưa đặt hạn.")
     result = TimeParse(min(starts) if starts else None, max(dues) if dues else None, recurrence,

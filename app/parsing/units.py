@@ -188,17 +188,21 @@ def _best_split(text: str, separators: list[tuple[int, int, bool]],
     best[0] = ((0, 0, 0), [])
     for j in range(1, len(bounds)):
         for i in range(j):
-            if best[i] is None:
+            reached = best[i]
+            if reached is None:
                 continue
             span = (bounds[i][1], bounds[j][0])
             name = _clean(text[span[0]:span[1]])
-            (known_count, bad_cuts, count), pieces = best[i]
+            (known_count, bad_cuts, count), pieces = reached
             score = (known_count + (_key(name) in known if name else 0),
                      bad_cuts - (bounds[j][2] and j < len(bounds) - 1),
                      count + bool(name))
-            if best[j] is None or score > best[j][0]:
+            current = best[j]
+            if current is None or score > current[0]:
                 best[j] = (score, [*pieces, span])
-    return best[-1][1]
+    final = best[-1]
+    assert final is not None  # every bound is reached from bounds[0]
+    return final[1]
 
 
 def _key(name: str) -> str:
@@ -214,12 +218,12 @@ def resolve_unit_names(names: list[str], directory: Mapping[str, str]) -> list[U
         index.setdefault(_key(spelling), key)
     resolved = []
     for name in names:
-        key = index.get(_key(name))
-        if key is None:
-            key = index.get(_key(_FOOTNOTE.sub("", name)))
-        if key is None:
+        found = index.get(_key(name))
+        if found is None:
+            found = index.get(_key(_FOOTNOTE.sub("", name)))
+        if found is None:
             resolved.append(UnitResolution(name, "unknown", None))
             continue
-        kind = key.split(":", 1)[0] if key.startswith(("unit:", "group:")) else "unknown"
-        resolved.append(UnitResolution(name, kind, key))
+        kind = found.split(":", 1)[0] if found.startswith(("unit:", "group:")) else "unknown"
+        resolved.append(UnitResolution(name, kind, found))
     return resolved

@@ -16,8 +16,12 @@ from email import policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import and_, or_, select, update
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 from app.extensions import db
 from app.formatting import to_local
@@ -134,7 +138,7 @@ class _Connection:
 
     def __init__(self, settings: dict):
         self.settings = settings
-        self.smtp = None
+        self.smtp: smtplib.SMTP | None = None
         name, address = parseaddr(settings.get("MAIL_DEFAULT_SENDER") or "tdnv@localhost")
         self.sender, self.address = formataddr((name, address)), address
 
@@ -157,6 +161,7 @@ class _Connection:
         return self.smtp
 
     def send(self, message: OutboxMessage) -> None:
+        assert self.smtp is not None  # open() comes before every send
         self.smtp.send_message(build_email(message, self.sender), from_addr=self.address,
                                to_addrs=[message.to_address])
 
@@ -193,13 +198,13 @@ def _claim(message: OutboxMessage, lease_until: datetime) -> bool:
     """Mark the message sending and commit, before the SMTP call; compare-and-set on attempts so
     two senders cannot both claim it. If we die after this, it is retried once the lease is over."""
     expected = message.attempts
-    claimed = db.session.execute(
+    claimed = cast("CursorResult[Any]", db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.attempts == expected,
                OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)))
         .values(status=OUTBOX_SENDING, attempts=expected + 1, next_attempt_at=lease_until)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount  # an UPDATE's result is a CursorResult
     db.session.commit()  # expires the object: its fields are read back from the row
     return claimed == 1
 
@@ -207,7 +212,7 @@ def _claim(message: OutboxMessage, lease_until: datetime) -> bool:
 def _deliver_messages(messages: list[OutboxMessage], settings: dict, now: datetime) -> dict:
     lease = timedelta(seconds=int(settings.get("MAIL_SENDING_TIMEOUT_SECONDS") or 900))
     connection = _Connection(settings)
-    summary = {"sent": 0, "retry": 0, "failed": 0, "connect_error": None}
+    summary: dict[str, Any] = {"sent": 0, "retry": 0, "failed": 0, "connect_error": None}
     try:
         for index, message in enumerate(messages):
             try:
@@ -427,10 +432,10 @@ def queue_digests(base_url: str, secret_key: str | None = None, *, now: datetime
             message = queue_email(user.email, subject, text, body_html=html, user=user,
                                   list_unsubscribe=unsubscribe_url)
             db.session.flush()
-            claimed = db.session.execute(
+            claimed = cast("CursorResult[Any]", db.session.execute(
                 update(Notification).where(Notification.id.in_(ids), Notification.emailed_outbox_id.is_(None))
                 .values(emailed_outbox_id=message.id).execution_options(synchronize_session=False)
-            ).rowcount
+            )).rowcount
             if claimed != len(ids):
                 savepoint.rollback()  # someone else claimed some of them: leave it to the next run
                 continue

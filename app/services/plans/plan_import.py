@@ -5,6 +5,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -66,7 +67,8 @@ def file_digest(data: bytes) -> str:
 def _calendar(plan_calendar: dict | None) -> SchoolCalendar:
     if not plan_calendar:
         return SchoolCalendar()
-    return SchoolCalendar(**{k: tuple(v) if isinstance(v, list) else v for k, v in plan_calendar.items()})
+    settings: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in plan_calendar.items()}
+    return SchoolCalendar(**settings)
 
 
 class _Directory:

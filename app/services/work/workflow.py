@@ -229,6 +229,7 @@ def record_update(actor, assignment: Assignment, *, expected_version, status: st
     flush_or_conflict()
     files_saved = []
     if uploads:
+        assert upload_folder is not None and max_bytes is not None  # _checked_uploads refused otherwise
         files_saved = evidence.store(actor, assignment, uploads, upload_folder=upload_folder,
                                      max_bytes=max_bytes, update=entry)
     audit.record(actor, "assignment_updated", assignment, details={
