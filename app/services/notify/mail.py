@@ -16,14 +16,11 @@ from email import policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 
-if TYPE_CHECKING:
-    from sqlalchemy.engine import CursorResult
-
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.formatting import to_local
 from app.models.base import as_utc, utcnow
 from app.models.notifications import (
@@ -198,13 +195,12 @@ def _claim(message: OutboxMessage, lease_until: datetime) -> bool:
     """Mark the message sending and commit, before the SMTP call; compare-and-set on attempts so
     two senders cannot both claim it. If we die after this, it is retried once the lease is over."""
     expected = message.attempts
-    claimed = cast("CursorResult[Any]", db.session.execute(
+    claimed = rows_changed(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.attempts == expected,
                OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)))
         .values(status=OUTBOX_SENDING, attempts=expected + 1, next_attempt_at=lease_until)
-        .execution_options(synchronize_session=False)
-    )).rowcount  # an UPDATE's result is a CursorResult
+        .execution_options(synchronize_session=False))
     db.session.commit()  # expires the object: its fields are read back from the row
     return claimed == 1
 
@@ -432,10 +428,9 @@ def queue_digests(base_url: str, secret_key: str | None = None, *, now: datetime
             message = queue_email(user.email, subject, text, body_html=html, user=user,
                                   list_unsubscribe=unsubscribe_url)
             db.session.flush()
-            claimed = cast("CursorResult[Any]", db.session.execute(
+            claimed = rows_changed(
                 update(Notification).where(Notification.id.in_(ids), Notification.emailed_outbox_id.is_(None))
-                .values(emailed_outbox_id=message.id).execution_options(synchronize_session=False)
-            )).rowcount
+                .values(emailed_outbox_id=message.id).execution_options(synchronize_session=False))
             if claimed != len(ids):
                 savepoint.rollback()  # someone else claimed some of them: leave it to the next run
                 continue
