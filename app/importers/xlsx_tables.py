@@ -120,21 +120,28 @@ def fold_text(text: str) -> str:
     return fold(text)
 
 
-def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[str]:
-    """The merged ranges of a sheet, scanned from its XML in chunks (no DOM for big sheets)."""
-    refs: set[str] = set()
+def _xml_pieces(archive: zipfile.ZipFile, path: str):
+    """A sheet's XML in chunks cut before the last "<", so no tag is split between two pieces
+    (no DOM for big sheets)."""
     tail = b""
     with archive.open(path) as source:
-        while True:
-            chunk = source.read(_CHUNK)
-            if not chunk:
-                break
+        while chunk := source.read(_CHUNK):
             buffer = tail + chunk
-            for match in _MERGE_REF.finditer(buffer):
-                refs.add(match.group(1).decode("ascii"))
-                if len(refs) > MAX_MERGES:
-                    return refs
-            tail = buffer[-300:]
+            cut = buffer.rfind(b"<")
+            piece, tail = (buffer[:cut], buffer[cut:]) if cut > 0 else (buffer, b"")
+            yield piece
+    if tail:
+        yield tail
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> set[str]:
+    """The merged ranges of a sheet, scanned from its XML."""
+    refs: set[str] = set()
+    for piece in _xml_pieces(archive, path):
+        for match in _MERGE_REF.finditer(piece):
+            refs.add(match.group(1).decode("ascii"))
+            if len(refs) > MAX_MERGES:
+                return refs
     return refs
 
 
@@ -148,24 +155,16 @@ def _hidden_parts(archive: zipfile.ZipFile, path: str) -> tuple[set[int], set[in
     hides what is not to be read)."""
     rows: set[int] = set()
     cols: set[int] = set()
-    tail = b""
-    with archive.open(path) as source:
-        while True:
-            chunk = source.read(_CHUNK)
-            if not chunk:
-                break
-            buffer = tail + chunk
-            cut = buffer.rfind(b"<")
-            head, tail = (buffer[:cut], buffer[cut:]) if cut > 0 else (buffer, b"")
-            for tag, target in ((_ROW_TAG, rows), (_COL_TAG, cols)):
-                for match in tag.finditer(head):
-                    attrs = dict(_ATTR.findall(match.group(0)))
-                    if attrs.get(b"hidden") not in (b"1", b"true"):
-                        continue
-                    if tag is _ROW_TAG and attrs.get(b"r", b"").isdigit():
-                        target.add(int(attrs[b"r"]))
-                    elif attrs.get(b"min", b"").isdigit() and attrs.get(b"max", b"").isdigit():
-                        target.update(range(int(attrs[b"min"]), min(int(attrs[b"max"]), MAX_COLUMNS) + 1))
+    for piece in _xml_pieces(archive, path):
+        for tag, target in ((_ROW_TAG, rows), (_COL_TAG, cols)):
+            for match in tag.finditer(piece):
+                attrs = dict(_ATTR.findall(match.group(0)))
+                if attrs.get(b"hidden") not in (b"1", b"true"):
+                    continue
+                if tag is _ROW_TAG and attrs.get(b"r", b"").isdigit():
+                    target.add(int(attrs[b"r"]))
+                elif attrs.get(b"min", b"").isdigit() and attrs.get(b"max", b"").isdigit():
+                    target.update(range(int(attrs[b"min"]), min(int(attrs[b"max"]), MAX_COLUMNS) + 1))
     return rows, cols
 
 
