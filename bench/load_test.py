@@ -120,12 +120,13 @@ class Results:
                 self.acknowledged.append(note)
 
 
-def _call(base: str, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+def _call(base: str, method: str, path: str, token: str, body: dict | None = None,
+          timeout: float = 30) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method, headers={
         "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         with suppress(ValueError):
@@ -190,6 +191,17 @@ def _unit_assignment_ids(base: str, token: str) -> list[int]:
     status, body = _call(base, "GET", "/api/v1/assignments?per_page=100", token)
     assert status == 200, body
     return [a["id"] for a in body["items"] if a["status"] in ("not_started", "in_progress")]
+
+
+def _recovered(base: str, token: str, within: float = 60) -> bool:
+    """The app answers again without a restart: polled, since the pool reconnects lazily."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with suppress(OSError):
+            if _call(base, "GET", "/api/v1/assignments?per_page=1", token, timeout=10)[0] == 200:
+                return True
+        time.sleep(1)
+    return False
 
 
 def _stored_notes(url: str) -> set[str]:
@@ -257,7 +269,7 @@ def run(server_url: str = SERVER, *, clients: int = 100, seconds: int = 300, out
         for thread in threads:
             thread.join(seconds + 60)
         elapsed = time.monotonic() - start
-        recovered = _call(base, "GET", "/api/v1/assignments?per_page=1", tokens[0])[0] == 200
+        recovered = _recovered(base, tokens[0])
         stored = _stored_notes(direct.render_as_string(hide_password=False))
         lost = [note for note in results.acknowledged if note not in stored]
         latencies = sorted(results.latencies)
