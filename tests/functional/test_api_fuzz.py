@@ -3,12 +3,10 @@ answer may be a server error (5xx). Runs in the SQLite pass (it takes a few seco
 from pathlib import Path
 
 import pytest
+import schemathesis
 
 from tests.factories import AssignmentFactory, TaskFactory, UnitFactory, UserFactory
 from tests.functional.test_api_read import bearer
-
-schemathesis = pytest.importorskip("schemathesis")
-hypothesis = pytest.importorskip("hypothesis")
 
 SPEC = Path(__file__).parents[2] / "docs" / "openapi.yaml"
 MAX_EXAMPLES = 50
@@ -38,6 +36,7 @@ def test_no_server_error_on_any_operation(app, db, role):
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} → {response.status_code}: "
                                 f"{case.as_curl_command()}")
+
 
         check()
     assert failures == []
