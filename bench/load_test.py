@@ -170,9 +170,14 @@ def _client(base: str, token: str, ids: list[int], deadline: float, outage: tupl
         elapsed = ended - started
         # a request that overlaps the outage (or the few seconds the pool takes to reconnect) may be a 503
         in_outage = started <= outage[1] + 5 and ended >= outage[0]
+        # http 0: no HTTP answer (connection dropped or timed out)
         kind = {200: "ok", 201: "written", 409: "conflict", 503: "unavailable"}.get(status, f"http {status}")
         results.record(kind, elapsed, note if status == 201 else None)
-        allowed = ("ok", "written", "conflict", "unavailable") if in_outage else ("ok", "written", "conflict")
+        allowed = ["ok", "written", "conflict"]
+        if in_outage:
+            allowed.append("unavailable")
+        if started < outage[0] <= ended:  # in flight when the database went away: may be dropped
+            allowed.append("http 0")
         if kind not in allowed:
             with results.lock:
                 results.failures.append(f"{kind} at +{started - outage[0]:.1f}s")
