@@ -14,6 +14,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    capped: bool = False  # total is a capped count and there are more ("hơn 10.000")
 
     @classmethod
     def of_list(cls, items: list, page: int, per_page: int) -> Page:

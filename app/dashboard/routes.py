@@ -14,6 +14,7 @@ from app.exporters.media import XLSX_MIME as XLSX
 from app.extensions import db
 from app.models.plans import PLAN_ACTIVE, Plan
 from app.models.units import UNIT_KINDS, Unit
+from app.pagination import Page
 from app.permissions import VIEW_DASHBOARD, permission_required
 from app.services.clock import today_local
 from app.services.reporting import dashboard as stats
@@ -102,7 +103,7 @@ def index():
     by_unit = figures.by_unit
     by_unit.sort(key=lambda r: (-r.counts.open_overdue, -(r.counts.total), r.label))
     page = max(request.args.get("upage", 1, type=int), 1)
-    unit_page = lists.Page(by_unit[(page - 1) * UNITS_PER_PAGE: page * UNITS_PER_PAGE], page, UNITS_PER_PAGE,
+    unit_page = Page(by_unit[(page - 1) * UNITS_PER_PAGE: page * UNITS_PER_PAGE], page, UNITS_PER_PAGE,
                            len(by_unit))
     trend = lists.completions_over_time(scope, today=today, timezone=tz, months=2)
     return render_template(

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
-from math import ceil
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager
@@ -23,6 +22,7 @@ from app.models.assignments import (
 from app.models.checkins import CheckIn
 from app.models.plans import Plan, Task
 from app.models.units import Unit
+from app.pagination import Page
 from app.services.reporting.dashboard import (
     TARGETS_MET,
     TARGETS_NOT_MET,
@@ -39,36 +39,6 @@ from app.services.work.rules import (
     local_day_sql,
     ongoing_sql,
 )
-
-
-@dataclass
-class Page:
-    """A page of an id list judged in Python (targets), shaped like Flask-SQLAlchemy's pagination."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-    capped: bool = False  # total is COUNT_CAP and there are more ("hơn 10.000")
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page)) if self.total else 0
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1 if self.page > 1 else None)
-    next_num = property(lambda self: self.page + 1 if self.page < self.pages else None)
-
-    def iter_pages(self, left_edge=1, right_edge=1, left_current=2, right_current=2):
-        last = 0
-        for num in range(1, self.pages + 1):
-            if (num <= left_edge or num > self.pages - right_edge
-                    or self.page - left_current - 1 < num < self.page + right_current + 1):
-                if last + 1 != num:
-                    yield None
-                yield num
-                last = num
 
 
 def _with_task_plan_unit(stmt):
