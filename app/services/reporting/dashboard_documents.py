@@ -34,6 +34,7 @@ from app.models.plans import Plan, Task
 from app.models.units import KIND_DEPARTMENT_OF_EDUCATION, Unit
 from app.parsing.times import SchoolCalendar
 from app.services.errors import DomainError
+from app.services.reporting import dashboard_lists
 from app.services.reporting.dashboard import Counts, Scope, apply_scope, checkin_counts, joined, statistics
 from app.services.reporting.dashboard_lists import OverdueItem, overdue_all
 
@@ -214,15 +215,9 @@ def _overdue_line(item: OverdueItem) -> OverdueLine:
 
 
 def overdue_rows(scope: Scope, *, today: date, sort: str = "days", descending: bool = True):
-    """Headers and rows of the overdue list for the Excel export."""
-    headers = ["Kế hoạch", "STT", "Nhiệm vụ", "Nhóm nhiệm vụ", "Đơn vị thực hiện", "Loại đơn vị", "Vai trò",
-               "Đơn vị chủ trì", "Thời hạn", "Hạn ban đầu", "Số ngày quá hạn", "Trạng thái", "Tiến độ (%)",
-               "Cập nhật gần nhất", "Đề nghị gia hạn đến"]
-    rows = [[i.assignment.task.plan.number or i.assignment.task.plan.title, i.assignment.task.ref,
-             i.assignment.task.content, i.assignment.task.group_name, i.assignment.unit.name,
-             i.assignment.unit.kind_label, i.assignment.role_label, ", ".join(i.lead_units),
-             i.assignment.due_date, i.assignment.original_due_date, i.days_overdue, i.assignment.status_label,
-             i.assignment.progress, i.last_update, i.requested_due_date]
-            for i in overdue_all(scope, today=today, sort=sort, descending=descending)]
-    return headers, rows
+    """Headers and rows of the overdue list for the Excel export: the screen's export columns, every
+    overdue row (read in batches, never capped)."""
+    rows = dashboard_lists.overdue_rows(dashboard_lists.iter_overdue(scope, today=today, sort=sort,
+                                                                      descending=descending))
+    return dashboard_lists.OVERDUE_HEADERS, list(rows)
 
