@@ -109,7 +109,7 @@ class DirectoryFile:
 
     @property
     def error_count(self) -> int:
-        return sum(1 for r in (*self.units, *self.users) if r.errors)
+        return sum(1 for u in self.units if u.errors) + sum(1 for r in self.users if r.errors)
 
 
 def is_valid_email(value: str) -> bool:
@@ -412,13 +412,13 @@ def directory_template() -> bytes:
     bold = Font(bold=True)
     sheets = ((UNIT_SHEET, UNIT_COLUMNS, EXAMPLE_UNITS), (USER_SHEET, USER_COLUMNS, EXAMPLE_USERS))
     for index, (title, columns, _examples) in enumerate(sheets):
-        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet = workbook.worksheets[0] if index == 0 else workbook.create_sheet()
         sheet.title = title
         sheet.append([header for header, _ in columns.values()])
         for cell in sheet[1]:
             cell.font = bold
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 24
+        for key in columns:
+            sheet.column_dimensions[_column_letter(columns, key)].width = 24
         sheet.freeze_panes = "A2"
     guide = workbook.create_sheet("Hướng dẫn")
     for heading, table in (("Loại đơn vị (cột Loại: ghi tên hoặc mã)", UNIT_KINDS),

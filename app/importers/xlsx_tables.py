@@ -184,6 +184,8 @@ def _expand_merges(rows: list[list[str]], refs: set[str]) -> None:
             min_col, min_row, max_col, max_row = range_boundaries(ref)
         except ValueError:
             continue
+        if min_col is None or min_row is None or max_col is None or max_row is None:
+            continue  # "A:B" or "3:4" has no top-left cell (openpyxl already refuses such a sheet)
         if min_row > len(rows) or min_col > MAX_COLUMNS:
             continue
         max_row = min(max_row, len(rows))

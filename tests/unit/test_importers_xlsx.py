@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
+import pytest
 
 from app.importers import parse_plan, read_document
+from app.importers.errors import ImportFileError
 from tests.unit.test_importers_builders import xlsx_bytes
 
 TITLE_ROWS = [
@@ -45,6 +48,21 @@ def test_grid_expands_merged_ranges():
     assert table.rows[8][1] == "Hạ tầng"  # vertical merge of the Nhóm cell
     assert table.rows[8][4] == "31/03/2025"
     assert table.rows[10][3] == "98,5%"
+
+
+def test_whole_column_merge_ref_means_a_broken_file():
+    """A mergeCell without row bounds ("A:G") has no top-left cell: the file is refused as broken."""
+    source = zipfile.ZipFile(io.BytesIO(workbook()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                assert b'ref="A7:G7"' in data
+                data = data.replace(b'ref="A7:G7"', b'ref="A:G"')
+            target.writestr(item, data)
+    with pytest.raises(ImportFileError, match="không phải là .xlsx hợp lệ"):
+        read_document(out.getvalue(), "kh.xlsx")
 
 
 def test_tasks_groups_and_values():
