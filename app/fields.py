@@ -1,7 +1,9 @@
-"""Form fields shared by the blueprints: dates typed as dd/mm/yyyy whatever the browser's locale."""
+"""Form fields shared by the blueprints: dates typed as dd/mm/yyyy whatever the browser's locale, and
+the free-text and progress fields every workflow form asks for."""
 from datetime import datetime
 
-from wtforms import DateField
+from wtforms import DateField, IntegerField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from app.formatting import DATE_INPUT_FORMATS
@@ -32,3 +34,23 @@ class VnDateField(DateField):
                 continue
         self.data = None
         raise ValueError("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 20/10/2025.")
+
+
+def max_length(limit: int) -> Length:
+    """The one length check and message of every text field."""
+    return Length(max=limit, message="Tối đa %(max)d ký tự.")
+
+
+def text_box(label: str, *, required: str | None = None, limit: int = 2000, rows: int = 2,
+             **render_kw) -> TextAreaField:
+    """A free-text box, optional unless `required` gives the message to show, capped in length."""
+    first = DataRequired(required) if required else Optional()
+    return TextAreaField(label, validators=[first, max_length(limit)],
+                         render_kw={"rows": rows, **render_kw})
+
+
+def progress_field() -> IntegerField:
+    """Progress as a whole percentage, 0 to 100, typed on a numeric keypad."""
+    return IntegerField("Tiến độ (%)", validators=[InputRequired("Vui lòng nhập tiến độ."),
+                                                   NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
+                        render_kw={"inputmode": "numeric", "min": 0, "max": 100})

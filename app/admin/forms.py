@@ -5,6 +5,7 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from app.fields import max_length
 from app.importers.directory_xlsx import EMAIL_RE, USERNAME_RE
 from app.models.units import UNIT_KINDS
 from app.models.users import ROLES
@@ -23,10 +24,6 @@ def choices(pairs) -> list[SelectChoice]:
 STATUS_CHOICES = choices(
     [("", "Tất cả trạng thái"), ("active", "Đang hoạt động"), ("inactive", "Ngừng hoạt động")]
 )
-
-
-def max_length(limit: int) -> Length:
-    return Length(max=limit, message=f"Tối đa {limit} ký tự.")
 
 
 def _optional_int(value):

@@ -3,12 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.fields import max_length
+
 REQUIRED = "Vui lòng nhập {}."
 
 
 class LoginForm(FlaskForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired(REQUIRED.format("tên đăng nhập")),
-                                                        Length(max=80, message="Tối đa %(max)d ký tự.")])
+                                                        max_length(80)])
     password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED.format("mật khẩu"))])
     submit = SubmitField("Đăng nhập")
 
@@ -50,7 +52,7 @@ class CreateTokenForm(FlaskForm):
         "Tên khoá",
         validators=[
             DataRequired(REQUIRED.format("tên khoá")),
-            Length(max=100, message="Tối đa %(max)d ký tự."),
+            max_length(100),
         ],
     )
     submit = SubmitField("Tạo khoá truy cập")

@@ -2,9 +2,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
-from app.fields import VnDateField
+from app.fields import VnDateField, max_length
 
 # What a column of the appendix can be read as, for the preview's column choices.
 COLUMN_FIELDS = (
@@ -24,19 +24,19 @@ class UploadPlanForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     filename = HiddenField(validators=[DataRequired("Biểu mẫu thiếu dữ liệu: vui lòng tải lại trang.")])
-    number = StringField("Số hiệu", validators=[Optional(), Length(max=80, message="Tối đa %(max)d ký tự.")])
+    number = StringField("Số hiệu", validators=[Optional(), max_length(80)])
     title = StringField(
         "Trích yếu / tên kế hoạch",
         validators=[
             DataRequired("Vui lòng nhập tên kế hoạch."),
-            Length(max=2000, message="Tối đa %(max)d ký tự."),
+            max_length(2000),
         ],
     )
     issued_on = VnDateField("Ngày ban hành", validators=[Optional()])
     school_year = StringField("Năm học", validators=[
         Optional(), Regexp(r"^\d{4}-\d{4}$", message="Năm học dạng 2025-2026.")])
     issuer = StringField(
-        "Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")]
+        "Cơ quan ban hành", validators=[Optional(), max_length(255)]
     )
     refresh = SubmitField("Áp dụng lựa chọn đơn vị")
     remap = SubmitField("Đọc lại bảng theo các cột đã chọn")
@@ -46,13 +46,13 @@ class ConfirmImportForm(FlaskForm):
 class EditPlanForm(FlaskForm):
     """The plan's details as the office corrects them after import."""
 
-    number = StringField("Số hiệu", validators=[Optional(), Length(max=80, message="Tối đa %(max)d ký tự.")])
+    number = StringField("Số hiệu", validators=[Optional(), max_length(80)])
     issued_on = VnDateField("Ngày ban hành", validators=[Optional()])
     title = TextAreaField("Trích yếu / tên kế hoạch",
                           validators=[DataRequired("Vui lòng nhập tên kế hoạch."),
-                                      Length(max=2000, message="Tối đa %(max)d ký tự.")])
+                                      max_length(2000)])
     issuer = StringField(
-        "Cơ quan ban hành", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")]
+        "Cơ quan ban hành", validators=[Optional(), max_length(255)]
     )
     school_year = StringField("Năm học", validators=[
         Optional(), Regexp(r"^\d{4}-\d{4}$", message="Năm học dạng 2025-2026.")])
@@ -61,7 +61,7 @@ class EditPlanForm(FlaskForm):
 
 class WithdrawPlanForm(FlaskForm):
     reason = TextAreaField("Lý do thu hồi", validators=[DataRequired("Vui lòng ghi lý do thu hồi kế hoạch."),
-                                                        Length(max=2000, message="Tối đa %(max)d ký tự.")])
+                                                        max_length(2000)])
     submit = SubmitField("Thu hồi kế hoạch")
 
 

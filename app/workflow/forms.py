@@ -4,16 +4,14 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from app.fields import VnDateField
+from app.fields import VnDateField, max_length, progress_field, text_box
 from app.models.assignments import ASSIGNMENT_ROLES, STATUSES
 from app.services.work.assignments import SORTS
 from app.services.work.workflow import UPDATE_STATUSES
@@ -35,66 +33,36 @@ class VersionedForm(FlaskForm):
 
 class UpdateForm(VersionedForm):
     status = SelectField("Trạng thái", choices=choices((s, STATUSES[s]) for s in UPDATE_STATUSES))
-    progress = IntegerField("Tiến độ (%)", validators=[
-        InputRequired("Vui lòng nhập tiến độ."),
-        NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
-        render_kw={"inputmode": "numeric", "min": 0, "max": 100})
-    note = TextAreaField(
-        "Nội dung báo cáo / lý do",
-        validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 3},
-    )
+    progress = progress_field()
+    note = text_box("Nội dung báo cáo / lý do", limit=5000, rows=3)
     files = MultipleFileField("Minh chứng (PDF, Word, Excel, PowerPoint, ảnh, ZIP)")
     save = SubmitField("Lưu cập nhật")
 
 
 class SubmitForm(VersionedForm):
-    note = TextAreaField(
-        "Ghi chú khi trình",
-        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    note = text_box("Ghi chú khi trình")
     submit = SubmitField("Trình xác nhận hoàn thành")
 
 
 class SignOffForm(VersionedForm):
-    note = TextAreaField(
-        "Ý kiến xác nhận",
-        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    note = text_box("Ý kiến xác nhận")
     submit = SubmitField("Xác nhận hoàn thành")
 
 
 class ReturnForm(VersionedForm):
-    reason = TextAreaField(
-        "Lý do trả lại",
-        validators=[
-            DataRequired("Vui lòng ghi lý do trả lại."),
-            Length(max=2000, message="Tối đa %(max)d ký tự."),
-        ],
-        render_kw={"rows": 2},
-    )
+    reason = text_box("Lý do trả lại", required="Vui lòng ghi lý do trả lại.")
     submit = SubmitField("Trả lại")
 
 
 class ExtensionRequestForm(FlaskForm):
     requested_due_date = VnDateField("Đề nghị thời hạn mới", validators=[
         InputRequired("Vui lòng nhập thời hạn đề nghị.")])
-    reason = TextAreaField(
-        "Lý do",
-        validators=[DataRequired("Vui lòng ghi lý do."), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    reason = text_box("Lý do", required="Vui lòng ghi lý do.")
     submit = SubmitField("Gửi đề nghị gia hạn")
 
 
 class ExtensionDecisionForm(FlaskForm):
-    note = TextAreaField(
-        "Ý kiến (bắt buộc khi không đồng ý)",
-        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    note = text_box("Ý kiến (bắt buộc khi không đồng ý)")
     approve = SubmitField("Đồng ý gia hạn")
     refuse = SubmitField("Không đồng ý")
 
@@ -105,14 +73,8 @@ class FocalForm(VersionedForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(
-        "Ý kiến",
-        validators=[
-            DataRequired("Vui lòng nhập nội dung."),
-            Length(max=5000, message="Tối đa %(max)d ký tự."),
-        ],
-        render_kw={"rows": 2, "placeholder": "Nhập ý kiến; gõ @QLCL để nhắc một đơn vị"},
-    )
+    body = text_box("Ý kiến", required="Vui lòng nhập nội dung.", limit=5000,
+                    placeholder="Nhập ý kiến; gõ @QLCL để nhắc một đơn vị")
     submit = SubmitField("Gửi ý kiến")
 
 
@@ -128,7 +90,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Tìm kiếm", validators=[Optional(), Length(max=200, message="Tối đa %(max)d ký tự.")],
+    q = StringField("Tìm kiếm", validators=[Optional(), max_length(200)],
                     render_kw={"placeholder": "Từ khoá, không cần dấu"})
     unit = SelectField("Đơn vị", coerce=int, choices=[], validate_choice=False, default=0)
     plan = SelectField("Kế hoạch", coerce=int, choices=[], validate_choice=False, default=0)
@@ -161,31 +123,20 @@ class RoleForm(VersionedForm):
 
 class DeadlineForm(VersionedForm):
     due_date = VnDateField("Thời hạn mới", validators=[InputRequired("Vui lòng nhập thời hạn.")])
-    reason = StringField("Lý do", validators=[Optional(), Length(max=500, message="Tối đa %(max)d ký tự.")])
+    reason = StringField("Lý do", validators=[Optional(), max_length(500)])
     submit = SubmitField("Đổi thời hạn")
 
 
 class TaskForm(FlaskForm):
-    ref = StringField("STT", validators=[Optional(), Length(max=20, message="Tối đa %(max)d ký tự.")])
+    ref = StringField("STT", validators=[Optional(), max_length(20)])
     group_name = StringField(
-        "Nhóm nhiệm vụ", validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")]
+        "Nhóm nhiệm vụ", validators=[Optional(), max_length(255)]
     )
-    content = TextAreaField(
-        "Nội dung công việc",
-        validators=[
-            DataRequired("Vui lòng nhập nội dung."),
-            Length(max=5000, message="Tối đa %(max)d ký tự."),
-        ],
-        render_kw={"rows": 3},
-    )
-    product = TextAreaField(
-        "Sản phẩm / chỉ tiêu",
-        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    content = text_box("Nội dung công việc", required="Vui lòng nhập nội dung.", limit=5000, rows=3)
+    product = text_box("Sản phẩm / chỉ tiêu")
     time_text = StringField(
         "Thời gian (như trong văn bản)",
-        validators=[Optional(), Length(max=255, message="Tối đa %(max)d ký tự.")],
+        validators=[Optional(), max_length(255)],
     )
     start_date = VnDateField("Ngày bắt đầu", validators=[Optional()])
     due_date = VnDateField("Thời hạn", validators=[Optional()])
@@ -193,14 +144,7 @@ class TaskForm(FlaskForm):
 
 
 class CancelTaskForm(FlaskForm):
-    reason = TextAreaField(
-        "Lý do huỷ",
-        validators=[
-            DataRequired("Vui lòng ghi lý do huỷ."),
-            Length(max=2000, message="Tối đa %(max)d ký tự."),
-        ],
-        render_kw={"rows": 2},
-    )
+    reason = text_box("Lý do huỷ", required="Vui lòng ghi lý do huỷ.")
     submit = SubmitField("Huỷ nhiệm vụ")
 
 
@@ -215,33 +159,20 @@ class CheckInReportForm(VersionedForm):
 
     status = SelectField("Tình trạng kỳ này", choices=choices([("in_progress", "Đang thực hiện"),
                                                                ("done", "Đã hoàn thành báo cáo kỳ")]))
-    progress = IntegerField("Tiến độ (%)", validators=[InputRequired("Vui lòng nhập tiến độ."),
-                                                      NumberRange(0, 100, "Tiến độ từ 0 đến 100.")],
-                            render_kw={"inputmode": "numeric", "min": 0, "max": 100})
-    note = TextAreaField(
-        "Kết quả trong kỳ",
-        validators=[Optional(), Length(max=5000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    progress = progress_field()
+    note = text_box("Kết quả trong kỳ", limit=5000)
     files = MultipleFileField("Minh chứng")
     save = SubmitField("Gửi báo cáo kỳ")
 
 
 class AskHeadForm(VersionedForm):
-    note = TextAreaField(
-        "Ghi chú gửi thủ trưởng",
-        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    note = text_box("Ghi chú gửi thủ trưởng")
     submit = SubmitField("Đề nghị thủ trưởng trình")
 
 
 class ChaseForm(FlaskForm):
-    note = TextAreaField(
-        "Ý kiến đôn đốc",
-        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2, "placeholder": "Ví dụ: Đề nghị đơn vị cập nhật kết quả trước thứ Sáu"},
-    )
+    note = text_box("Ý kiến đôn đốc",
+                    placeholder="Ví dụ: Đề nghị đơn vị cập nhật kết quả trước thứ Sáu")
     submit = SubmitField("Đôn đốc")
 
 
@@ -258,14 +189,7 @@ class BulkConfirmForm(FlaskForm):
 
     action = HiddenField(validators=[DataRequired("Thiếu thao tác.")])
     back = HiddenField()
-    note = TextAreaField(
-        "Ý kiến (gửi kèm)",
-        validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
-    reason = TextAreaField(
-        "Lý do", validators=[Optional(), Length(max=2000, message="Tối đa %(max)d ký tự.")],
-        render_kw={"rows": 2},
-    )
+    note = text_box("Ý kiến (gửi kèm)")
+    reason = text_box("Lý do")
     due_date = VnDateField("Thời hạn mới", validators=[Optional()])
     submit = SubmitField("Xác nhận thực hiện")

@@ -1,5 +1,5 @@
 """Small view helpers of the workflow blueprint: loading with 403/404 (running a service: app.views)."""
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from app.extensions import db
@@ -7,6 +7,7 @@ from app.models.assignments import Assignment
 from app.models.plans import Task
 from app.permissions import can_view_assignment, can_view_task
 from app.services.clock import today_local
+from app.services.work.evidence import Upload
 
 
 def today():
@@ -25,3 +26,11 @@ def load_task(task_id: int) -> Task:
     if not can_view_task(current_user, task):
         abort(403)
     return task
+
+
+def evidence_uploads(field_name: str) -> tuple[list[Upload], dict]:
+    """The files posted in a form's evidence field, and where and how large the service may store them."""
+    uploads = [Upload(f.filename or "", f.read())
+               for f in request.files.getlist(field_name) if f and f.filename]
+    return uploads, {"upload_folder": current_app.config["UPLOAD_FOLDER"],
+                     "max_bytes": current_app.config["EVIDENCE_MAX_BYTES"]}

@@ -43,7 +43,7 @@ from app.workflow.forms import (
     UpdateForm,
     choices,
 )
-from app.workflow.helpers import load_assignment, load_task, today
+from app.workflow.helpers import evidence_uploads, load_assignment, load_task, today
 from app.workflow.manage import bulk_choice_form, follow_up
 
 
@@ -216,14 +216,12 @@ def update(assignment_id):
     if not form.validate_on_submit():
         return _render_assignment(assignment, update_form=form, status=400)
     actuals = [request.form.get(f"actual-{i}", "") for i in range(len(assignment.task.targets or []))]
-    uploads = [evidence.Upload(f.filename or "", f.read()) for f in request.files.getlist(form.files.name)
-               if f and f.filename]
+    uploads, storage = evidence_uploads(form.files.name)
     try:
         workflow.record_update(
             current_user, assignment, expected_version=form.version.data, status=form.status.data,
             progress=form.progress.data, note=form.note.data, target_actuals=actuals, files=uploads,
-            upload_folder=current_app.config["UPLOAD_FOLDER"],
-            max_bytes=current_app.config["EVIDENCE_MAX_BYTES"])
+            **storage)
         db.session.commit()
     except PermissionDenied:
         db.session.rollback()

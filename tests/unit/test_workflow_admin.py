@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.formatting import vn_date
 from app.models import AuditLog, Comment, Notification, Plan, Task
 from app.services.errors import DomainError, PermissionDenied
 from app.services.work import assignment_admin, comments
@@ -87,9 +88,14 @@ def test_add_edit_cancel_task(world):
     db.session.commit()
     assert task.position == max(world.task.position, world.other_task.position) + 1
     assert task.targets[0]["op"] == ">=" and task.targets[0]["value"] == 30
+    before = world.task.due_date
+    with pytest.raises(DomainError, match="Trường không hợp lệ: colour"):
+        assignment_admin.edit_task(office, world.task, colour="red")
     assignment_admin.edit_task(office, world.task, due_date=date(2026, 4, 15), product="100% đơn vị")
     db.session.commit()
     assert world.lead.due_date == date(2026, 4, 15) and world.task.targets[0]["value"] == 100
+    edited = db.session.scalars(select(AuditLog).where(AuditLog.action == "task_edited")).one()
+    assert edited.details["changes"]["due_date"] == [vn_date(before), "15/04/2026"]
     told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "task_changed")).all()
     assert set(told) == {world.users["lead_head"].id, world.users["coop_head"].id}
     assignment_admin.cancel_task(office, world.task, reason="Trùng kế hoạch khác")

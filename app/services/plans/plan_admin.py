@@ -2,12 +2,9 @@
 imported by mistake, and the activity log that shows who did what to it."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import and_, exists, or_, select, update
 
 from app.extensions import db
-from app.formatting import vn_date
 from app.links import work_path
 from app.models.assignments import (
     STATUS_NOT_STARTED,
@@ -64,25 +61,12 @@ def _require_office(actor) -> None:
         raise PermissionDenied("Chỉ Văn phòng Sở được sửa, thu hồi hoặc xoá kế hoạch.")
 
 
-def _shown(value) -> str:
-    return vn_date(value) if isinstance(value, date) else str(value or "")
-
-
 def edit_plan(actor, plan: Plan, **changes) -> Plan:
     """Correct what the import read wrongly (số hiệu, ngày ban hành, trích yếu, cơ quan, năm học)."""
     _require_office(actor)
-    unknown = set(changes) - set(PLAN_FIELDS)
-    if unknown:
-        raise DomainError("Trường không hợp lệ: " + ", ".join(sorted(unknown)))
     if "title" in changes and not (changes["title"] or "").strip():
         raise DomainError("Vui lòng nhập trích yếu / tên kế hoạch.")
-    diff = {}
-    for name, value in changes.items():
-        if isinstance(value, str):
-            value = value.strip() or None
-        if getattr(plan, name) != value:
-            diff[name] = [_shown(getattr(plan, name)), _shown(value)]
-            setattr(plan, name, value)
+    diff = audit.apply_changes(plan, changes, PLAN_FIELDS)
     if diff:
         db.session.flush()
         audit.record(actor, "plan_edited", plan, details={"changes": diff})

@@ -213,19 +213,10 @@ def add_task(actor, plan: Plan, *, content: str, ref=None, group_name=None, prod
 def edit_task(actor, task: Task, **changes) -> Task:
     """Edit a task's text and dates; assignments still on the old task deadline follow the new one."""
     _require_office(actor)
-    unknown = set(changes) - set(TASK_FIELDS)
-    if unknown:
-        raise DomainError("Trường không hợp lệ: " + ", ".join(sorted(unknown)))
     if "content" in changes and not (changes["content"] or "").strip():
         raise DomainError("Vui lòng nhập nội dung nhiệm vụ.")
-    diff = {}
     old_due = task.due_date
-    for name, value in changes.items():
-        if isinstance(value, str):
-            value = value.strip() or None
-        if getattr(task, name) != value:
-            diff[name] = [str(getattr(task, name) or ""), str(value or "")]
-            setattr(task, name, value)
+    diff = audit.apply_changes(task, changes, TASK_FIELDS)
     if not diff:
         return task
     if "product" in diff:

@@ -7,9 +7,9 @@ from app.models.base import utcnow
 from app.models.checkins import CheckIn
 from app.permissions import can_update_assignment
 from app.services import audit
-from app.services.errors import ConflictError, DomainError, PermissionDenied
+from app.services.errors import DomainError, PermissionDenied
 from app.services.work import evidence
-from app.services.work.workflow import CONFLICT_MESSAGE, flush_or_conflict
+from app.services.work.workflow import check_version, flush_or_conflict, progress_percent
 
 # A period is reported (done) or under way; sign-off happens on the assignment, not per period.
 CHECKIN_STATUSES = [STATUS_IN_PROGRESS, STATUS_DONE]
@@ -59,22 +59,12 @@ def report_checkin(actor, checkin: CheckIn, *, expected_version, status: str, pr
 
 def _checked_progress(checkin: CheckIn, expected_version, status: str, progress) -> int:
     """The progress as a number 0-100, once the form's version, the period and the status allow it."""
-    try:
-        if int(expected_version) != checkin.version:
-            raise ConflictError(CONFLICT_MESSAGE)
-    except (TypeError, ValueError):
-        raise ConflictError(CONFLICT_MESSAGE) from None
+    check_version(checkin, expected_version)
     if checkin.status == STATUS_DONE:
         raise DomainError("Kỳ báo cáo này đã hoàn thành.")
     if status not in CHECKIN_STATUSES:
         raise DomainError("Trạng thái không hợp lệ.")
-    try:
-        progress = int(progress)
-    except (TypeError, ValueError):
-        raise DomainError("Tiến độ phải là số từ 0 đến 100.") from None
-    if not 0 <= progress <= 100:
-        raise DomainError("Tiến độ phải là số từ 0 đến 100.")
-    return progress
+    return progress_percent(progress)
 
 
 def status_label(status: str) -> str:

@@ -26,6 +26,7 @@ from app.models.assignments import (
     AssignmentUpdate,
 )
 from app.models.base import utcnow
+from app.models.checkins import CheckIn
 from app.permissions import can_sign_off, can_submit, can_update_assignment
 from app.services import audit
 from app.services.errors import ConflictError, DomainError, PermissionDenied
@@ -116,13 +117,13 @@ def task_progress(task) -> int:
 # --- writes --------------------------------------------------------------------------------
 
 
-def check_version(assignment: Assignment, expected_version) -> None:
+def check_version(row: Assignment | CheckIn, expected_version) -> None:
     """Optimistic locking: the form carries the version it was loaded with."""
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):
         raise ConflictError(CONFLICT_MESSAGE) from None
-    if expected != assignment.version:
+    if expected != row.version:
         raise ConflictError(CONFLICT_MESSAGE)
 
 
@@ -180,13 +181,19 @@ def _clean_note(status: str, note: str | None) -> str | None:
     return note
 
 
-def _clean_progress(status: str, progress) -> int:
+def progress_percent(value) -> int:
+    """A progress figure as typed: a whole number from 0 to 100, or a domain error."""
     try:
-        progress = int(progress)
+        progress = int(value)
     except (TypeError, ValueError):
         raise DomainError("Tiến độ phải là số từ 0 đến 100.") from None
     if not 0 <= progress <= 100:
         raise DomainError("Tiến độ phải là số từ 0 đến 100.")
+    return progress
+
+
+def _clean_progress(status: str, value) -> int:
+    progress = progress_percent(value)
     if status == STATUS_NOT_STARTED and progress > 0:
         raise DomainError("Đã có tiến độ thì trạng thái phải là “Đang thực hiện”.")
     return progress
