@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from app.fields import VnDateField, max_length, progress_field, text_box
-from app.models.assignments import ASSIGNMENT_ROLES, STATUSES
+from app.models.assignments import ASSIGNMENT_ROLES, STATUS_DONE, STATUS_IN_PROGRESS, STATUSES
 from app.services.work.assignments import SORTS
 from app.services.work.workflow import UPDATE_STATUSES
 
@@ -157,8 +157,8 @@ class ArchiveForm(FlaskForm):
 class CheckInReportForm(VersionedForm):
     """The unit's report for one period of an ongoing task."""
 
-    status = SelectField("Tình trạng kỳ này", choices=choices([("in_progress", "Đang thực hiện"),
-                                                               ("done", "Đã hoàn thành báo cáo kỳ")]))
+    status = SelectField("Tình trạng kỳ này", choices=choices([(STATUS_IN_PROGRESS, "Đang thực hiện"),
+                                                               (STATUS_DONE, "Đã hoàn thành báo cáo kỳ")]))
     progress = progress_field()
     note = text_box("Kết quả trong kỳ", limit=5000)
     files = MultipleFileField("Minh chứng")

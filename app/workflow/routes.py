@@ -9,6 +9,7 @@ from app.exporters.media import XLSX_MIME
 from app.exporters.xlsx_stream import xlsx_file
 from app.extensions import db
 from app.models.assignments import (
+    STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     STATUSES,
     Assignment,
@@ -145,7 +146,7 @@ def _render_assignment(assignment, *, update_form=None, status=200):
     if update_form is None:
         update_form = UpdateForm(formdata=None, obj=None)
         update_form.status.data = (assignment.status if assignment.status in workflow.UPDATE_STATUSES
-                                   and assignment.status != STATUS_NOT_STARTED else "in_progress")
+                                   and assignment.status != STATUS_NOT_STARTED else STATUS_IN_PROGRESS)
         update_form.progress.data = assignment.progress
         update_form.version.data = str(assignment.version)
     focal_form = None

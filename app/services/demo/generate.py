@@ -32,7 +32,7 @@ from app.models.assignments import (
     ExtensionRequest,
 )
 from app.models.oversight import OversightArea
-from app.models.plans import Plan, Task
+from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
 from app.models.units import (
     KIND_CENTRE,
     KIND_COMMUNE,
@@ -45,7 +45,7 @@ from app.models.units import (
     UnitAlias,
     UnitGroup,
 )
-from app.models.users import User
+from app.models.users import ROLE_UNIT_HEAD, User
 from app.parsing.text import fold
 from app.passwords import hash_password
 from app.services.demo import demo_data as data
@@ -225,7 +225,7 @@ class _Province:
             "must_change_password": False, "password_changed_at": self.now, "last_login_at": None,
             "search_text": fold(f"{username} {full_name} {email}"), "calendar_token": None,
             "created_at": self.now})
-        if role == "unit_head":
+        if role == ROLE_UNIT_HEAD:
             self.head_of.setdefault(unit_id, user_id)
         return user_id
 
@@ -253,7 +253,7 @@ class _Province:
                 continue
             full_name = " ".join((self.rng.choice(names.FAMILY_NAMES), self.rng.choice(names.MIDDLE_NAMES),
                                   self.rng.choice(names.GIVEN_NAMES)))
-            self.user(f"{code.lower().replace('-', '')}.thutruong", full_name, "unit_head", unit_id)
+            self.user(f"{code.lower().replace('-', '')}.thutruong", full_name, ROLE_UNIT_HEAD, unit_id)
         return by_name["vanphong"]
 
     # --- plans, tasks, assignments -----------------------------------------------------------
@@ -292,7 +292,7 @@ class _Province:
                 "id": plan_id, "number": f"{1300 + 7 * p}/KH-SGDĐT", "issued_on": issued,
                 "title": f"{names.PLAN_TITLES[p % len(names.PLAN_TITLES)]} năm học {year}-{year + 1}",
                 "school_year": f"{year}-{year + 1}", "issuer": data.ROOT[1], "source_filename": None,
-                "source_sha256": None, "status": "active", "calendar": None, "import_warnings": [],
+                "source_sha256": None, "status": PLAN_ACTIVE, "calendar": None, "import_warnings": [],
                 "created_by_id": office_user, "archived_at": None, "created_at": _at(issued)})
         while remaining > 0:
             leads, cooperating, lead_text, coop_text = next(shapes)
@@ -330,7 +330,7 @@ class _Province:
                     "unresolved_units": [],
                     "extra": {},
                     "warnings": [],
-                    "status": "active",
+                    "status": TASK_ACTIVE,
                     "search_text": fold(" ".join((str(plan["positions"]), group, content, product))),
                     "created_at": _at(plan["issued"]),
                 },

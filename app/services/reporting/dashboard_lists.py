@@ -16,6 +16,7 @@ from app.models.assignments import (
     CLOSED_STATUSES,
     EXTENSION_PENDING,
     ROLE_LEAD,
+    STATUS_DONE,
     Assignment,
     ExtensionRequest,
 )
@@ -220,7 +221,7 @@ def completions_over_time(scope: Scope, *, today: date, timezone: str, period: s
     start = date(index // 12, index % 12 + 1, 1)
     day = local_day_sql(Assignment.completed_at, timezone).label("day")
     stmt = apply_scope(joined(day, func.count(Assignment.id))
-                       .where(Assignment.completed_at.is_not(None), Assignment.status == "done"), scope)
+                       .where(Assignment.completed_at.is_not(None), Assignment.status == STATUS_DONE), scope)
     counts: dict[str, int] = {}
     for value, count in db.session.execute(stmt.group_by(day)):
         value = date.fromisoformat(value) if isinstance(value, str) else value
@@ -258,7 +259,7 @@ def completed_between(scope: Scope, first: date, last: date, *, timezone: str, p
     """Assignments completed in a period (the bars of the "over time" chart)."""
     day = local_day_sql(Assignment.completed_at, timezone)
     stmt = apply_scope(joined(Assignment, Task, Plan, Unit), scope).where(
-        Assignment.status == "done", and_(day >= first, day <= last))
+        Assignment.status == STATUS_DONE, and_(day >= first, day <= last))
     return db.paginate(_order(_with_task_plan_unit(stmt)), page=page, per_page=per_page, error_out=False)
 
 

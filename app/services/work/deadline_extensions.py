@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db, rows_changed
 from app.formatting import NO_DATE, vn_date
 from app.models.assignments import (
+    CLOSED_STATUSES,
     EXTENSION_APPROVED,
     EXTENSION_PENDING,
     EXTENSION_REFUSED,
@@ -92,7 +93,7 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
     if request.status != EXTENSION_PENDING:
         raise DomainError(ALREADY_DECIDED)
     assignment = request.assignment
-    if approve and assignment.status in {"done", "not_done"}:
+    if approve and assignment.status in CLOSED_STATUSES:
         # moving the deadline after the fact would turn late work into on-time work
         raise DomainError("Việc đã kết thúc: không thể gia hạn nữa, hãy từ chối đề nghị.")
     if expected_version is not None:

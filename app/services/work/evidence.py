@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.extensions import db
-from app.models.assignments import EvidenceFile
+from app.models.assignments import STATUS_DONE, STATUS_SUBMITTED, EvidenceFile
 from app.permissions import can_update_assignment, can_view_evidence
 from app.services import audit
 from app.services.errors import DomainError, PermissionDenied
@@ -157,7 +157,7 @@ def store(actor, assignment, uploads: list[Upload], *, upload_folder: str, max_b
     """Check every file first (all or nothing), then write them and add their rows."""
     if not can_update_assignment(actor, assignment):
         raise PermissionDenied("Bạn không có quyền nộp minh chứng cho đơn vị này.")
-    if assignment.status in {"submitted", "done"}:
+    if assignment.status in {STATUS_SUBMITTED, STATUS_DONE}:
         # accepted (or awaiting sign-off) work must not change under the signer's eyes
         raise DomainError("Việc đang chờ xác nhận hoặc đã hoàn thành: không bổ sung minh chứng được nữa.")
     checked = [(upload, *check(upload, max_bytes)) for upload in uploads]
