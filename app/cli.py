@@ -52,13 +52,13 @@ def seed_demo():
 @click.option("--seed", default=1, show_default=True, help="Cùng seed (và cùng ngày) cho cùng dữ liệu.")
 def generate_demo(units, plans, assignments, seed):
     """Build a province-sized Sở with bulk inserts, for benchmarks (never in production)."""
-    from app.services.clock import today_local
     from app.services.demo import generate as province
+    from app.views import local_today
     if not current_app.config.get("ALLOW_DEMO_SEED"):
         raise click.ClickException("Cấu hình production không cho phép tạo dữ liệu demo.")
     try:
         summary = province.generate(units=units, plans=plans, assignments=assignments, seed=seed,
-                                    today=today_local(current_app.config["TIMEZONE"]),
+                                    today=local_today(),
                                     password=current_app.config["DEMO_PASSWORD"])
     except DomainError as error:
         db.session.rollback()

@@ -1,13 +1,15 @@
 """What every blueprint's views share: running one service call and turning its outcome into a
-commit and a flash (or a 403/404), and showing a form's errors."""
+commit and a flash (or a 403/404), showing a form's errors, and today's date in Vietnam."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from flask import abort, current_app, flash, request
 
 from app.extensions import db
 from app.page_size import page_size
+from app.services.clock import today_local
 from app.services.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -41,3 +43,8 @@ def flash_form_errors(form) -> None:
 def per_page() -> int:
     """The list's page size: ?per_page=25|50|100 (or the print size), else the configured default."""
     return page_size(request.args, current_app.config["ITEMS_PER_PAGE"])
+
+
+def local_today() -> date:
+    """Today in the configured time zone (Vietnam), the date every view judges deadlines by."""
+    return today_local(current_app.config["TIMEZONE"])

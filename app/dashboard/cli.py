@@ -6,8 +6,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.formatting import vn_number
-from app.services.clock import today_local
 from app.services.errors import DomainError
+from app.views import local_today
 
 reports_cli = AppGroup("reports", help="Xuất báo cáo (.docx, .xlsx).")
 
@@ -28,10 +28,6 @@ def _plan(ref):
         raise click.ClickException(str(error)) from None
 
 
-def _today():
-    return today_local(current_app.config["TIMEZONE"])
-
-
 @reports_cli.command("evaluation")
 @click.option("--plan", "plan_ref", required=True, help="Mã số hoặc số hiệu kế hoạch (vd. 1295/KH-SGDĐT).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Tệp .docx sẽ ghi.")
@@ -40,7 +36,7 @@ def evaluation(plan_ref, out):
     from app.exporters.evaluation_docx import evaluation_docx
     from app.services.reporting import dashboard_documents as documents
     plan = _plan(plan_ref)
-    data = documents.evaluation(plan, today=_today(), timezone=current_app.config["TIMEZONE"])
+    data = documents.evaluation(plan, today=local_today(), timezone=current_app.config["TIMEZONE"])
     _write(out, evaluation_docx(data))
 
 
@@ -53,7 +49,7 @@ def summary(plan_ref, kind, out):
     from app.exporters.report_docx import report_docx
     from app.services.reporting import dashboard_documents as documents
     plan = _plan(plan_ref)
-    data = documents.report(plan, kind=kind, today=_today(), timezone=current_app.config["TIMEZONE"])
+    data = documents.report(plan, kind=kind, today=local_today(), timezone=current_app.config["TIMEZONE"])
     _write(out, report_docx(data))
 
 
@@ -69,12 +65,12 @@ def overdue(out, plan_ref):
     if out.lower().endswith(".xlsx"):
         from app.exporters.xlsx_table import table_to_xlsx
 
-        headers, rows = documents.overdue_rows(scope, today=_today())
+        headers, rows = documents.overdue_rows(scope, today=local_today())
         _write(out, table_to_xlsx("Quá hạn", headers, rows))
         return
     from app.exporters.overdue_docx import overdue_docx
 
-    _write(out, overdue_docx(documents.overdue_report(scope, today=_today(), scope_label="Toàn Sở")))
+    _write(out, overdue_docx(documents.overdue_report(scope, today=local_today(), scope_label="Toàn Sở")))
 
 
 @reports_cli.command("matrix")
@@ -86,4 +82,4 @@ def matrix(plan_ref, fmt, out):
     plan = _plan(plan_ref)
     from app.services.plans.matrices import export_matrix
 
-    _write(out, export_matrix(plan, fmt, _today()))
+    _write(out, export_matrix(plan, fmt, local_today()))

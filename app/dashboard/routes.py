@@ -16,19 +16,14 @@ from app.models.plans import PLAN_ACTIVE, Plan
 from app.models.units import UNIT_KINDS, Unit
 from app.pagination import Page
 from app.permissions import VIEW_DASHBOARD, permission_required
-from app.services.clock import today_local
 from app.services.reporting import dashboard as stats
 from app.services.reporting import dashboard_documents as documents
 from app.services.reporting import dashboard_lists as lists
 from app.services.reporting.dashboard_areas import area_of, task_groups
-from app.views import per_page
+from app.views import local_today, per_page
 
 NO_GROUP = "__none__"
 UNITS_PER_PAGE = 20
-
-
-def _today() -> date:
-    return today_local(current_app.config["TIMEZONE"])
 
 
 def _docx(data: bytes, filename: str):
@@ -98,7 +93,7 @@ def index():
     basis = _basis()
     if basis == stats.BASIS_ORIGINAL:
         link["basis"] = basis
-    today, tz = _today(), _tz()
+    today, tz = local_today(), _tz()
     figures = stats.overview(scope, today=today, timezone=tz, basis=basis)
     by_unit = figures.by_unit
     by_unit.sort(key=lambda r: (-r.counts.open_overdue, -(r.counts.total), r.label))
@@ -123,7 +118,7 @@ def items():
     bucket = request.args.get("bucket") if request.args.get("bucket") in stats.BUCKETS else ""
     page = max(request.args.get("page", 1, type=int), 1)
     size = per_page()
-    today, tz = _today(), _tz()
+    today, tz = local_today(), _tz()
     period = request.args.get("period", "")
     checkins = None
     if period:
@@ -161,11 +156,11 @@ def _sort() -> tuple[str, bool]:
 def overdue():
     scope, keep = scope_from_request()
     sort, descending = _sort()
-    page = lists.overdue_page(scope, today=_today(), sort=sort, descending=descending,
+    page = lists.overdue_page(scope, today=local_today(), sort=sort, descending=descending,
                               page=max(request.args.get("page", 1, type=int), 1),
                               per_page=per_page())
     return render_template("dashboard/overdue.html", pagination=page, keep=keep, sort=sort,
-                           descending=descending, sorts=SORTS, today=_today(), choices=filter_choices())
+                           descending=descending, sorts=SORTS, today=local_today(), choices=filter_choices())
 
 
 @bp.route("/overdue.xlsx")
@@ -176,11 +171,11 @@ def overdue_xlsx():
 
     scope, _keep = scope_from_request()
     sort, descending = _sort()
-    items = lists.iter_overdue(scope, today=_today(), sort=sort, descending=descending)
+    items = lists.iter_overdue(scope, today=local_today(), sort=sort, descending=descending)
     out = xlsx_file("Nhiệm vụ quá hạn", lists.OVERDUE_HEADERS, lists.overdue_rows(items),
                     widths=lists.OVERDUE_WIDTHS)
     return send_file(out, mimetype=XLSX, as_attachment=True,
-                     download_name=f"nhiem-vu-qua-han-{_today():%Y%m%d}.xlsx")
+                     download_name=f"nhiem-vu-qua-han-{local_today():%Y%m%d}.xlsx")
 
 
 def _letterhead_overrides() -> dict:
@@ -194,9 +189,9 @@ def overdue_docx():
 
     scope, keep = scope_from_request()
     label = "Lĩnh vực được phân công theo dõi" if keep.get("area") else "Toàn Sở"
-    data = build(documents.overdue_report(scope, today=_today(), scope_label=label,
+    data = build(documents.overdue_report(scope, today=local_today(), scope_label=label,
                                           letterhead_overrides=_letterhead_overrides()))
-    return _docx(data, f"danh-sach-qua-han-{_today():%Y%m%d}.docx")
+    return _docx(data, f"danh-sach-qua-han-{local_today():%Y%m%d}.docx")
 
 
 @bp.route("/plans/<int:plan_id>/evaluation.docx")
@@ -205,9 +200,9 @@ def evaluation_docx(plan_id):
     from app.exporters.evaluation_docx import evaluation_docx as build
 
     plan = db.get_or_404(Plan, plan_id)
-    data = build(documents.evaluation(plan, today=_today(), timezone=_tz(),
+    data = build(documents.evaluation(plan, today=local_today(), timezone=_tz(),
                                       letterhead_overrides=_letterhead_overrides()))
-    return _docx(data, f"danh-gia-ke-hoach-{plan.id}-{_today():%Y%m%d}.docx")
+    return _docx(data, f"danh-gia-ke-hoach-{plan.id}-{local_today():%Y%m%d}.docx")
 
 
 @bp.route("/plans/<int:plan_id>/report.docx")
@@ -217,10 +212,10 @@ def report_docx(plan_id):
 
     plan = db.get_or_404(Plan, plan_id)
     kind = "tong_ket" if request.args.get("kind") == "tong_ket" else "so_ket"
-    data = build(documents.report(plan, kind=kind, today=_today(), timezone=_tz(),
+    data = build(documents.report(plan, kind=kind, today=local_today(), timezone=_tz(),
                                   letterhead_overrides=_letterhead_overrides()))
     name = "tong-ket" if kind == "tong_ket" else "so-ket"
-    return _docx(data, f"bao-cao-{name}-ke-hoach-{plan.id}-{_today():%Y%m%d}.docx")
+    return _docx(data, f"bao-cao-{name}-ke-hoach-{plan.id}-{local_today():%Y%m%d}.docx")
 
 
 def _items_url(**params) -> str:
@@ -232,7 +227,7 @@ def _items_url(**params) -> str:
 def charts():
     """Series for the four charts, each bar with the URL of the list behind it."""
     scope, keep = scope_from_request()
-    today, tz = _today(), _tz()
+    today, tz = local_today(), _tz()
     by_unit = [r for r in stats.statistics(scope, today=today, timezone=tz, dimension="unit", basis=_basis())
                if r.counts.total]
     worst = sorted(by_unit, key=lambda r: (r.counts.completion_rate or 0, -r.counts.total, r.label))[:20]

@@ -28,13 +28,13 @@ from app.models.scheduler import MatrixSnapshot
 from app.models.units import UNIT_KINDS
 from app.models.users import ROLE_DIRECTOR, User
 from app.permissions import MANAGE_DIRECTORY, VIEW_ALL, VIEW_DASHBOARD, permission_required
-from app.services.clock import today_local
 from app.services.directory.units import active_units
 from app.services.errors import DomainError
 from app.services.plans.matrices import export_matrix, list_snapshots, snapshot_path
 from app.services.reporting import calendar_feed
 from app.services.reporting import dashboard_areas as areas
 from app.services.reporting import dashboard_lists as lists
+from app.views import local_today
 
 MATRIX_UNITS_PER_PAGE = 50
 _NEW_FEED_KEY = "new_calendar_feed"  # the new feed secret, kept for the one page that shows it
@@ -45,7 +45,7 @@ _NEW_FEED_KEY = "new_calendar_feed"  # the new feed secret, kept for the one pag
 def calendar():
     """Month view of deadlines (or, with ?view=agenda, the list of days that have some, for phones):
     every unit's for the office and directors, one's own otherwise."""
-    today = today_local(current_app.config["TIMEZONE"])
+    today = local_today()
     year = request.args.get("year", today.year, type=int)
     month = request.args.get("month", today.month, type=int)
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
@@ -100,7 +100,7 @@ def ical_feed(token):
     user = calendar_feed.user_for_token(token)
     if user is None:
         abort(404)
-    body = calendar_feed.ical(user, today=today_local(current_app.config["TIMEZONE"]),
+    body = calendar_feed.ical(user, today=local_today(),
                               base_url=current_app.config["BASE_URL"], name=f"TDNV - {user.full_name}")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -128,7 +128,7 @@ def matrix(plan_id):
         kind=kind,
         kinds=UNIT_KINDS,
         statuses=STATUSES,
-        today=today_local(current_app.config["TIMEZONE"]),
+        today=local_today(),
         snapshots=snapshots,
     )
 
@@ -140,7 +140,7 @@ def matrix_download(plan_id, fmt):
     if fmt not in ("xlsx", "docx"):
         abort(404)
     plan = db.get_or_404(Plan, plan_id)
-    today = today_local(current_app.config["TIMEZONE"])
+    today = local_today()
     return send_file(io.BytesIO(export_matrix(plan, fmt, today)), mimetype=XLSX if fmt == "xlsx" else DOCX,
                      as_attachment=True, download_name=f"ma-tran-ke-hoach-{plan.id}-{today:%Y%m%d}.{fmt}")
 

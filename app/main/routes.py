@@ -7,10 +7,9 @@ from app.extensions import db
 from app.main import bp
 from app.permissions import MANAGE_DIRECTORY, MANAGE_PLANS, UPDATE_OWN_UNIT, VIEW_DASHBOARD
 from app.services import health
-from app.services.clock import today_local
 from app.services.work import assignments as assignment_service
 from app.services.work import todo
-from app.views import per_page
+from app.views import local_today, per_page
 
 
 @bp.route("/")
@@ -18,7 +17,7 @@ from app.views import per_page
 def index():
     """Directors land on the dashboard (their area first), the office on its to-do, the administrator
     on the directory; a unit's people on their unit's to-do and assignments."""
-    today = today_local(current_app.config["TIMEZONE"])
+    today = local_today()
     if current_user.has_permission(MANAGE_PLANS):
         return render_template(
             "main/office.html", boxes=todo.office_todo(current_user, today=today), today=today

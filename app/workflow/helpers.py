@@ -6,12 +6,7 @@ from app.extensions import db
 from app.models.assignments import Assignment
 from app.models.plans import Task
 from app.permissions import can_view_assignment, can_view_task
-from app.services.clock import today_local
 from app.services.work.evidence import Upload
-
-
-def today():
-    return today_local(current_app.config["TIMEZONE"])
 
 
 def load_assignment(assignment_id: int) -> Assignment:

@@ -12,7 +12,7 @@ from app.models.units import Unit, UnitGroup
 from app.permissions import MANAGE_PLANS, permission_required
 from app.services.directory.units import active_units
 from app.services.work import assignment_admin, bulk, chase, workflow
-from app.views import flash_form_errors, run
+from app.views import flash_form_errors, local_today, run
 from app.workflow import bp
 from app.workflow.forms import (
     ActionForm,
@@ -29,7 +29,7 @@ from app.workflow.forms import (
     TaskForm,
     choices,
 )
-from app.workflow.helpers import load_assignment, today
+from app.workflow.helpers import load_assignment
 
 
 def _manage_url(task_id: int) -> str:
@@ -215,7 +215,7 @@ def manage_archive():
 
 
 def _chase_input() -> dict:
-    return {"today": today(), "timezone": current_app.config["TIMEZONE"],
+    return {"today": local_today(), "timezone": current_app.config["TIMEZONE"],
             "base_url": current_app.config.get("BASE_URL", "")}
 
 

@@ -28,7 +28,7 @@ from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import assignment_admin, checkin_reports, comments, evidence, pages, rules, workflow
 from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
-from app.views import flash_form_errors, per_page, run
+from app.views import flash_form_errors, local_today, per_page, run
 from app.workflow import bp
 from app.workflow.exporting import HEADERS, WIDTHS, assignment_rows
 from app.workflow.forms import (
@@ -44,7 +44,7 @@ from app.workflow.forms import (
     UpdateForm,
     choices,
 )
-from app.workflow.helpers import evidence_uploads, load_assignment, load_task, today
+from app.workflow.helpers import evidence_uploads, load_assignment, load_task
 from app.workflow.manage import bulk_choice_form, follow_up
 
 
@@ -75,7 +75,7 @@ def work():
     """"Việc của đơn vị": the unit's items (every unit's for the office and directors)."""
     form = _filter_form()
     filters = _filters(form)
-    day = today()
+    day = local_today()
     pagination = assignment_service.assignments_page(
         current_user, filters, today=day, page=request.args.get("page", 1, type=int),
         per_page=per_page())
@@ -100,13 +100,13 @@ def work_export():
     """Every row the filters select, streamed: read in batches of 1.000, written by openpyxl's
     write-only mode to a temporary file that send_file then streams (memory stays flat)."""
     form = _filter_form()
-    stmt = assignment_service.filtered_assignments(current_user, _filters(form), today=today())
+    stmt = assignment_service.filtered_assignments(current_user, _filters(form), today=local_today())
     assignments = db.session.scalars(stmt.execution_options(yield_per=1000))
-    rows = assignment_rows(assignments, today=today(), timezone=current_app.config["TIMEZONE"])
+    rows = assignment_rows(assignments, today=local_today(), timezone=current_app.config["TIMEZONE"])
     return send_file(
         xlsx_file("Việc của đơn vị", HEADERS, rows, widths=WIDTHS),
         as_attachment=True,
-        download_name=f"viec-cua-don-vi-{today():%Y%m%d}.xlsx",
+        download_name=f"viec-cua-don-vi-{local_today():%Y%m%d}.xlsx",
         mimetype=XLSX_MIME,
     )
 
@@ -124,7 +124,7 @@ def task(task_id):
         journal=view.journal,
         files=view.files,
         extensions=view.extensions,
-        today=today(),
+        today=local_today(),
         comments=view.comments,
         comment_form=CommentForm(),
         can_comment=view.can_comment,
@@ -141,7 +141,7 @@ def task(task_id):
 
 def _render_assignment(assignment, *, update_form=None, status=200):
     """The assignment page: the update form first (phones), then targets, journal, evidence."""
-    day = today()
+    day = local_today()
     view = pages.assignment_page(current_user, assignment, today=day, timezone=current_app.config["TIMEZONE"])
     if update_form is None:
         update_form = UpdateForm(formdata=None, obj=None)
@@ -308,7 +308,7 @@ def request_extension(assignment_id):
                 assignment,
                 requested_due_date=form.requested_due_date.data,
                 reason=form.reason.data,
-                today=today(),
+                today=local_today(),
             ),
             "Đã gửi đề nghị gia hạn.",
         )

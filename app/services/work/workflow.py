@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.links import assignment_path
 from app.models.assignments import (
     CLOSED_STATUSES,
     ROLE_COOPERATING,
@@ -145,7 +146,7 @@ def _journal(actor, assignment, kind: str, *, note=None, status=None, progress=N
 
 
 def _link(assignment) -> str:
-    return f"/assignments/{assignment.id}"
+    return assignment_path(assignment.id)
 
 
 def _label(assignment) -> str:
