@@ -224,3 +224,19 @@ def test_reset_requests_wait_growing_delays_not_a_fixed_window(db):
     with pytest.raises(auth_service.LoginThrottled, match="4 giây"):  # the delay doubled
         auth_service.request_password_reset("quenmk", now=last, **kwargs)
     assert auth_service.request_password_reset("quenmk", now=last + timedelta(seconds=4), **kwargs)
+
+
+def test_a_reset_by_emailed_link_revokes_tokens_the_calendar_address_and_sessions(app, db):
+    user = UserFactory(username="chuyenvien")
+    headers = _token(db, user)
+    laptop = app.test_client()
+    login(laptop, "chuyenvien", PASSWORD)
+    feed = _feed_path(laptop)
+    path = f"/auth/reset/{auth_service.make_reset_token(user, app.config['SECRET_KEY'])}"
+    stranger = app.test_client()
+    done = stranger.post(path, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+                                     "csrf_token": csrf_token(stranger, path)})
+    assert done.status_code == 302
+    assert laptop.get("/api/v1/plans", headers=headers).status_code == 401
+    assert laptop.get(feed).status_code == 404
+    assert laptop.get("/").status_code == 302  # the old session must log in again
