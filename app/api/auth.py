@@ -7,30 +7,37 @@ ERROR_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
     415: "unsupported_media_type", 422: "validation_error", 429: "too_many_requests",
-    500: "internal_error",
+    500: "internal_error", 503: "service_unavailable",
 }
 
 
 class ApiError(Exception):
-    """An API refusal: HTTP status, a stable machine code and a Vietnamese message."""
+    """An API refusal: HTTP status, a stable machine code, a Vietnamese message and extra headers."""
 
-    def __init__(self, status: int, message: str, code: str | None = None, **details):
+    def __init__(self, status: int, message: str, code: str | None = None, headers: dict | None = None):
         super().__init__(message)
         self.status = status
-        self.code = code or ERROR_CODES.get(status, "error")
+        self.code = code or ERROR_CODES[status]
         self.message = message
-        self.details = details
+        self.headers = headers or {}
 
 
-def error_response(status: int, message: str, code: str | None = None, **details):
-    body = {"code": code or ERROR_CODES.get(status, "error"), "message": message}
-    if details:
-        body["details"] = details
-    response = jsonify(error=body)
+def throttled(error) -> ApiError:
+    """429 for a throttled log-in, with the wait as Retry-After."""
+    return ApiError(429, str(error), headers={"Retry-After": str(error.retry_after)})
+
+
+def error_response(status: int, message: str, code: str | None = None, headers: dict | None = None):
+    """The one error body of the API (docs/openapi.yaml, components/schemas/Error)."""
+    response = jsonify(error={"code": code or ERROR_CODES.get(status, ERROR_CODES[500]), "message": message})
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="tdnv"'
+    response.headers.update(headers or {})
     return response
+
+
+BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="tdnv"'}
 
 
 def bearer_secret() -> str | None:
@@ -78,7 +85,7 @@ def refuse_token_before_password_change():
             window_minutes=cfg["LOGIN_WINDOW_MINUTES"], max_delay_seconds=cfg["LOGIN_MAX_DELAY_SECONDS"],
         )
     except auth_service.LoginThrottled as error:
-        raise ApiError(429, str(error)) from None
+        raise throttled(error) from None
     except DomainError as error:
-        raise ApiError(401, str(error)) from None
+        raise ApiError(401, str(error), headers=BASIC_CHALLENGE) from None
     raise ApiError(403, tokens.PASSWORD_CHANGE_REQUIRED, code="password_change_required")

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import MethodNotAllowed
 
 from app.api import bp
-from app.api.auth import ApiError, error_response, require_token_user
+from app.api.auth import BASIC_CHALLENGE, ApiError, error_response, require_token_user, throttled
 from app.api.serializers import assignment_dict, plan_dict, task_dict
 from app.extensions import db
 from app.models.assignments import Assignment, AssignmentUpdate
@@ -23,7 +23,7 @@ MAX_PER_PAGE = 100
 
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
-    return error_response(error.status, error.message, error.code, **error.details)
+    return error_response(error.status, error.message, error.code, error.headers)
 
 
 @bp.app_errorhandler(MethodNotAllowed)
@@ -84,21 +84,25 @@ def create_token():
     """Exchange HTTP Basic credentials for a personal access token (shown once)."""
     credentials = request.authorization
     if credentials is None or credentials.type != "basic":
-        raise ApiError(401, "Cần thông tin đăng nhập HTTP Basic để tạo khoá truy cập.")
+        raise ApiError(401, "Cần thông tin đăng nhập HTTP Basic để tạo khoá truy cập.",
+                       headers=BASIC_CHALLENGE)
+    body = request.get_json(silent=True) if request.content_length else {}
+    name = body.get("name") if isinstance(body, dict) else 0
+    if not isinstance(name, str | None):  # not a JSON object, or a name that is not text
+        raise ApiError(400, 'Nội dung yêu cầu phải là một đối tượng JSON, "name" là chuỗi.')
     cfg = current_app.config
     try:
         user = auth_service.authenticate(
             credentials.username or "", credentials.password or "", ip_address=request.remote_addr,
             max_failures=cfg["LOGIN_MAX_FAILURES"], ip_max_failures=cfg["LOGIN_IP_MAX_FAILURES"],
-            window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+            window_minutes=cfg["LOGIN_WINDOW_MINUTES"], max_delay_seconds=cfg["LOGIN_MAX_DELAY_SECONDS"],
         )
     except auth_service.LoginThrottled as error:
-        raise ApiError(429, str(error)) from None
+        raise throttled(error) from None
     except DomainError as error:
-        raise ApiError(401, str(error)) from None
-    body = request.get_json(silent=True) or {}
+        raise ApiError(401, str(error), headers=BASIC_CHALLENGE) from None
     try:
-        token, secret = tokens.create_token(user, body.get("name") or "API")
+        token, secret = tokens.create_token(user, name or "API")
     except DomainError as error:
         raise ApiError(422, str(error)) from None
     db.session.commit()

@@ -44,7 +44,7 @@ def login():
             )
         except auth_service.LoginThrottled as error:
             flash(str(error), "danger")
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": error.retry_after}
         except DomainError as error:
             flash(str(error), "danger")
             return render_template("auth/login.html", form=form), 200
@@ -90,12 +90,14 @@ def forgot_password():
             auth_service.request_password_reset(
                 form.identifier.data, secret_key=cfg["SECRET_KEY"], base_url=cfg["BASE_URL"],
                 ip_address=request.remote_addr, max_requests=cfg["LOGIN_MAX_FAILURES"],
-                window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+                ip_max_requests=cfg["LOGIN_IP_MAX_FAILURES"], window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
+                max_delay_seconds=cfg["LOGIN_MAX_DELAY_SECONDS"],
             )
         except auth_service.LoginThrottled as error:
             db.session.rollback()
             flash(str(error), "danger")
-            return render_template("auth/forgot_password.html", form=form), 429
+            return (render_template("auth/forgot_password.html", form=form), 429,
+                    {"Retry-After": error.retry_after})
         # queued only: the scheduler's mail job sends it within a minute, whoever asked
         db.session.commit()
         flash("Nếu tài khoản tồn tại và có e-mail, một liên kết đặt lại mật khẩu đã được gửi.", "info")

@@ -185,3 +185,58 @@ def test_hsts_in_production_only():
     assert header.startswith("max-age=31536000")
     testing = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
     assert "Strict-Transport-Security" not in testing.test_client().get("/auth/login").headers
+
+
+def _ask_reset(client, identifier: str):
+    return client.post("/auth/forgot", data={"identifier": identifier,
+                                             "csrf_token": csrf_token(client, "/auth/forgot")})
+
+
+def test_reset_requests_from_elsewhere_do_not_block_the_owners_reset(app, db):
+    from app.models import OutboxMessage
+
+    UserFactory(username="quenmk", email="quenmk@example.vn")
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 3):
+        _ask_reset(attacker, "quenmk")
+    refused = _ask_reset(attacker, "quenmk")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0  # the flooder waits
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert _ask_reset(owner, "quenmk").status_code == 302  # the owner still gets a link
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == app.config["LOGIN_MAX_FAILURES"] + 1
+
+
+def test_reset_requests_wait_growing_delays_not_a_fixed_window(db):
+    UserFactory(username="quenmk", email="quenmk@example.vn")
+    kwargs = {"secret_key": "k" * 32, "base_url": "http://tdnv.local", "ip_address": "198.51.100.9",
+              "max_requests": 2, "ip_max_requests": 1000, "window_minutes": 60, "max_delay_seconds": 600}
+    start = utcnow()
+    for i in range(2):
+        assert auth_service.request_password_reset("quenmk", now=start + timedelta(seconds=i), **kwargs)
+    last = start + timedelta(seconds=1)
+    with pytest.raises(auth_service.LoginThrottled, match="2 giây") as refused:
+        auth_service.request_password_reset("quenmk", now=last, **kwargs)
+    assert refused.value.retry_after == 2
+    assert auth_service.request_password_reset("quenmk", now=last + timedelta(seconds=2), **kwargs)
+    last += timedelta(seconds=2)
+    with pytest.raises(auth_service.LoginThrottled, match="4 giây"):  # the delay doubled
+        auth_service.request_password_reset("quenmk", now=last, **kwargs)
+    assert auth_service.request_password_reset("quenmk", now=last + timedelta(seconds=4), **kwargs)
+
+
+def test_a_reset_by_emailed_link_revokes_tokens_the_calendar_address_and_sessions(app, db):
+    user = UserFactory(username="chuyenvien")
+    headers = _token(db, user)
+    laptop = app.test_client()
+    login(laptop, "chuyenvien", PASSWORD)
+    feed = _feed_path(laptop)
+    path = f"/auth/reset/{auth_service.make_reset_token(user, app.config['SECRET_KEY'])}"
+    stranger = app.test_client()
+    done = stranger.post(path, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+                                     "csrf_token": csrf_token(stranger, path)})
+    assert done.status_code == 302
+    assert laptop.get("/api/v1/plans", headers=headers).status_code == 401
+    assert laptop.get(feed).status_code == 404
+    assert laptop.get("/").status_code == 302  # the old session must log in again

@@ -20,7 +20,11 @@ MIN_PASSWORD_LENGTH = 8
 
 
 class LoginThrottled(DomainError):
-    pass
+    """Too many tries: wait retry_after seconds (the API sends it as Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidCredentials(DomainError):
@@ -31,13 +35,6 @@ USERNAME_MAX = 80  # LoginAttempt.username and User.username
 ADDRESS_MAX = 64  # LoginAttempt.ip_address
 DEFAULT_MAX_DELAY_SECONDS = 15 * 60
 _DUMMY_HASHES: dict[str, str] = {}
-
-
-def _recent_failures(column, value, since: datetime) -> int:
-    stmt = select(func.count(LoginAttempt.id)).where(
-        column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
-    )
-    return db.session.scalar(stmt) or 0
 
 
 def throttle_delay(failures: int, threshold: int, max_delay_seconds: int) -> int:
@@ -68,8 +65,13 @@ def _address_failures(ip_address: str, since: datetime) -> tuple[int, datetime |
     return count or 0, as_utc(last) if last else None
 
 
+LOGIN_THROTTLED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây."
+RESET_THROTTLED = "Đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {wait} giây."
+
+
 def _check_throttle(username: str, ip_address: str | None, *, now: datetime, since: datetime,
-                    max_failures: int, ip_max_failures: int, max_delay_seconds: int) -> None:
+                    max_failures: int, ip_max_failures: int, max_delay_seconds: int,
+                    message: str = LOGIN_THROTTLED) -> None:
     """Refuse while a growing delay after repeated failures runs; never a lock that refuses the right
     password for good. Counted per (name, address), so a guesser elsewhere cannot lock anyone out;
     one address guessing many names waits too (with a much higher threshold: offices share one)."""
@@ -80,7 +82,7 @@ def _check_throttle(username: str, ip_address: str | None, *, now: datetime, sin
         delay = throttle_delay(failures, threshold, max_delay_seconds)
         if delay and last is not None and now < last + timedelta(seconds=delay):
             wait = max(1, int((last + timedelta(seconds=delay) - now).total_seconds() + 0.999))
-            raise LoginThrottled(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây.")
+            raise LoginThrottled(message.format(wait=wait), retry_after=wait)
 
 
 def _dummy_hash() -> str:
@@ -183,24 +185,25 @@ def user_from_reset_token(token: str, secret_key: str, max_age: int) -> User:
 
 
 def request_password_reset(identifier: str, *, secret_key: str, base_url: str, ip_address: str | None = None,
-                           max_requests: int = 5, window_minutes: int = 15, now: datetime | None = None):
+                           max_requests: int = 5, ip_max_requests: int = 30, window_minutes: int = 15,
+                           max_delay_seconds: int = DEFAULT_MAX_DELAY_SECONDS, now: datetime | None = None):
     """Queue a reset e-mail for the account named by username or e-mail.
 
     Returns the queued OutboxMessage or None; the caller shows the same message either way so that the
     form does not reveal which accounts exist. The mail is only queued (the scheduler sends it), so the
-    response time does not reveal it either. Requests are counted like failed log-ins, so nobody can
-    flood a mailbox with reset links.
+    response time does not reveal it either. Requests are throttled like failed log-ins, per (name,
+    address) with growing delays, so nobody can flood a mailbox with links from one place, and asking
+    for someone's link from elsewhere never stops that person asking for their own.
     """
     identifier = (identifier or "").strip().lower()
     if not identifier:
         return None
     now = now or utcnow()
-    since = now - timedelta(minutes=window_minutes)
-    key = f"reset:{identifier}"[:80]
-    if _recent_failures(LoginAttempt.username, key, since) >= max_requests or (
-        ip_address and _recent_failures(LoginAttempt.ip_address, ip_address, since) >= max_requests * 4
-    ):
-        raise LoginThrottled(f"Đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {window_minutes} phút.")
+    ip_address = (ip_address or "")[:ADDRESS_MAX] or None
+    key = f"reset:{identifier}"[:USERNAME_MAX]
+    _check_throttle(key, ip_address, now=now, since=now - timedelta(minutes=window_minutes),
+                    max_failures=max_requests, ip_max_failures=ip_max_requests,
+                    max_delay_seconds=max_delay_seconds, message=RESET_THROTTLED)
     db.session.add(LoginAttempt(username=key, ip_address=ip_address, succeeded=False, attempted_at=now))
     user = db.session.scalar(
         select(User).where(
