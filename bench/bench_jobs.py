@@ -46,6 +46,32 @@ def _reset_peak() -> None:
         handle.write("5")
 
 
+def _fingerprint(app) -> str:
+    """A digest of what the jobs wrote (notifications, check-ins, outbox mail without its random
+    Message-ID and times): the same figure before and after a change means the same results."""
+    import hashlib
+
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    queries = (
+        "SELECT user_id, key, kind, title, body, link, assignment_id, emailed_outbox_id IS NULL "
+        "FROM notifications ORDER BY key",
+        "SELECT assignment_id, period_key, period_start, due_date, status FROM checkins "
+        "ORDER BY assignment_id, period_key",
+        "SELECT to_address, user_id, subject, body_text, body_html, status FROM outbox_messages "
+        "ORDER BY user_id, subject, body_text",
+    )
+    digest = hashlib.sha256()
+    with app.app_context():
+        for query in queries:
+            for row in db.session.execute(text(query)):
+                digest.update(repr(tuple(row)).encode())
+        db.session.remove()
+    return digest.hexdigest()[:12]
+
+
 def child(args) -> None:
     """Run one job twice and print one JSON line per run."""
     sys.path.insert(0, str(args.app_root))
@@ -71,14 +97,16 @@ def child(args) -> None:
         started = time.perf_counter()
         summary = execute(app, args.job, now, raise_errors=True)
         seconds = time.perf_counter() - started
-        print(json.dumps({"job": args.job, "run": run, "seconds": round(seconds, 2),
-                          "statements": counter.statements, "sql_seconds": round(counter.seconds, 2),
-                          "peak_mb": round(_rss_kb("VmHWM") / 1024), "growth_mb": round(
-                              (_rss_kb("VmHWM") - base) / 1024), "summary": summary}, default=str))
+        row = {"job": args.job, "run": run, "seconds": round(seconds, 2), "statements": counter.statements,
+               "sql_seconds": round(counter.seconds, 2), "peak_mb": round(_rss_kb("VmHWM") / 1024),
+               "growth_mb": round((_rss_kb("VmHWM") - base) / 1024), "summary": summary}
+        row["result"] = _fingerprint(app) if args.fingerprint else "-"
+        print(json.dumps(row, default=str))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--copy-to", type=Path, default=Path("/tmp/bench-jobs-province.sqlite3"),
                         help="where the SQLite copy of the province goes (without --database-url)")
@@ -87,6 +115,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated job ids (default: the day's jobs)")
     parser.add_argument("--now", default="", help="local time of the run, e.g. 2026-12-02T07:30")
     parser.add_argument("--upload-folder", default="/tmp/bench-jobs-uploads")
+    parser.add_argument("--fingerprint", action="store_true",
+                        help="print a digest of the rows written after each run (compare two checkouts)")
     parser.add_argument("--job", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.app_root = args.app_root.resolve()
@@ -99,11 +129,13 @@ def main() -> None:
         return
     jobs = [j for j in args.only.split(",") if j] or list(DAY_ORDER)
     print(f"{args.database_url.split(':')[0]} ({args.app_root}), {os.cpu_count()} cores")
-    print(f"{'job':<20} {'run':>3} {'time s':>7} {'SQL s':>6} {'stmts':>7} {'peak MB':>8} {'+MB':>5}  summary")
+    print(f"{'job':<20} {'run':>3} {'time s':>7} {'SQL s':>6} {'stmts':>7} {'peak MB':>8} {'+MB':>5} "
+          f"{'result':>12}  summary")
     for job in jobs:
         command = [sys.executable, str(Path(__file__).resolve()), "--job", job, "--reuse",
                    "--database-url", args.database_url, "--app-root", str(args.app_root),
                    "--now", args.now, "--upload-folder", args.upload_folder]
+        command += ["--fingerprint"] if args.fingerprint else []
         output = subprocess.run(command, check=True, capture_output=True, text=True,
                                 env={**os.environ, "TDNV_CONFIG": "development"}).stdout
         for line in output.splitlines():
@@ -111,7 +143,8 @@ def main() -> None:
                 continue
             row = json.loads(line)
             print(f"{row['job']:<20} {row['run']:>3} {row['seconds']:>7.2f} {row['sql_seconds']:>6.2f} "
-                  f"{row['statements']:>7} {row['peak_mb']:>8} {row['growth_mb']:>5}  {row['summary']}")
+                  f"{row['statements']:>7} {row['peak_mb']:>8} {row['growth_mb']:>5} {row['result']:>12}  "
+                  f"{row['summary']}")
 
 
 if __name__ == "__main__":
