@@ -406,7 +406,7 @@ def queue_digests(base_url: str, secret_key: str | None = None, *, now: datetime
     """Turn each person's pending notifications into ONE outbox message.
 
     Set-based, per 1.000 people: one multi-row INSERT of the messages, one executemany that claims
-    each notification only while still unclaimed, one count of the claims, one commit. A person
+    each notification only while still unclaimed, one count of the claims; one commit. A person
     whose notifications a concurrent run claimed meanwhile loses this run's message (deleted in the
     same transaction, their claims undone), so nothing is e-mailed twice and the rest goes next run.
     Users without an e-mail (or deactivated) are skipped: they still see every alert in the app, as do
@@ -432,8 +432,8 @@ def queue_digests(base_url: str, secret_key: str | None = None, *, now: datetime
             notes_of[rows[-1]["message_id"]] = (user.id, [n.id for n in notes])
         sent = _claim_for_digests(rows, notes_of)
         preferences.mark_digests_sent(sent, now)
-        db.session.commit()
         queued += len(sent)
+    db.session.commit()  # once: a commit between batches would expire (and reload) every loaded row
     return {"digests": queued, "notifications": sum(len(n) for _, n in people)}
 
 
