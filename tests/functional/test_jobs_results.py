@@ -7,7 +7,14 @@ from sqlalchemy import select
 
 from app.jobs.scheduler import execute
 from app.models import CheckIn, Notification
-from tests.factories import AssignmentFactory, PlanFactory, SchoolFactory, TaskFactory, UnitFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    PlanFactory,
+    SchoolFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 NOW = datetime(2026, 12, 2, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Wednesday
 TODAY = NOW.date()
@@ -25,7 +32,8 @@ def test_reminders_digests_and_escalations_say_what_they_said(app, db, monkeypat
     office_unit = UnitFactory(kind="office")
     office = UserFactory(role="office", unit=office_unit)
     plan = PlanFactory(number="12/KH-SGDĐT", title="Kế hoạch chuyển đổi số")
-    late = TaskFactory(plan=plan, ref="2", content="Cập nhật  dữ liệu\nngành", due_date=TODAY - timedelta(days=4))
+    late = TaskFactory(plan=plan, ref="2", content="Cập nhật  dữ liệu\nngành",
+                       due_date=TODAY - timedelta(days=4))
     soon = TaskFactory(plan=plan, ref="3", content="Báo cáo sơ kết", due_date=TODAY + timedelta(days=1))
     monthly = TaskFactory(plan=plan, ref="4", content="Báo cáo tháng", recurrence="monthly",
                           due_date=date(2027, 5, 31))
@@ -48,7 +56,7 @@ def test_reminders_digests_and_escalations_say_what_they_said(app, db, monkeypat
 
     [reminder] = _notes("deadline_reminder")
     assert (reminder.user_id, reminder.key, reminder.link, reminder.assignment_id) == (
-        head.id, f"reminder:u{head.id}:a{due.id}:{soon.due_date.isoformat()}:d1", f"/assignments/{due.id}", due.id)
+        head.id, f"reminder:u{head.id}:a{due.id}:2026-12-03:d1", f"/assignments/{due.id}", due.id)
     assert reminder.title == "Nhắc hạn (còn 1 ngày (hạn ngày mai)): Nhiệm vụ 3: Báo cáo sơ kết"
     assert reminder.body == (
         "Nhiệm vụ 3: Báo cáo sơ kết\nKế hoạch: 12/KH-SGDĐT – Kế hoạch chuyển đổi số\n"

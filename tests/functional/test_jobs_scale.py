@@ -10,7 +10,14 @@ from app.jobs.scheduler import execute
 from app.models import CheckIn, Notification, OutboxMessage
 from app.services.notify import notifications
 from app.services.notify.notifications import Alert, create_notifications
-from tests.factories import AssignmentFactory, PlanFactory, SchoolFactory, TaskFactory, UnitFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    PlanFactory,
+    SchoolFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.query_counter import count_queries
 
 NOW = datetime(2026, 12, 2, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Wednesday
