@@ -1,7 +1,6 @@
 """What the jobs write, word for word: the column queries give the same alerts the ORM version gave
 (this test passes on both; bench/bench_jobs.py --fingerprint compares them on the province)."""
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -15,9 +14,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-
-NOW = datetime(2026, 12, 2, 7, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Wednesday
-TODAY = NOW.date()
+from tests.functional.test_jobs_scale import NOW, TODAY
 
 
 def _notes(kind: str) -> list[Notification]:
