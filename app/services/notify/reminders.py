@@ -45,15 +45,6 @@ KIND_CHECKIN_REMINDER = "checkin_reminder"
 SHIFT_SLACK_DAYS = 16
 
 
-def users_by_id(user_ids: Iterable[int | None]) -> dict[int, User]:
-    ids = sorted({i for i in user_ids if i})
-    found: dict[int, User] = {}
-    for chunk in chunks(ids):
-        for user in db.session.scalars(select(User).where(User.id.in_(chunk))):
-            found[user.id] = user
-    return found
-
-
 @dataclass(frozen=True)
 class Recipients:
     """Who hears about a unit's work, as ids (the jobs build no User objects): the active heads of
