@@ -25,7 +25,7 @@ def sweep_stale(now: datetime, config) -> dict:
                           max_age_seconds=int(config.get("IMPORT_PENDING_MAX_HOURS", 24)) * 3600)
     sessions = sweep_expired(idle=config["PERMANENT_SESSION_LIFETIME"],
                              max_age=timedelta(hours=int(config.get("SESSION_MAX_HOURS", 12))), now=utc_now)
-    attempts = sweep_login_attempts(keep=timedelta(days=int(config.get("LOGIN_ATTEMPTS_KEEP_DAYS", 30))),
-                                    window=timedelta(minutes=int(config.get("LOGIN_WINDOW_MINUTES", 15))),
+    attempts = sweep_login_attempts(keep=timedelta(days=int(config["LOGIN_ATTEMPTS_KEEP_DAYS"])),
+                                    window=timedelta(minutes=int(config["LOGIN_WINDOW_MINUTES"])),
                                     now=utc_now)
     return {"pending_files": files, "sessions": sessions, "login_attempts": attempts}
