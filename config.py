@@ -55,6 +55,8 @@ class Config:
     LOGIN_WINDOW_MINUTES = _env_int("LOGIN_WINDOW_MINUTES", 15)
     # after LOGIN_MAX_FAILURES for one (name, address), wait 2, 4, 8… seconds, at most this long
     LOGIN_MAX_DELAY_SECONDS = _env_int("LOGIN_MAX_DELAY_SECONDS", 15 * 60)
+    # the nightly clean-up deletes log-in attempts older than this (never inside LOGIN_WINDOW_MINUTES)
+    LOGIN_ATTEMPTS_KEEP_DAYS = _env_int("LOGIN_ATTEMPTS_KEEP_DAYS", 30)
     # reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none)
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     HSTS_SECONDS = 0

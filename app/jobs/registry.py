@@ -43,7 +43,7 @@ JOBS: tuple[JobSpec, ...] = (
             "cron", {"hour": 7, "minute": 30}, catch_up=True),
     JobSpec("build_matrices", build_matrices, "Lập ma trận phân công (.xlsx, .docx) các kế hoạch",
             "cron", {"hour": 1, "minute": 30}, catch_up=True),
-    JobSpec("sweep_stale", sweep_stale, "Xoá tệp nhập kế hoạch chờ quá một ngày và phiên đăng nhập hết hạn",
+    JobSpec("sweep_stale", sweep_stale, "Xoá tệp nhập chờ quá một ngày, phiên hết hạn, lượt đăng nhập cũ",
             "cron", {"hour": 2, "minute": 15}, catch_up=True),
     JobSpec("send_mail", send_mail, "Gộp thông báo thành thư và gửi hộp thư đi",
             "interval", {"minutes": 1}),

@@ -6,8 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import null, select
 
 from app.extensions import db
 from app.formatting import vn_date, vn_number, vn_percent, vn_period
@@ -22,17 +21,10 @@ from app.models.assignments import (
 from app.models.checkins import CheckIn
 from app.models.notifications import Notification
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
-from app.models.units import UNIT_KINDS
+from app.models.units import UNIT_KINDS, Unit
 from app.models.users import ROLE_DIRECTOR, ROLE_OFFICE, User
 from app.services.holidays import is_working_day
-from app.services.notify.reminders import (
-    Alert,
-    assignment_recipients,
-    create_notifications,
-    task_label,
-    unit_heads_by_unit,
-    users_by_id,
-)
+from app.services.notify.reminders import Alert, create_notifications, recipients, task_label, tasks_by_id
 from app.services.reporting import dashboard
 
 KIND_OVERDUE = "overdue_digest"
@@ -43,11 +35,22 @@ LIST_LIMIT = 30
 WAITING_STATUSES = {STATUS_SUBMITTED, STATUS_PAUSED}
 
 
-@dataclass
-class OverdueItem:
-    """An overdue assignment, or an overdue check-in of one (period set)."""
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    name: str
+    kind: str
 
-    assignment: Assignment
+
+@dataclass(slots=True)
+class OverdueItem:
+    """An overdue assignment, or an overdue check-in of one (period set): columns and shared
+    references to its task and unit, never an ORM assignment (the province has ~30.000)."""
+
+    assignment_id: int
+    unit_id: int
+    unit: UnitInfo
+    task: Task
+    focal_user_id: int | None
     due: date
     status: str
     period: str | None = None
@@ -56,7 +59,7 @@ class OverdueItem:
         return (today - self.due).days
 
     def line(self, today: date) -> str:
-        what = task_label(self.assignment.task, 110)
+        what = task_label(self.task, 110)
         if self.period:
             what = f"Báo cáo {vn_period(self.period)} – {what}"
         return f"- {what} (hạn {vn_date(self.due)}, quá {vn_number(self.days_overdue(today))} ngày)"
@@ -67,31 +70,34 @@ def _active(stmt):
 
 
 def overdue_items(today: date) -> list[OverdueItem]:
-    """Every open assignment and check-in whose deadline (a whole local day) has passed."""
-    assignments = db.session.scalars(_active(
-        select(Assignment).join(Assignment.task).join(Task.plan).join(Assignment.unit)
+    """Every open assignment and check-in whose deadline (a whole local day) has passed: two column
+    queries, then the tasks they name (one query per 1.000)."""
+    columns = (Assignment.unit_id, Unit.name, Unit.kind, Assignment.task_id, Assignment.focal_user_id)
+    rows = list(db.session.execute(_active(
+        select(Assignment.id, *columns, Assignment.due_date, Assignment.status, null())
+        .join(Assignment.task).join(Task.plan).join(Assignment.unit)
         .where(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES))
-        .options(contains_eager(Assignment.task).contains_eager(Task.plan),
-                 contains_eager(Assignment.unit))
-        .order_by(Assignment.due_date, Assignment.id)
-    )).unique()
-    items = [OverdueItem(a, a.due_date, a.status) for a in assignments]
-    checkins = db.session.scalars(_active(
-        select(CheckIn).join(CheckIn.assignment).join(Assignment.task).join(Task.plan).join(Assignment.unit)
+        .order_by(Assignment.due_date, Assignment.id))))
+    rows += db.session.execute(_active(
+        select(Assignment.id, *columns, CheckIn.due_date, CheckIn.status, CheckIn.period_key)
+        .join(CheckIn.assignment).join(Assignment.task).join(Task.plan).join(Assignment.unit)
         .where(CheckIn.due_date < today, CheckIn.status.not_in(CLOSED_STATUSES),
                Assignment.status.not_in(CLOSED_STATUSES))
-        .options(contains_eager(CheckIn.assignment).contains_eager(Assignment.task).contains_eager(Task.plan),
-                 contains_eager(CheckIn.assignment).contains_eager(Assignment.unit))
-        .order_by(CheckIn.due_date, CheckIn.id)
-    )).unique()
-    items += [OverdueItem(c.assignment, c.due_date, c.status, c.period_key) for c in checkins]
-    return items
+        .order_by(CheckIn.due_date, CheckIn.id)))
+    tasks = tasks_by_id(row[4] for row in rows)
+    units: dict[int, UnitInfo] = {}
+    return [
+        OverdueItem(assignment_id, unit_id, units.setdefault(unit_id, UnitInfo(name, kind)), tasks[task_id],
+                    focal_user_id, due, status, period)
+        for assignment_id, unit_id, name, kind, task_id, focal_user_id, due, status, period in rows
+    ]
 
 
-def _listing(lines: list[str]) -> str:
-    shown = lines[:LIST_LIMIT]
-    if len(lines) > LIST_LIMIT:
-        shown.append(f"… và {len(lines) - LIST_LIMIT} việc khác.")
+def _listing(items: list, line) -> str:
+    """The first LIST_LIMIT lines (only those are built) and how many more there are."""
+    shown = [line(item) for item in items[:LIST_LIMIT]]
+    if len(items) > LIST_LIMIT:
+        shown.append(f"… và {len(items) - LIST_LIMIT} việc khác.")
     return "\n".join(shown)
 
 
@@ -100,20 +106,18 @@ def unit_digest_alerts(items: list[OverdueItem], today: date) -> list[Alert]:
     by_unit: dict[int, list[OverdueItem]] = defaultdict(list)
     for item in items:
         if item.status not in WAITING_STATUSES:
-            by_unit[item.assignment.unit_id].append(item)
-    heads = unit_heads_by_unit(by_unit)
-    focal = users_by_id(i.assignment.focal_user_id for i in items)
+            by_unit[item.unit_id].append(item)
+    people = recipients(by_unit, (i.focal_user_id for i in items))
     alerts = []
     for unit_id, unit_items in by_unit.items():
-        unit = unit_items[0].assignment.unit
-        people: dict[int, User] = {}
+        name = unit_items[0].unit.name
+        user_ids: dict[int, None] = {}
         for item in unit_items:
-            for user in assignment_recipients(item.assignment, heads, focal):
-                people[user.id] = user
-        title = f"{unit.name}: {vn_number(len(unit_items))} việc quá hạn"
-        body = (f"Ngày {vn_date(today)}, {unit.name} có {vn_number(len(unit_items))} việc quá hạn:\n"
-                + _listing([i.line(today) for i in unit_items]))
-        for user_id in people:
+            user_ids.update(dict.fromkeys(people.of(unit_id, item.focal_user_id)))
+        title = f"{name}: {vn_number(len(unit_items))} việc quá hạn"
+        body = (f"Ngày {vn_date(today)}, {name} có {vn_number(len(unit_items))} việc quá hạn:\n"
+                + _listing(unit_items, lambda i: i.line(today)))
+        for user_id in user_ids:
             alerts.append(Alert(user_id=user_id, key=f"overdue:u{user_id}:unit{unit_id}:{today.isoformat()}",
                                 kind=KIND_OVERDUE, title=title, body=body, link=work_path()))
     return alerts
@@ -134,22 +138,22 @@ def escalation_alerts(items: list[OverdueItem], today: date, escalation_days: in
     for item in items:
         if item.days_overdue(today) >= escalation_days:
             marker = f"p{item.period}" if item.period else item.due.isoformat()
-            groups[(item.assignment.task_id, marker)].append(item)
+            groups[(item.task.id, marker)].append(item)
     alerts = []
     for (task_id, marker), group in groups.items():
-        task = group[0].assignment.task
+        task = group[0].task
         what = f"báo cáo {vn_period(group[0].period)}" if group[0].period else f"hạn {vn_date(group[0].due)}"
         title = (f"Quá hạn từ {escalation_days} ngày ({what}): {task_label(task, 100)} – "
                  f"{vn_number(len(group))} đơn vị")
         body = (f"{task_label(task, 600)}\nKế hoạch: {task.plan.label}\n"
                 f"Các đơn vị chưa hoàn thành ({vn_number(len(group))}):\n"
-                + _listing([f"- {i.assignment.unit.name} (quá {vn_number(i.days_overdue(today))} ngày, "
-                            f"{STATUSES.get(i.status, i.status).lower()})" for i in group]))
-        link = assignment_path(group[0].assignment.id) if len(group) == 1 else task_path(task.id)
+                + _listing(group, lambda i: f"- {i.unit.name} (quá {vn_number(i.days_overdue(today))} ngày, "
+                                            f"{STATUSES.get(i.status, i.status).lower()})"))
+        link = assignment_path(group[0].assignment_id) if len(group) == 1 else task_path(task.id)
         for user in people:
             alerts.append(Alert(user_id=user.id, key=f"escalation:u{user.id}:t{task_id}:{marker}",
                                 kind=KIND_ESCALATION, title=title, body=body, link=link,
-                                assignment_id=group[0].assignment.id if len(group) == 1 else None))
+                                assignment_id=group[0].assignment_id if len(group) == 1 else None))
     return alerts
 
 
@@ -168,9 +172,9 @@ def weekly_digest_text(items: list[OverdueItem], today: date, timezone: str) -> 
         f"{vn_number(checkins.total)} ({vn_number(checkins.open_overdue)} quá hạn)",
         "",
     ]
-    by_unit = Counter(i.assignment.unit.name for i in items)
-    by_kind = Counter(UNIT_KINDS.get(i.assignment.unit.kind, i.assignment.unit.kind) for i in items)
-    by_group = Counter(i.assignment.task.group_name or "(không có nhóm)" for i in items)
+    by_unit = Counter(i.unit.name for i in items)
+    by_kind = Counter(UNIT_KINDS.get(i.unit.kind, i.unit.kind) for i in items)
+    by_group = Counter(i.task.group_name or "(không có nhóm)" for i in items)
     lines.append(f"Việc quá hạn: {vn_number(len(items))}")
     for title, counter in (("Theo đơn vị", by_unit), ("Theo nhóm đơn vị", by_kind),
                            ("Theo nhóm nhiệm vụ", by_group)):
@@ -224,6 +228,6 @@ def overdue_followup(today: date, *, holidays, escalation_days: int = 3, weekly_
         alerts += weekly_list
     created = create_notifications(alerts)
     return {"today": today.isoformat(), "working_day": True, "overdue": len(items),
-            "units": len({i.assignment.unit_id for i in items}), "alerts": len(alerts),
+            "units": len({i.unit_id for i in items}), "alerts": len(alerts),
             "weekly": weekly, "created": created}
 

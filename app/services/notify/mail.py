@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 
 from app.extensions import db, rows_changed
 from app.formatting import to_local
@@ -312,8 +312,6 @@ def requeue(message: OutboxMessage) -> OutboxMessage:
 
 def outbox_counts() -> dict:
     """Messages per status, for health pages and `flask scheduler list`."""
-    from sqlalchemy import func
-
     rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     return {status: count for status, count in rows}
 
@@ -400,16 +398,20 @@ def _pending_by_user(now: datetime, tz: str) -> dict[int, tuple]:
     return by_user
 
 
+DIGEST_BATCH = 1000  # people per multi-row INSERT of digests
+
+
 def queue_digests(base_url: str, secret_key: str | None = None, *, now: datetime | None = None,
                   tz: str = MAIL_TIMEZONE) -> dict:
     """Turn each person's pending notifications into ONE outbox message.
 
-    The outbox row and the notifications' emailed_outbox_id are committed together, per person; the
-    update only claims notifications still unclaimed, so a concurrent run cannot e-mail them twice.
+    Set-based, per 1.000 people: one multi-row INSERT of the messages, one executemany that claims
+    each notification only while still unclaimed, one count of the claims; one commit. A person
+    whose notifications a concurrent run claimed meanwhile loses this run's message (deleted in the
+    same transaction, their claims undone), so nothing is e-mailed twice and the rest goes next run.
     Users without an e-mail (or deactivated) are skipped: they still see every alert in the app, as do
     those whose "Cài đặt thông báo" turn that kind of mail off (or hold it until their digest hour).
     """
-    from app.models.notifications import Notification
     from app.services.notify import preferences
 
     if secret_key is None:
@@ -417,27 +419,52 @@ def queue_digests(base_url: str, secret_key: str | None = None, *, now: datetime
 
         secret_key = current_app.config["SECRET_KEY"]
     now = as_utc(now or utcnow())
-    by_user = _pending_by_user(now, tz)
+    people = list(_pending_by_user(now, tz).values())
     queued = 0
-    for user, notes in by_user.values():
-        notes.sort(key=lambda n: (_kind_rank(n.kind), n.id))
-        settings_url, unsubscribe_url = preferences.links(user, base_url, secret_key)
-        subject, text, html = compose_digest(user, notes, base_url, settings_url)
-        ids = [n.id for n in notes]
-        with db.session.begin_nested() as savepoint:
-            message = queue_email(user.email, subject, text, body_html=html, user=user,
-                                  list_unsubscribe=unsubscribe_url)
-            db.session.flush()
-            claimed = rows_changed(
-                update(Notification).where(Notification.id.in_(ids), Notification.emailed_outbox_id.is_(None))
-                .values(emailed_outbox_id=message.id).execution_options(synchronize_session=False))
-            if claimed != len(ids):
-                savepoint.rollback()  # someone else claimed some of them: leave it to the next run
-                continue
-            preferences.mark_digest_sent(user, now)
-        db.session.commit()
-        queued += 1
-    return {"digests": queued, "notifications": sum(len(n) for _, n in by_user.values())}
+    for start in range(0, len(people), DIGEST_BATCH):
+        batch = people[start:start + DIGEST_BATCH]
+        rows, notes_of = [], {}
+        for user, notes in batch:
+            notes.sort(key=lambda n: (_kind_rank(n.kind), n.id))
+            settings_url, unsubscribe_url = preferences.links(user, base_url, secret_key)
+            subject, text, html = compose_digest(user, notes, base_url, settings_url)
+            rows.append(_outbox_row(user.email, subject, text, html, user.id, unsubscribe_url))
+            notes_of[rows[-1]["message_id"]] = (user.id, [n.id for n in notes])
+        sent = _claim_for_digests(rows, notes_of)
+        preferences.mark_digests_sent(sent, now)
+        queued += len(sent)
+    db.session.commit()  # once: a commit between batches would expire (and reload) every loaded row
+    return {"digests": queued, "notifications": sum(len(n) for _, n in people)}
+
+
+def _outbox_row(to_address, subject, text, html, user_id, list_unsubscribe) -> dict:
+    """queue_email's row as a dict, for a multi-row INSERT."""
+    return {"to_address": header_text(to_address), "user_id": user_id, "subject": header_text(subject),
+            "body_text": text, "body_html": html, "status": OUTBOX_PENDING, "attempts": 0,
+            "message_id": make_msgid(idstring="tdnv", domain=_sender_domain(None)),
+            "list_unsubscribe": header_text(list_unsubscribe, 500) or None, "created_at": utcnow()}
+
+
+def _claim_for_digests(rows: list[dict], notes_of: dict[str, tuple[int, list[int]]]) -> list[int]:
+    """Insert the messages and claim their notifications; returns the users whose digest holds."""
+    from app.models.notifications import Notification
+
+    ids = dict(db.session.execute(insert(OutboxMessage).returning(OutboxMessage.message_id, OutboxMessage.id),
+                                  rows).all())
+    notes = Notification.__table__
+    claims = [{"note": note_id, "outbox": ids[message_id]}
+              for message_id, (_, note_ids) in notes_of.items() for note_id in note_ids]
+    unclaimed = and_(notes.c.id == bindparam("note"), notes.c.emailed_outbox_id.is_(None))
+    db.session.execute(notes.update().where(unclaimed).values(emailed_outbox_id=bindparam("outbox")), claims)
+    held: dict[int, int] = dict(db.session.execute(select(notes.c.emailed_outbox_id, func.count()).where(
+        notes.c.emailed_outbox_id.in_(ids.values())).group_by(notes.c.emailed_outbox_id)).all())
+    lost = [ids[m] for m, (_, note_ids) in notes_of.items() if held.get(ids[m], 0) != len(note_ids)]
+    if lost:  # someone else claimed some of them: leave these people to the next run
+        db.session.execute(notes.update().where(notes.c.emailed_outbox_id.in_(lost))
+                           .values(emailed_outbox_id=None))
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(lost)))
+    dropped = set(lost)
+    return [user_id for m, (user_id, _) in notes_of.items() if ids[m] not in dropped]
 
 
 __all__ = [

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db, rows_changed
 from app.models.base import utcnow
@@ -62,49 +63,50 @@ def chunks(items: list, size: int = 500):
         yield items[start:start + size]
 
 
+# Rows per INSERT: the keys of one batch are checked in one SELECT, its new rows go in one statement.
+WRITE_BATCH = 1000
+
+
 def create_notifications(alerts: Iterable[Alert]) -> int:
     """Insert the alerts whose key is new; returns how many were created.
 
-    Check first (one query per 500 keys), then insert inside a savepoint: if another scheduler or a
-    manual run inserted the same key in between, the IntegrityError only undoes that savepoint and
-    the rows are retried one by one, so the duplicate is skipped and nothing else is lost.
+    Per batch of 1.000 keys: one SELECT of the keys already there (a re-run sends nothing more), then
+    one multi-row INSERT … ON CONFLICT DO NOTHING … RETURNING for the rest, on SQLite as on
+    PostgreSQL: a key inserted meanwhile by another scheduler or a manual run is skipped by the
+    database (no error, no savepoint), and only the rows really inserted are counted.
     """
-    unique = {alert.key: alert for alert in alerts}
-    if not unique:
-        return 0
-    existing = existing_keys(list(unique))
-    new = [alert for key, alert in unique.items() if key not in existing]
-    if not new:
-        return 0
-    try:
-        with db.session.begin_nested():
-            db.session.add_all(_notification(alert) for alert in new)
-        return len(new)
-    except IntegrityError:
-        pass
+    unique: dict[str, Alert] = {}
+    for alert in alerts:
+        unique.setdefault(alert.key[:255], alert)
     created = 0
-    for alert in new:
-        try:
-            with db.session.begin_nested():
-                db.session.add(_notification(alert))
-            created += 1
-        except IntegrityError:
-            continue  # inserted meanwhile by someone else: exactly what the key is for
+    for batch in chunks(list(unique), WRITE_BATCH):
+        existing = existing_keys(batch)
+        rows = [_row(key, unique[key]) for key in batch if key not in existing]
+        if rows:
+            inserted = insert_or_ignore(Notification).returning(Notification.id)
+            created += len(db.session.execute(inserted, rows).all())
     return created
 
 
-def existing_keys(keys: list[str]) -> set[str]:
+def insert_or_ignore(model):
+    """INSERT … ON CONFLICT DO NOTHING in the session's dialect (SQLite or PostgreSQL): the set-based
+    writers of idempotent rows (notifications, check-ins) let the unique key skip what exists."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(model).on_conflict_do_nothing()
+    return sqlite_insert(model).on_conflict_do_nothing()
+
+
+def existing_keys(keys: list[str], size: int = WRITE_BATCH) -> set[str]:
     found: set[str] = set()
-    for chunk in chunks(keys):
+    for chunk in chunks(keys, size):
         found.update(db.session.scalars(select(Notification.key).where(Notification.key.in_(chunk))))
     return found
 
 
-def _notification(alert: Alert) -> Notification:
-    return Notification(
-        user_id=alert.user_id, key=alert.key[:255], kind=alert.kind, title=alert.title[:255],
-        body=alert.body, link=alert.link, assignment_id=alert.assignment_id,
-    )
+def _row(key: str, alert: Alert) -> dict:
+    return {"user_id": alert.user_id, "key": key, "kind": alert.kind, "title": alert.title[:255],
+            "body": alert.body, "link": alert.link, "assignment_id": alert.assignment_id,
+            "created_at": utcnow(), "read_at": None, "emailed_outbox_id": None}
 
 
 def unit_heads_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:

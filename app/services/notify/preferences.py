@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, false, or_, true, update
 
 from app.extensions import db
 from app.formatting import to_local
@@ -97,10 +97,12 @@ def digest_due(prefs: NotificationPreference | None, now: datetime, tz: str) -> 
     return to_local(as_utc(last), tz) < slot
 
 
-def mark_digest_sent(user: User, now: datetime) -> None:
-    prefs = db.session.get(NotificationPreference, user.id)
-    if prefs is not None and prefs.digest_hour is not None:
-        prefs.last_digest_at = now
+def mark_digests_sent(user_ids: list[int], now: datetime) -> None:
+    """Those of the users who hold their mail until a digest hour had today's digest (one UPDATE)."""
+    if user_ids:
+        db.session.execute(update(NotificationPreference).where(
+            NotificationPreference.user_id.in_(user_ids), NotificationPreference.digest_hour.is_not(None))
+            .values(last_digest_at=now).execution_options(synchronize_session=False))
 
 
 def unsubscribe_token(user: User, secret_key: str) -> str:

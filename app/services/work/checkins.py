@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models.assignments import CLOSED_STATUSES, Assignment
 from app.models.checkins import CheckIn
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
+from app.services.notify.notifications import WRITE_BATCH, chunks, insert_or_ignore
 
 PERIODIC_RECURRENCES = ("ongoing", "monthly", "quarterly", "yearly")
 PERIOD_KINDS = ("monthly", "quarterly", "yearly")
@@ -49,15 +48,16 @@ def period_containing(day: date, kind: str) -> Period:
 
 
 def _periodic_assignments():
+    """Columns, not objects: (assignment id, recurrence, task start, task due) of every open
+    periodic assignment; the province has thousands."""
     return (
-        select(Assignment)
+        select(Assignment.id, Task.recurrence, Task.start_date, Task.due_date)
         .join(Assignment.task)
         .join(Task.plan)
         .where(
             Task.recurrence.in_(PERIODIC_RECURRENCES), Task.status == TASK_ACTIVE,
             Plan.status == PLAN_ACTIVE, Assignment.status.not_in(CLOSED_STATUSES),
         )
-        .options(contains_eager(Assignment.task))
         .order_by(Assignment.id)
     )
 
@@ -65,57 +65,28 @@ def _periodic_assignments():
 def open_periodic_checkins(today: date, ongoing_period: str = "monthly") -> dict:
     """Make sure every open periodic assignment has its check-in for the period containing today.
 
-    Idempotent through the unique (assignment, period) constraint: existing rows are skipped and a
-    row inserted meanwhile by another process only undoes its own savepoint.
+    Idempotent through the unique (assignment, period) constraint: existing rows are skipped (one
+    SELECT per 1.000 assignments) and the rest go in one INSERT … ON CONFLICT DO NOTHING per 1.000,
+    so a row inserted meanwhile by another process is skipped by the database.
     """
-    wanted: list[tuple[Assignment, Period]] = []
-    for assignment in db.session.scalars(_periodic_assignments()).unique():
-        task = assignment.task
-        kind = period_kind(task.recurrence, ongoing_period)
+    wanted: list[tuple[int, Period]] = []
+    for assignment_id, recurrence, start_date, due_date in db.session.execute(_periodic_assignments()):
+        kind = period_kind(recurrence, ongoing_period)
         if kind is None:
             continue
         period = period_containing(today, kind)
-        if task.start_date and task.start_date > period.end:
+        if start_date and start_date > period.end:
             continue  # not started yet
-        if task.due_date and task.due_date < period.start:
+        if due_date and due_date < period.start:
             continue  # the recurring task has ended
-        wanted.append((assignment, period))
-    existing: set[tuple[int, str]] = set()
-    ids = [a.id for a, _ in wanted]
-    for start in range(0, len(ids), 500):
-        existing.update(
-            (row[0], row[1])
-            for row in db.session.execute(
-                select(CheckIn.assignment_id, CheckIn.period_key).where(
-                    CheckIn.assignment_id.in_(ids[start : start + 500])
-                )
-            )
-        )
-    missing = [(a, p) for a, p in wanted if (a.id, p.key) not in existing]
-    created = _insert(missing)
-    return {"today": today.isoformat(), "periodic": len(wanted), "created": created}
-
-
-def _checkin(assignment: Assignment, period: Period) -> CheckIn:
-    return CheckIn(assignment_id=assignment.id, period_key=period.key, period_start=period.start,
-                   due_date=period.end)
-
-
-def _insert(missing: list[tuple[Assignment, Period]]) -> int:
-    if not missing:
-        return 0
-    try:
-        with db.session.begin_nested():
-            db.session.add_all(_checkin(a, p) for a, p in missing)
-        return len(missing)
-    except IntegrityError:
-        pass
+        wanted.append((assignment_id, period))
     created = 0
-    for assignment, period in missing:
-        try:
-            with db.session.begin_nested():
-                db.session.add(_checkin(assignment, period))
-            created += 1
-        except IntegrityError:
-            continue
-    return created
+    for batch in chunks(wanted, WRITE_BATCH):
+        existing = {(a, key) for a, key in db.session.execute(
+            select(CheckIn.assignment_id, CheckIn.period_key)
+            .where(CheckIn.assignment_id.in_([a for a, _ in batch])))}
+        rows = [{"assignment_id": a, "period_key": p.key, "period_start": p.start, "due_date": p.end}
+                for a, p in batch if (a, p.key) not in existing]
+        if rows:
+            created += len(db.session.execute(insert_or_ignore(CheckIn).returning(CheckIn.id), rows).all())
+    return {"today": today.isoformat(), "periodic": len(wanted), "created": created}
