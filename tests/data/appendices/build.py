@@ -834,6 +834,46 @@ def d09():
     save_expected(name, name + ".docx", tasks)
 
 
+# --- d10: no number column; the groups are the bold first line of the task cell (with a description
+# line, some with their own lead and time), the tasks below them unnumbered -------------------------
+def d10():
+    name = "d10_nhom_in_dam_khong_so"
+    doc = doc_with(["SỞ GIÁO DỤC VÀ ĐÀO TẠO LÂM ĐỒNG", "Lâm Đồng, ngày 12 tháng 01 năm 2026", "PHỤ LỤC",
+                    "Nhiệm vụ cải cách hành chính năm 2026"])
+    g1, g2, g3 = ("Nhóm giải pháp về thể chế", "Nhóm giải pháp về chuyển đổi số",
+                  "Nhóm giải pháp về kiểm tra, giám sát")
+    tasks = [
+        T("", [g1], "Rà soát quy chế làm việc của Sở", "Năm 2026", "2026-01-01", "2026-12-31",
+          lead=["Văn phòng Sở"], coop=["Các phòng"]),
+        T("", [g1], "Ban hành quy định phân cấp quản lý viên chức", "Quý II/2026", "2026-04-01", "2026-06-30",
+          lead=["Phòng Tổ chức cán bộ"]),
+        T("", [g2], "Triển khai phần mềm quản lý văn bản và điều hành", "Tháng 3/2026", "2026-03-01",
+          "2026-03-31", lead=["Văn phòng Sở"], coop=["Các phòng"]),
+        T("", [g2], "Số hoá hồ sơ lưu trữ của Sở", "Năm 2026", "2026-01-01", "2026-12-31",
+          lead=["Văn phòng Sở"]),
+        T("", [g3], "Kiểm tra việc thực hiện quy chế dân chủ ở các trường", "Quý IV/2026", "2026-10-01",
+          "2026-12-31", lead=["Thanh tra Sở"], coop=["Các trường"]),
+        T("", [g3], "Tổng hợp kết quả kiểm tra, báo cáo Giám đốc Sở", "Tháng 12/2026", "2026-12-01",
+          "2026-12-31", lead=["Thanh tra Sở"]),
+    ]
+
+    def task_row(t, inherited=False):
+        lead = "" if inherited else t["lead"][0]
+        time = "" if inherited else t["time_text"]
+        return [t["content"], lead, ", ".join(t["cooperating"]), time]
+
+    rows = [["Nhiệm vụ, giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+            [g1 + "\nHoàn thiện các quy định nội bộ của ngành", "Văn phòng Sở", "", "Năm 2026"],
+            task_row(tasks[0], inherited=True), task_row(tasks[1]),
+            [g2 + "\nỨng dụng công nghệ trong quản lý, điều hành", "", "", ""],
+            task_row(tasks[2]), task_row(tasks[3]),
+            [g3, "", "", ""],
+            task_row(tasks[4]), task_row(tasks[5])]
+    table(doc, rows, bold_rows=(0, 1, 4, 7))
+    save_docx(doc, name)
+    save_expected(name, name + ".docx", tasks)
+
+
 # --- h05 (held out): a ministry appendix, several targets per cell, rows split over pages ------------
 def h05():
     name = "h05_bo_nhieu_chi_tieu"
@@ -976,7 +1016,7 @@ def save_with_cached_values(data: bytes, cached: list[tuple[str, str]], path: Pa
     path.write_bytes(out.getvalue())
 
 
-BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, d09, h01, h02, h03, h04, h05, h06)
+BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, d09, d10, h01, h02, h03, h04, h05, h06)
 
 if __name__ == "__main__":
     for build in BUILDERS:
