@@ -996,6 +996,49 @@ def h06():
     save_expected(name, name + ".xlsx", tasks)
 
 
+# --- h07 (held out): numbered groups in bold with their own lead and deadline over unnumbered tasks;
+# a task whose text opens with a bold lead-in word; a bold numbered task over its own bullets --------
+def h07():
+    name = "h07_nhom_so_in_dam_co_han"
+    doc = doc_with(["UBND TỈNH QUẢNG TRỊ", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Quảng Trị, ngày 03 tháng 11 năm 2025",
+                    "PHỤ LỤC", "Nhiệm vụ phát triển giáo dục mầm non năm học 2025-2026"])
+    g1, g2 = "Nâng cao chất lượng chăm sóc, giáo dục trẻ", "Phát triển đội ngũ"
+    tasks = [
+        T("", [g1], "Tổ chức chuyên đề lấy trẻ làm trung tâm", "Học kỳ I năm học 2025-2026", "2025-09-05",
+          "2026-01-18", lead=["Phòng Giáo dục phổ thông"], coop=["Các trường mầm non"]),
+        T("", [g1], "Kiểm tra công tác bán trú tại các trường", "Tháng 12/2025", "2025-12-01", "2025-12-31",
+          lead=["Thanh tra Sở"], coop=["Phòng Giáo dục phổ thông"]),
+        T("", [g2], "Bồi dưỡng giáo viên cốt cán cấp tỉnh", "Tháng 7/2026", "2026-07-01", "2026-07-31",
+          lead=["Phòng Tổ chức cán bộ"]),
+        T("", [g2], "Lưu ý: rà soát định mức giáo viên theo nhóm, lớp trước tuyển dụng", "Tháng 5/2026",
+          "2026-05-01", "2026-05-31", lead=["Phòng Tổ chức cán bộ"], coop=["Phòng Kế hoạch - Tài chính"]),
+        T("3", [], "Tổng kết năm học - Báo cáo kết quả từng cấp học - Đề xuất nhiệm vụ năm học mới",
+          "Trước ngày 30/6/2026", None, "2026-06-30", lead=["Văn phòng Sở"], coop=["Các phòng"]),
+        T("4", [], "Tổ chức hội nghị tổng kết ngành", "Tháng 8/2026", "2026-08-01", "2026-08-31",
+          lead=["Văn phòng Sở"]),
+    ]
+    rows = [["STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn hoàn thành"],
+            ["1", g1 + "\nBảo đảm an toàn tuyệt đối cho trẻ", "Phòng Giáo dục phổ thông", "",
+             "Học kỳ I năm học 2025-2026"],
+            ["", tasks[0]["content"], "", "Các trường mầm non", ""],
+            ["", tasks[1]["content"], "Thanh tra Sở", "Phòng Giáo dục phổ thông", "Tháng 12/2025"],
+            ["2", g2, "Phòng Tổ chức cán bộ", "", ""],
+            ["", tasks[2]["content"], "", "", "Tháng 7/2026"],
+            ["", tasks[3]["content"], "", "Phòng Kế hoạch - Tài chính", "Tháng 5/2026"],
+            ["3", "Tổng kết năm học", "Văn phòng Sở", "Các phòng", "Trước ngày 30/6/2026"],
+            ["", "- Báo cáo kết quả từng cấp học", "", "", ""],
+            ["", "- Đề xuất nhiệm vụ năm học mới", "", "", ""],
+            ["4", tasks[5]["content"], "Văn phòng Sở", "", "Tháng 8/2026"]]
+    t = table(doc, rows, bold_rows=(0, 1, 4, 7))
+    lead_in = t.cell(6, 1).paragraphs[0]  # "Lưu ý:" in bold, the rest of the line regular
+    for run in list(lead_in.runs):
+        run._element.getparent().remove(run._element)
+    lead_in.add_run("Lưu ý:").bold = True
+    lead_in.add_run(tasks[3]["content"].removeprefix("Lưu ý:"))
+    save_docx(doc, name)
+    save_expected(name, name + ".docx", tasks)
+
+
 def save_with_cached_values(data: bytes, cached: list[tuple[str, str]], path: Path) -> None:
     """openpyxl writes formulas without results; Excel stores the last result beside each formula."""
     import re
@@ -1016,7 +1059,7 @@ def save_with_cached_values(data: bytes, cached: list[tuple[str, str]], path: Pa
     path.write_bytes(out.getvalue())
 
 
-BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, d09, d10, h01, h02, h03, h04, h05, h06)
+BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, d09, d10, h01, h02, h03, h04, h05, h06, h07)
 
 if __name__ == "__main__":
     for build in BUILDERS:
