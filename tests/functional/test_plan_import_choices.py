@@ -217,3 +217,17 @@ def test_only_the_office_assigns_an_open_choice(client, office, db):
         "csrf_token": token, "choice": "0", "unit": str(office["THPT-001"].id)})
     assert response.status_code == 403
     assert _count(db, Assignment, Assignment.task_id == task.id) == 0
+
+
+@pytest.mark.parametrize("picked_rows", [1, 2])
+def test_picks_are_checked_in_one_statement_however_many(office, db, picked_rows):
+    from app.services.plans import task_choices
+    from tests.query_counter import count_queries
+
+    tasks = [{"choice_units": ["Cơ sở thí điểm"]} for _ in range(2)]
+    schools = [office[f"THPT-{i:03d}"].id for i in range(1, 11)]
+    picks = {row: {0: schools} for row in range(1, picked_rows + 1)}
+    with count_queries() as statements:
+        kept = task_choices.valid_picks(tasks, picks)
+    assert len(statements) == 1
+    assert kept == {row: {"Cơ sở thí điểm": schools} for row in range(1, picked_rows + 1)}
