@@ -206,3 +206,10 @@ def can_comment(user, task, assignment=None) -> bool:
     if assignment is not None:
         return can_view_assignment(user, assignment)
     return can_view_task(user, task)
+
+
+def can_assign_choice_units(user, task) -> bool:
+    """The office picks the units of a task's "Cơ sở thí điểm" while the task is still in force."""
+    from app.models.plans import TASK_ACTIVE
+
+    return can_manage_plan(user) and task.status == TASK_ACTIVE

@@ -38,6 +38,7 @@ def read_docx(archive: zipfile.ZipFile) -> RawDocument:
     """
     document = RawDocument("docx")
     rows: list[list[str]] = []  # rows of the open top-level table
+    bold: list[list[bool]] = []  # for each cell of those rows: its first line is bold
     try:
         part = main_document_part(archive)
         check_part(archive, part)
@@ -58,15 +59,18 @@ def read_docx(archive: zipfile.ZipFile) -> RawDocument:
                     if _in_top_level_table(element):
                         if len(rows) >= MAX_ROWS:
                             raise ImportFileError(MSG_TOO_BIG_TABLE.format(limit=vn_number(MAX_ROWS)))
-                        rows.append(_row_cells(element, rows[-1] if rows else []))
+                        cells, flags = _row_cells(element, rows[-1] if rows else [], bold[-1] if bold else [])
+                        rows.append(cells)
+                        bold.append(flags)
                         _release(element)
                     continue
                 if not _is_top_level(element):
                     continue
                 if element.tag == W + "tbl":
-                    grid, rows = rectangular(rows), []
+                    grid, marks = rectangular(rows), _bold_marks(bold)
+                    rows, bold = [], []
                     if grid:
-                        document.blocks.append(RawTable(grid))
+                        document.blocks.append(RawTable(grid, bold_first_line=marks))
                 else:
                     for line in _paragraph_text(element).split("\n"):
                         line = clean_line(line)
@@ -161,10 +165,40 @@ def _cell_text(cell) -> str:
     return join_lines(_paragraph_text(p) for p in cell.iter(W + "p"))
 
 
-def _row_cells(tr, above: list[str]) -> list[str]:
-    """One row of the grid: gridSpan repeats a cell across columns, vMerge continues the cell above."""
+def _bold_marks(flags: list[list[bool]]) -> set[tuple[int, int]]:
+    return {(r, c) for r, row in enumerate(flags) for c, flag in enumerate(row) if flag}
+
+
+def _is_bold(run) -> bool:
+    props = run.find(W + "rPr")
+    mark = props.find(W + "b") if props is not None else None
+    return mark is not None and mark.get(W + "val", "true").lower() not in ("0", "false", "off", "none")
+
+
+def _first_line_bold(cell) -> bool:
+    """True when every run of the cell's first line of text is bold (a break or the paragraph's end
+    closes the line); a bold word leading a regular sentence is not a bold line."""
+    for paragraph in cell.iter(W + "p"):
+        seen = False
+        for run in paragraph.iter(W + "r"):
+            for node in run:
+                if node.tag in (W + "br", W + "cr") and seen:
+                    return True
+                if node.tag == W + "t" and (node.text or "").strip():
+                    if not _is_bold(run):
+                        return False
+                    seen = True
+        if seen:
+            return True
+    return False
+
+
+def _row_cells(tr, above: list[str], above_bold: list[bool]) -> tuple[list[str], list[bool]]:
+    """One row of the grid and whether each cell's first line is bold: gridSpan repeats a cell
+    across columns, vMerge continues the cell above."""
     props = tr.find(W + "trPr")
     row: list[str] = [""] * min(max(_int_attr(props, "gridBefore"), 0), MAX_COLUMNS)
+    bold: list[bool] = [False] * len(row)
     for tc in _children(tr, W + "tc"):
         col = len(row)
         if col >= MAX_COLUMNS:
@@ -175,11 +209,14 @@ def _row_cells(tr, above: list[str]) -> list[str]:
         hmerge = cell_props.find(W + "hMerge") if cell_props is not None else None
         if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and above:
             row.extend(above[c] if c < len(above) else "" for c in range(col, col + span))
+            bold.extend(above_bold[c] if c < len(above_bold) else False for c in range(col, col + span))
             continue
         if hmerge is not None and hmerge.get(W + "val", "continue") == "continue" and row:
-            text = row[-1]
+            text, flag = row[-1], bold[-1]
         else:
             text = _cell_text(tc)
+            flag = bool(text) and _first_line_bold(tc)
         row.extend([text] * span)
+        bold.extend([flag] * span)
     row.extend([""] * max(0, min(_int_attr(props, "gridAfter"), MAX_COLUMNS - len(row))))
-    return row
+    return row, bold

@@ -67,6 +67,7 @@ class _Segment:
     first_on_page: bool = False
     last_on_page: bool = False
     rowspans: dict[tuple[int, int], int] = field(default_factory=dict)
+    bold: set[tuple[int, int]] = field(default_factory=set)  # slots whose cell opens with a bold line
 
     def vertically_merged(self, row: int, col: int) -> bool:
         start = self.origins[row][col]
@@ -158,20 +159,25 @@ def _segment(table, words: list[dict], page: int, page_height: float) -> _Segmen
     rows = [[""] * width for _ in range(height)]
     origins = [[(r, c) for c in range(width)] for r in range(height)]
     rowspans: dict[tuple[int, int], int] = {}
+    bold: set[tuple[int, int]] = set()
     inside = [w for w in words if _inside(w, table.bbox)]
     for box in cells:
         c0, c1 = _index(xs, box[0]), min(_index(xs, box[2]), width)
         r0, r1 = _index(ys, box[1]), _index(ys, box[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        text = _cell_text([w for w in inside if _inside(w, box)], box)
+        cell_words = [w for w in inside if _inside(w, box)]
+        text = _cell_text(cell_words, box)
+        opens_bold = bool(cell_words) and all(_bold(w) for w in _group_lines(cell_words)[0].words)
         rowspans[(r0, c0)] = r1 - r0
         for r in range(r0, r1):
             for c in range(c0, c1):
                 rows[r][c] = text
                 origins[r][c] = (r0, c0)
+                if opens_bold:
+                    bold.add((r, c))
     return _Segment(rows, origins, xs, page, float(table.bbox[1]), float(table.bbox[3]), page_height,
-                    rowspans=rowspans)
+                    rowspans=rowspans, bold=bold)
 
 
 def _group_lines(words: list[dict]) -> list[_Line]:
@@ -254,14 +260,15 @@ def _continues(previous: _Segment, segment: _Segment) -> bool:
     )
 
 
-def _join(table: list[list[str]], header: list[list[str]], previous: _Segment, segment: _Segment) -> None:
+def _join(table: list[list[str]], header: list[list[str]], previous: _Segment, segment: _Segment) -> int:
     """Append a continued segment: a repeated header is skipped, a cell merged down over the page
-    break takes the text above, and a row split by the page break is put back together."""
+    break takes the text above, and a row split by the page break is put back together. Returns the
+    first row of the segment appended as a row of its own."""
     start = 0
     while start < len(segment.rows) and start < len(header) and segment.rows[start] == header[start]:
         start += 1
     if start >= len(segment.rows):
-        return
+        return start
     first, last = segment.rows[start], table[-1]
     split_row = bool(last and last[0]) and not first[0] and len(set(first)) > 1
     for col in range(len(first)):
@@ -278,12 +285,14 @@ def _join(table: list[list[str]], header: list[list[str]], previous: _Segment, s
                 last[col] = f"{last[col]}{joiner}{text}" if last[col] else text
         start += 1
     table.extend(segment.rows[start:])
+    return start
 
 
 def _assemble(blocks: list[tuple[int, float, Any]], segments: list[_Segment]) -> list[str | RawTable]:
     """Blocks in reading order; a table continued over pages becomes one grid."""
     out: list[str | RawTable] = []
     current: list[list[str]] | None = None
+    bold: set[tuple[int, int]] = set()
     header: list[list[str]] = []
     last_segment: _Segment | None = None
     for _page, _top, block in sorted(blocks, key=lambda b: (b[0], b[1])):
@@ -291,11 +300,14 @@ def _assemble(blocks: list[tuple[int, float, Any]], segments: list[_Segment]) ->
             out.append(block.text)
             continue
         if current is not None and last_segment is not None and _continues(last_segment, block):
-            _join(current, header, last_segment, block)
+            before = len(current)
+            start = _join(current, header, last_segment, block)
+            bold.update((before + r - start, c) for r, c in block.bold if r >= start)
         else:
             current = [list(row) for row in block.rows]
+            bold = set(block.bold)  # the table's own set, filled as its pages are joined
             header = [list(row) for row in block.rows[:3]]
-            out.append(RawTable(current))
+            out.append(RawTable(current, bold_first_line=bold))
         if len(current) > MAX_ROWS:
             from app.formatting import vn_number
             from app.importers.errors import MSG_TOO_BIG_TABLE
@@ -304,5 +316,5 @@ def _assemble(blocks: list[tuple[int, float, Any]], segments: list[_Segment]) ->
         last_segment = block
     for i, block in enumerate(out):
         if isinstance(block, RawTable):
-            out[i] = RawTable(rectangular(block.rows))
+            out[i] = RawTable(rectangular(block.rows), bold_first_line=block.bold_first_line)
     return [b for b in out if not isinstance(b, RawTable) or b.rows]

@@ -1,6 +1,7 @@
 """parse_plan: a plan appendix file (bytes) to plan details, task rows and warnings."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -117,6 +118,22 @@ def parse_plan(
         dict.fromkeys(h for layout in scan.layouts for h in layout["unrecognised"])
     )
     return plan
+
+
+def header_signature(layouts: list[dict]) -> tuple[str, list[str]]:
+    """The key of a saved column mapping: the folded headers of the task tables, in order, hashed;
+    the same layout spelled with other diacritics or case gives the same key. ("", []) for none."""
+    headers = [col["header"] for layout in layouts for col in layout["columns"] if col["header"]]
+    if not headers:
+        return "", []
+    folded = "\n".join("|".join(fold(col["header"]) for col in layout["columns"]) for layout in layouts)
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest(), list(dict.fromkeys(headers))
+
+
+def column_fields_of(layouts: list[dict]) -> dict[str, str]:
+    """header -> the field it was read as ("" for an extra column), as the preview's selects show it."""
+    return {col["header"]: col["field"] or "" for layout in layouts for col in layout["columns"]
+            if col["header"]}
 
 
 def text_lines(data: bytes) -> list[str]:

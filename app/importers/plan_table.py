@@ -109,6 +109,7 @@ class _Row:
     content: str
     details_empty: bool
     title_row: bool  # one text merged across the row
+    bold_title: bool = False  # the task cell's first line is bold (a group title over a description)
 
 
 @dataclass
@@ -134,6 +135,9 @@ class _TableReader:
     def read(self, table: RawTable, number: int, cmap: ColumnMap, start: int) -> None:
         classified = [self._classify(table, number, index, cmap) for index in range(start, len(table.rows))]
         rows = [r for r in classified if r is not None]
+        if rows and all(r.bold_title for r in rows if r.content):
+            for r in rows:  # every task cell bold: the table's type, not a sign of groups
+                r.bold_title = False
         for position, row in enumerate(rows):
             following = rows[position + 1] if position + 1 < len(rows) else None
             self._place(row, following, cmap)
@@ -161,8 +165,10 @@ class _TableReader:
         if title_row:
             token, _title = clean_group_title(filled[0])
             style = numbering_style(token or "", self.last_upper) or "title"
+        content_cols = cmap.columns.get("content", [])
+        bold = bool(content_cols) and (index, content_cols[0]) in table.bold_first_line
         return _Row(_location(table, number, index), row, values, extra, ref, style, content,
-                    details_empty, title_row)
+                    details_empty, title_row, bold)
 
     def _nests(self, style: str | None, following: _Row | None) -> bool:
         """True when the next row's numbering goes one level deeper than this row's."""
@@ -188,6 +194,9 @@ class _TableReader:
             assert row.style is not None  # both tests require a numbered row
             self._open_group(row, row.style, _first_line(row), "số La Mã/chữ hoa, không có chi tiết")
             return
+        if self._heads_in_bold(row, following):
+            self._open_group(row, row.style or "bold", _first_line(row), "dòng đầu in đậm, trên các nhiệm vụ")
+            return
         if self._is_sub_group(row, following):
             self._open_group(
                 row, "plain", _first_line(row), "dòng không số, không chi tiết, trên các nhiệm vụ"
@@ -208,6 +217,22 @@ class _TableReader:
         return (row.style not in (None, "dash") and row.details_empty and bool(row.content)
                 and following is not None and following.style is None and not following.details_empty
                 and not following.title_row and not _continues(following.content))
+
+    @staticmethod
+    def _heads_in_bold(row: _Row, following: _Row | None) -> bool:
+        """A task cell opening with a bold line over rows that are not: a group title (with its
+        description below it), whether or not the row is numbered or has its own time and lead.
+        A numbered row over a sibling of the same numbering, or over bullets of its own text, is a
+        task with an emphasised title."""
+        if not row.bold_title or not row.content or following is None:
+            return False
+        if following.bold_title or following.title_row or not following.content:
+            return False
+        if following.style == "dash" and following.details_empty:
+            return False
+        if len(_first_line(row)) > MAX_SUB_GROUP_TITLE:
+            return False
+        return row.style is None or following.style != row.style
 
     def _is_sub_group(self, row: _Row, following: _Row | None) -> bool:
         if row.style is not None or not row.details_empty or not row.content:

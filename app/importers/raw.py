@@ -25,6 +25,9 @@ class RawTable:
 
     rows: list[list[str]]
     name: str = ""  # sheet name for spreadsheets
+    # (row, column) of the cells whose first line is written in bold: a group title over its
+    # description, in readers that see type (Word, PDF); merged cells are marked in every slot
+    bold_first_line: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def width(self) -> int:

@@ -14,7 +14,7 @@ from app.models.checkins import CheckIn
 from app.models.comments import Comment
 from app.models.notifications import Notification, OutboxMessage
 from app.models.oversight import OversightArea
-from app.models.plans import Plan, Task
+from app.models.plans import ColumnMapping, Plan, Task
 from app.models.preferences import NotificationPreference
 from app.models.saved_views import SavedView
 from app.models.scheduler import MatrixSnapshot, SchedulerLock
@@ -29,6 +29,7 @@ __all__ = [
     "AssignmentUpdate",
     "AuditLog",
     "CheckIn",
+    "ColumnMapping",
     "Comment",
     "EvidenceFile",
     "ExtensionRequest",

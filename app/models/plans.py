@@ -82,6 +82,12 @@ class Task(TimestampMixin, db.Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default=TASK_ACTIVE, index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # from the appendix: the groups above the task (outermost first), the role note in brackets
+    # after a unit ({"Sở Tài chính": "thẩm định"}), and the per-task choices ("Cơ sở thí điểm"):
+    # [{"name": ..., "role": "lead"|"cooperating", "unit_ids": [...]}], unit_ids empty until picked
+    group_path: Mapped[list] = mapped_column(JSON, default=list)
+    unit_roles: Mapped[dict] = mapped_column(JSON, default=dict)
+    choice_units: Mapped[list] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     assignments: Mapped[list[Assignment]] = relationship(  # noqa: F821
@@ -94,3 +100,16 @@ class Task(TimestampMixin, db.Model):
 
     def search_sources(self) -> tuple[str | None, ...]:
         return (self.ref, self.group_name, self.content, self.product)
+
+
+class ColumnMapping(TimestampMixin, db.Model):
+    """The office's reading of the columns of an appendix layout, applied to the next file with the
+    same headers: {header: field} for the columns it changed, keyed by the folded header signature."""
+
+    __tablename__ = "column_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the folded headers
+    headers: Mapped[list] = mapped_column(JSON, default=list)  # the headers as written, for reading
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

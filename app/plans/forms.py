@@ -40,6 +40,7 @@ class ConfirmImportForm(FlaskForm):
     )
     refresh = SubmitField("Áp dụng lựa chọn đơn vị")
     remap = SubmitField("Đọc lại bảng theo các cột đã chọn")
+    forget_mapping = SubmitField("Bỏ cách ghép đã lưu, đọc lại tự động")
     confirm = SubmitField("Xác nhận nhập kế hoạch")
 
 
@@ -67,3 +68,12 @@ class WithdrawPlanForm(FlaskForm):
 
 class DeletePlanForm(FlaskForm):
     submit = SubmitField("Xoá kế hoạch nhập nhầm")
+
+
+class ChoiceUnitsForm(FlaskForm):
+    """The units picked for one choice of a task ("Cơ sở thí điểm"), on the task page; the unit ids
+    come as repeated `unit` fields from the type-ahead."""
+
+    choice = HiddenField(validators=[DataRequired("Biểu mẫu thiếu dữ liệu: vui lòng tải lại trang."),
+                                     Regexp(r"^\d{1,3}$", message="Lựa chọn không hợp lệ.")])
+    submit = SubmitField("Giao cho các đơn vị đã chọn")

@@ -18,6 +18,7 @@ from app.plans import bp
 from app.plans.forms import (
     COLUMN_FIELD_LABELS,
     COLUMN_FIELDS,
+    ChoiceUnitsForm,
     ConfirmImportForm,
     DeletePlanForm,
     EditPlanForm,
@@ -27,7 +28,7 @@ from app.plans.forms import (
 from app.services.directory.units import active_units
 from app.services.errors import DomainError
 from app.services.filenames import clean_filename
-from app.services.plans import plan_admin, plan_import, uploads
+from app.services.plans import column_mappings, plan_admin, plan_import, task_choices, uploads
 from app.views import flash_form_errors, per_page, run
 
 
@@ -142,6 +143,21 @@ def _columns_from(form_data) -> dict[str, str]:
     return columns
 
 
+_PICK = re.compile(r"^pick-(\d{1,5})-(\d{1,2})$")
+
+
+def _picks_from(form_data) -> dict[int, dict[int, list[int]]]:
+    """Units picked for a task's choice in the preview: repeated fields pick-<row>-<choice> holding
+    unit ids (the type-ahead slots and the ticked units); anything not a number is ignored."""
+    picks: dict[int, dict[int, list[int]]] = {}
+    for key in form_data:
+        if match := _PICK.match(key):
+            ids = [int(v) for v in form_data.getlist(key) if v.isdigit() and len(v) < 10]
+            if ids:
+                picks.setdefault(int(match[1]), {})[int(match[2])] = ids
+    return picks
+
+
 def _resolution_options():
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name)).all()
     units = active_units()
@@ -155,14 +171,20 @@ def preview(digest):
     form = ConfirmImportForm()
     filename = clean_filename(request.args.get("name") or form.filename.data, default="phu-luc.docx")
     choices = _choices_from(request.form) if request.method == "POST" else {}
-    columns = _columns_from(request.form) if request.method == "POST" else {}
+    forget = request.method == "POST" and bool(form.forget_mapping.data)
+    columns = _columns_from(request.form) if request.method == "POST" and not forget else {}
     edits = _edits_from(request.form) if request.method == "POST" else {}
+    picks = _picks_from(request.form) if request.method == "POST" else {}
     try:
         data = uploads.load_pending(folder, digest)
-        result = plan_import.build_preview(data, filename, choices=choices, columns=columns or None)
+        result = plan_import.build_preview(data, filename, choices=choices, columns=columns or None,
+                                           picks=picks, use_saved_mapping=not forget)
     except (ImportFileError, DomainError) as error:
         flash(str(error), "danger")
         return redirect(url_for("plans.index"))
+    if forget:  # CSRFProtect has checked the form
+        run(lambda: column_mappings.forget(current_user, result.signature),
+            "Đã bỏ cách ghép cột đã lưu: bảng được đọc lại theo điểm của từng cột.")
     if request.method == "GET":
         meta = result.parsed.meta
         form.filename.data = filename
@@ -175,6 +197,7 @@ def preview(digest):
         try:
             plan = plan_import.import_plan(
                 current_user, data, filename, choices=choices, columns=columns or None, edits=edits or None,
+                picks=picks,
                 meta={"number": form.number.data, "title": form.title.data, "date": form.issued_on.data,
                       "school_year": form.school_year.data, "issuer": form.issuer.data},
             )
@@ -188,7 +211,7 @@ def preview(digest):
             return redirect(url_for("plans.detail", plan_id=plan.id))
     groups, units = _resolution_options()
     return render_template("plans/preview.html", form=form, preview=result, digest=digest,
-                           edits=edits,
+                           edits=edits, picks=picks,
                            choices=choices, groups=groups, units=units, column_fields=COLUMN_FIELDS,
                            field_labels=COLUMN_FIELD_LABELS)
 
@@ -254,3 +277,18 @@ def activity(plan_id):
                              per_page=per_page(), error_out=False)
     return render_template("plans/activity.html", plan=plan, pagination=pagination,
                            label=plan_admin.activity_label)
+
+
+@bp.route("/tasks/<int:task_id>/choice-units", methods=["POST"])
+@permission_required(MANAGE_PLANS)
+def assign_choice_units(task_id):
+    """The units of a task's "Cơ sở thí điểm", picked on the task page after the import."""
+    task = db.get_or_404(Task, task_id)
+    form = ChoiceUnitsForm()
+    if form.validate_on_submit():
+        unit_ids = [int(v) for v in request.form.getlist("unit") if v.isdigit() and len(v) < 10]
+        run(lambda: task_choices.assign_choice_units(current_user, task, int(form.choice.data), unit_ids),
+            lambda created: f"Đã giao nhiệm vụ cho {len(created)} đơn vị.")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("workflow.task", task_id=task.id))

@@ -40,9 +40,10 @@ def test_office_imports_a_plan_through_the_preview(page, live_server, demo_direc
     assert "25 nhiệm vụ" in body
     assert "25/12/2026" in body  # row 13's contradicting deadline is highlighted
     assert "01/10/2025 → 31/12/2025" in body  # Quý IV/2025 shown as dd/mm/yyyy
-    # the office resolves the one unknown name on the spot: a choice for this import, never an alias
-    select_box = page.get_by_label("Cơ sở thí điểm")
-    select_box.select_option(label="Trường THPT chuyên Trần Phú")
+    # the office picks the pilot school for that task on the spot (a type-ahead), never an alias
+    page.get_by_label("Đơn vị 1").fill("Trường THPT chuyên Trần Phú")
+    page.wait_for_function("() => [...document.querySelectorAll('input[type=hidden][name^=pick-]')]"
+                           ".some(i => i.value)")
     page.get_by_label("Số hiệu").fill("1295/KH-SGDĐT")
     page.get_by_label("Ngày ban hành").fill("20/10/2025")
     page.get_by_label("Trích yếu / tên kế hoạch").fill("Kế hoạch CNTT, CĐS năm học 2025-2026")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.importers.plan import ParsedPlan, parse_plan
+from app.importers.plan import ParsedPlan, column_fields_of, header_signature, parse_plan
 from app.links import work_path
 from app.models.assignments import ROLE_COOPERATING, ROLE_LEAD, Assignment
 from app.models.plans import Plan, Task
@@ -21,6 +21,7 @@ from app.parsing.units import is_per_task_choice, resolve_unit_names
 from app.services import audit
 from app.services.errors import DomainError
 from app.services.notify import notifications
+from app.services.plans import column_mappings, task_choices
 from app.services.plans import unit_resolver as directory
 
 
@@ -29,6 +30,7 @@ class ResolvedName:
     name: str
     key: str | None  # "unit:ID", "group:ID" or None when unknown
     unit_ids: list[int] = field(default_factory=list)
+    choice: bool = False  # "Cơ sở thí điểm": the units picked for this task only, never an alias
 
     @property
     def unit_count(self) -> int:
@@ -58,6 +60,13 @@ class ImportPreview:
     duplicate_of: Plan | None = None
     assignment_count: int = 0
     warnings: list[str] = field(default_factory=list)
+    # the layout's key, its headers, the office's changes to the automatic reading of the columns,
+    # and whether the mapping remembered for this layout is the one in effect
+    signature: str = ""
+    headers: list[str] = field(default_factory=list)
+    remapped: dict[str, str] = field(default_factory=dict)
+    saved_mapping_applied: bool = False
+    picked_names: dict[int, str] = field(default_factory=dict)  # unit id -> name, picked per task
 
 
 def file_digest(data: bytes) -> str:
@@ -84,9 +93,13 @@ class _Directory:
             self._units_cache[key] = directory.units_for_key(key)
         return self._units_cache[key]
 
-    def resolve(self, names: list[str], choices: dict[str, str]) -> list[ResolvedName]:
+    def resolve(self, names: list[str], choices: dict[str, str],
+                picked: dict[str, list[int]] | None = None) -> list[ResolvedName]:
         result = []
         for item in resolve_unit_names(names, self.by_name):
+            if is_per_task_choice(item.name):  # never through the directory or a global choice
+                result.append(ResolvedName(item.name, None, list((picked or {}).get(item.name, [])), True))
+                continue
             key = item.key or choices.get(fold(item.name))
             resolved = ResolvedName(name=item.name, key=key)
             if key:
@@ -126,30 +139,48 @@ def apply_edits(tasks: list[dict], edits: dict[str, SuggestionEdit]) -> list[dic
 
 def build_preview(data: bytes, filename: str, *, choices: dict[str, str] | None = None,
                   calendar: dict | None = None, columns: dict[str, str] | None = None,
-                  edits: dict[str, SuggestionEdit] | None = None) -> ImportPreview:
+                  edits: dict[str, SuggestionEdit] | None = None,
+                  picks: dict[int, dict[int, list[int]]] | None = None,
+                  use_saved_mapping: bool = True) -> ImportPreview:
     """Parse and resolve without writing anything; raises ImportFileError for bad files.
 
-    columns (header -> field) is the office's reading of the columns, from the preview; edits
-    (ref -> decision) are its decisions on the suggestions read from a letter."""
+    columns (header -> field) is the office's reading of the columns, from the preview; without
+    it, the mapping remembered for this layout applies. edits (ref -> decision) are its decisions
+    on the suggestions read from a letter; picks (row position -> choice index -> unit ids) the
+    units it picked for a task's "Cơ sở thí điểm"."""
     directory_ = _Directory()
-    parsed = parse_plan(data, filename, known_unit_names=directory_.known_names or None,
-                        calendar=_calendar(calendar), column_fields=columns)
+    known, calendar_ = directory_.known_names or None, _calendar(calendar)
+    parsed = parse_plan(data, filename, known_unit_names=known, calendar=calendar_)
+    signature, headers = header_signature(parsed.columns)
+    automatic = column_fields_of(parsed.columns)
+    saved = column_mappings.saved_mapping(signature) if use_saved_mapping else None
+    remembered = column_mappings.fields_for(saved, headers) if saved is not None else {}
+    chosen = columns or remembered
+    if chosen:
+        parsed = parse_plan(data, filename, known_unit_names=known, calendar=calendar_, column_fields=chosen)
     if edits:
         parsed.tasks = apply_edits(parsed.tasks, edits)
     choices = {fold(k): v for k, v in (choices or {}).items()}
+    picked = task_choices.valid_picks(parsed.tasks, picks or {})
     rows, unknown = [], []
-    for task in parsed.tasks:
-        row = PreviewRow(task=task, lead=directory_.resolve(task["lead"], choices),
-                         cooperating=directory_.resolve(task["cooperating"], choices))
+    for position, task in enumerate(parsed.tasks, 1):
+        mine = picked.get(position, {})
+        row = PreviewRow(task=task, lead=directory_.resolve(task["lead"], choices, mine),
+                         cooperating=directory_.resolve(task["cooperating"], choices, mine))
         for item in row.lead + row.cooperating:
-            if item.key is None and item.name not in unknown:
+            if item.key is None and not item.choice and item.name not in unknown:
                 unknown.append(item.name)
         rows.append(row)
     digest = file_digest(data)
     duplicate = db.session.scalar(select(Plan).where(Plan.source_sha256 == digest).limit(1))
     preview = ImportPreview(parsed=parsed, sha256=digest, rows=rows, unknown_names=unknown,
-                            duplicate_of=duplicate)
+                            duplicate_of=duplicate, signature=signature, headers=headers)
     preview.assignment_count = sum(row.unit_count for row in rows)
+    in_effect = column_fields_of(parsed.columns)
+    preview.remapped = column_mappings.changed_fields(in_effect, automatic)
+    preview.saved_mapping_applied = bool(remembered) and all(
+        in_effect.get(header) == value for header, value in remembered.items())
+    preview.picked_names = task_choices.unit_names(picked)
     return preview
 
 
@@ -160,13 +191,16 @@ def _parse_iso(value: str | None) -> date | None:
 def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
                 choices: dict[str, str] | None = None, save_choices: bool = True,
                 allow_duplicate: bool = False, columns: dict[str, str] | None = None,
-                edits: dict[str, SuggestionEdit] | None = None) -> Plan:
+                edits: dict[str, SuggestionEdit] | None = None,
+                picks: dict[int, dict[int, list[int]]] | None = None) -> Plan:
     """Create the plan with its tasks and assignments; the caller commits (all or nothing).
 
     Group names expand to their current members; a unit that is both lead and (through a group)
-    cooperating keeps the lead role. Unknown names stay on the task until the office resolves them.
+    cooperating keeps the lead role. Unknown names stay on the task until the office resolves them;
+    a per-task choice ("Cơ sở thí điểm") gets the units picked for that task, or waits on the task
+    page. The office's changes to the column reading are remembered for this layout.
     """
-    preview = build_preview(data, filename, choices=choices, columns=columns, edits=edits)
+    preview = build_preview(data, filename, choices=choices, columns=columns, edits=edits, picks=picks)
     if not preview.rows:
         raise DomainError("Không còn nhiệm vụ nào để nhập: mọi gợi ý đã bị bỏ.")
     if preview.duplicate_of is not None and not allow_duplicate:
@@ -192,6 +226,8 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
     for position, row in enumerate(preview.rows, 1):
         plan.tasks.append(_task_from_row(position, row))
     db.session.flush()
+    if preview.signature:
+        column_mappings.remember(actor, preview.signature, preview.headers, preview.remapped)
     audit.record(actor, "plan_imported", plan, details={
         "file": filename, "tasks": len(plan.tasks), "sha256": preview.sha256,
     })
@@ -246,9 +282,13 @@ def _task_from_row(position: int, row: PreviewRow) -> Task:
         targets=t.get("targets") or [],
         lead_text=", ".join(t.get("lead") or []),
         cooperating_text=", ".join(t.get("cooperating") or []),
-        unresolved_units=[r.name for r in row.lead + row.cooperating if r.key is None],
+        # a choice without picked units waits here too (the office's to-do), until picked
+        unresolved_units=[r.name for r in row.lead + row.cooperating if r.key is None and not r.unit_ids],
         extra={**(t.get("extra") or {}), **suggestion_extra(t)},
         warnings=t.get("warnings") or [],
+        group_path=list(t.get("group_path") or []),
+        unit_roles=dict(t.get("unit_roles") or {}),
+        choice_units=task_choices.choice_entries(row.lead, row.cooperating),
     )
     roles: dict[int, str] = {}
     for resolved in row.cooperating:

@@ -834,6 +834,46 @@ def d09():
     save_expected(name, name + ".docx", tasks)
 
 
+# --- d10: no number column; the groups are the bold first line of the task cell (with a description
+# line, some with their own lead and time), the tasks below them unnumbered -------------------------
+def d10():
+    name = "d10_nhom_in_dam_khong_so"
+    doc = doc_with(["SỞ GIÁO DỤC VÀ ĐÀO TẠO LÂM ĐỒNG", "Lâm Đồng, ngày 12 tháng 01 năm 2026", "PHỤ LỤC",
+                    "Nhiệm vụ cải cách hành chính năm 2026"])
+    g1, g2, g3 = ("Nhóm giải pháp về thể chế", "Nhóm giải pháp về chuyển đổi số",
+                  "Nhóm giải pháp về kiểm tra, giám sát")
+    tasks = [
+        T("", [g1], "Rà soát quy chế làm việc của Sở", "Năm 2026", "2026-01-01", "2026-12-31",
+          lead=["Văn phòng Sở"], coop=["Các phòng"]),
+        T("", [g1], "Ban hành quy định phân cấp quản lý viên chức", "Quý II/2026", "2026-04-01", "2026-06-30",
+          lead=["Phòng Tổ chức cán bộ"]),
+        T("", [g2], "Triển khai phần mềm quản lý văn bản và điều hành", "Tháng 3/2026", "2026-03-01",
+          "2026-03-31", lead=["Văn phòng Sở"], coop=["Các phòng"]),
+        T("", [g2], "Số hoá hồ sơ lưu trữ của Sở", "Năm 2026", "2026-01-01", "2026-12-31",
+          lead=["Văn phòng Sở"]),
+        T("", [g3], "Kiểm tra việc thực hiện quy chế dân chủ ở các trường", "Quý IV/2026", "2026-10-01",
+          "2026-12-31", lead=["Thanh tra Sở"], coop=["Các trường"]),
+        T("", [g3], "Tổng hợp kết quả kiểm tra, báo cáo Giám đốc Sở", "Tháng 12/2026", "2026-12-01",
+          "2026-12-31", lead=["Thanh tra Sở"]),
+    ]
+
+    def task_row(t, inherited=False):
+        lead = "" if inherited else t["lead"][0]
+        time = "" if inherited else t["time_text"]
+        return [t["content"], lead, ", ".join(t["cooperating"]), time]
+
+    rows = [["Nhiệm vụ, giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+            [g1 + "\nHoàn thiện các quy định nội bộ của ngành", "Văn phòng Sở", "", "Năm 2026"],
+            task_row(tasks[0], inherited=True), task_row(tasks[1]),
+            [g2 + "\nỨng dụng công nghệ trong quản lý, điều hành", "", "", ""],
+            task_row(tasks[2]), task_row(tasks[3]),
+            [g3, "", "", ""],
+            task_row(tasks[4]), task_row(tasks[5])]
+    table(doc, rows, bold_rows=(0, 1, 4, 7))
+    save_docx(doc, name)
+    save_expected(name, name + ".docx", tasks)
+
+
 # --- h05 (held out): a ministry appendix, several targets per cell, rows split over pages ------------
 def h05():
     name = "h05_bo_nhieu_chi_tieu"
@@ -956,6 +996,49 @@ def h06():
     save_expected(name, name + ".xlsx", tasks)
 
 
+# --- h07 (held out): numbered groups in bold with their own lead and deadline over unnumbered tasks;
+# a task whose text opens with a bold lead-in word; a bold numbered task over its own bullets --------
+def h07():
+    name = "h07_nhom_so_in_dam_co_han"
+    doc = doc_with(["UBND TỈNH QUẢNG TRỊ", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Quảng Trị, ngày 03 tháng 11 năm 2025",
+                    "PHỤ LỤC", "Nhiệm vụ phát triển giáo dục mầm non năm học 2025-2026"])
+    g1, g2 = "Nâng cao chất lượng chăm sóc, giáo dục trẻ", "Phát triển đội ngũ"
+    tasks = [
+        T("", [g1], "Tổ chức chuyên đề lấy trẻ làm trung tâm", "Học kỳ I năm học 2025-2026", "2025-09-05",
+          "2026-01-18", lead=["Phòng Giáo dục phổ thông"], coop=["Các trường mầm non"]),
+        T("", [g1], "Kiểm tra công tác bán trú tại các trường", "Tháng 12/2025", "2025-12-01", "2025-12-31",
+          lead=["Thanh tra Sở"], coop=["Phòng Giáo dục phổ thông"]),
+        T("", [g2], "Bồi dưỡng giáo viên cốt cán cấp tỉnh", "Tháng 7/2026", "2026-07-01", "2026-07-31",
+          lead=["Phòng Tổ chức cán bộ"]),
+        T("", [g2], "Lưu ý: rà soát định mức giáo viên theo nhóm, lớp trước tuyển dụng", "Tháng 5/2026",
+          "2026-05-01", "2026-05-31", lead=["Phòng Tổ chức cán bộ"], coop=["Phòng Kế hoạch - Tài chính"]),
+        T("3", [], "Tổng kết năm học - Báo cáo kết quả từng cấp học - Đề xuất nhiệm vụ năm học mới",
+          "Trước ngày 30/6/2026", None, "2026-06-30", lead=["Văn phòng Sở"], coop=["Các phòng"]),
+        T("4", [], "Tổ chức hội nghị tổng kết ngành", "Tháng 8/2026", "2026-08-01", "2026-08-31",
+          lead=["Văn phòng Sở"]),
+    ]
+    rows = [["STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn hoàn thành"],
+            ["1", g1 + "\nBảo đảm an toàn tuyệt đối cho trẻ", "Phòng Giáo dục phổ thông", "",
+             "Học kỳ I năm học 2025-2026"],
+            ["", tasks[0]["content"], "", "Các trường mầm non", ""],
+            ["", tasks[1]["content"], "Thanh tra Sở", "Phòng Giáo dục phổ thông", "Tháng 12/2025"],
+            ["2", g2, "Phòng Tổ chức cán bộ", "", ""],
+            ["", tasks[2]["content"], "", "", "Tháng 7/2026"],
+            ["", tasks[3]["content"], "", "Phòng Kế hoạch - Tài chính", "Tháng 5/2026"],
+            ["3", "Tổng kết năm học", "Văn phòng Sở", "Các phòng", "Trước ngày 30/6/2026"],
+            ["", "- Báo cáo kết quả từng cấp học", "", "", ""],
+            ["", "- Đề xuất nhiệm vụ năm học mới", "", "", ""],
+            ["4", tasks[5]["content"], "Văn phòng Sở", "", "Tháng 8/2026"]]
+    t = table(doc, rows, bold_rows=(0, 1, 4, 7))
+    lead_in = t.cell(6, 1).paragraphs[0]  # "Lưu ý:" in bold, the rest of the line regular
+    for run in list(lead_in.runs):
+        run._element.getparent().remove(run._element)
+    lead_in.add_run("Lưu ý:").bold = True
+    lead_in.add_run(tasks[3]["content"].removeprefix("Lưu ý:"))
+    save_docx(doc, name)
+    save_expected(name, name + ".docx", tasks)
+
+
 def save_with_cached_values(data: bytes, cached: list[tuple[str, str]], path: Path) -> None:
     """openpyxl writes formulas without results; Excel stores the last result beside each formula."""
     import re
@@ -976,7 +1059,7 @@ def save_with_cached_values(data: bytes, cached: list[tuple[str, str]], path: Pa
     path.write_bytes(out.getvalue())
 
 
-BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, d09, h01, h02, h03, h04, h05, h06)
+BUILDERS = (d01, d02, d03, d04, d05, d06, d07, d08, d09, d10, h01, h02, h03, h04, h05, h06, h07)
 
 if __name__ == "__main__":
     for build in BUILDERS:
