@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 from math import ceil
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -208,28 +208,28 @@ def _segments(filters: AssignmentFilters) -> list[tuple]:
 
 def _rows_in_order(scope, parts: list[tuple], *, skip: int, limit: int, join_task: bool = False,
                    index: str | None = None) -> list:
-    """Up to `limit` rows of the parts in sequence after the first `skip`: per part at most a capped
-    count (only to skip it whole) and one fetch of the page's rows with what the lists show; `index`
-    tells SQLite (it keeps no statistics) which index the fetches should walk."""
-    items: list[Assignment] = []
-    for condition, order in parts:
-        part = scope.where(condition)
-        if skip:
-            size, more = capped_count(part.with_only_columns(Assignment.id), cap=skip)
-            if not more:
-                skip -= size
-                continue
+    """Rows `skip` to `skip + limit` of the parts in sequence, in ONE statement: each part takes its first
+    skip + limit ids walking its own index-friendly order, a UNION ALL tags them with the part's number,
+    and the outer query sorts those few rows (by part, then the first part's order, which every part
+    follows) and loads what the lists show. `index` tells SQLite (it keeps no statistics) which index the
+    parts walk."""
+    pieces = []
+    for number, (condition, order) in enumerate(parts):
+        piece = scope.where(condition)
         if join_task:
-            part = part.join(Assignment.task)
+            piece = piece.join(Assignment.task)
         if index:
-            part = part.with_hint(Assignment, f"INDEXED BY {index}", "sqlite")
-        items += db.session.scalars(
-            part.order_by(*order).offset(skip).limit(limit - len(items))
-            .options(joinedload(Assignment.task).joinedload(Task.plan), joinedload(Assignment.unit))).unique()
-        skip = 0
-        if len(items) == limit:
-            break
-    return items
+            piece = piece.with_hint(Assignment, f"INDEXED BY {index}", "sqlite")
+        first = piece.with_only_columns(Assignment.id, literal(number).label("part"))
+        first = first.order_by(*order).limit(skip + limit).subquery()
+        pieces.append(select(first.c.id, first.c.part))  # a subquery each: SQLite has no ORDER BY per member
+    chosen = union_all(*pieces).subquery()
+    stmt = select(Assignment).join(chosen, chosen.c.id == Assignment.id)
+    if join_task:
+        stmt = stmt.join(Assignment.task)
+    stmt = (stmt.order_by(chosen.c.part, *parts[0][1]).offset(skip).limit(limit)
+            .options(joinedload(Assignment.task).joinedload(Task.plan), joinedload(Assignment.unit)))
+    return list(db.session.scalars(stmt).unique())
 
 
 def assignments_page(viewer, filters: AssignmentFilters, *, today: date, page: int, per_page: int) -> Page:
