@@ -13,6 +13,7 @@ from app.models.assignments import (
     ROLE_LEAD,
     STATUS_DONE,
     STATUS_SUBMITTED,
+    STATUSES,
     Assignment,
 )
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
@@ -272,7 +273,8 @@ def led_cooperation(viewer, *, today: date, limit: int = 200) -> list[Assignment
                     Assignment.role == ROLE_COOPERATING, visible_assignments_clause(viewer)))
     submitted, overdue = Assignment.status == STATUS_SUBMITTED, Assignment.due_date < today
     on_time = or_(Assignment.due_date.is_(None), Assignment.due_date >= today)
-    waiting = Assignment.status.not_in(CLOSED_STATUSES | {STATUS_SUBMITTED})
+    # the statuses spelled out (not NOT IN): the (task_id, status) index then seeks each one
+    waiting = Assignment.status.in_(sorted(set(STATUSES) - CLOSED_STATUSES - {STATUS_SUBMITTED}))
     by_task = (Assignment.task_id, Assignment.id)
     parts = [(and_(submitted, overdue), by_task), (and_(submitted, on_time), by_task),
              (and_(waiting, overdue), by_task), (and_(waiting, on_time), by_task),
