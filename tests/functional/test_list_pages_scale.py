@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Assignment, AssignmentUpdate, Plan, Task, Unit, User
+from app.permissions import visible_assignments_clause
 from app.services.clock import today_local
 from app.services.reporting import dashboard_lists
 from app.services.work import assignments as assignment_service
@@ -72,6 +73,16 @@ def test_the_task_page_counts_in_sql_and_pages_its_units(app, db, client):
             .group_by(Assignment.status)).all())
         assert view.units_page.total == len(task.assignments) and len(view.units_page.items) <= 50
     task_id = _targets(db)["task"]
+    task = db.session.get(Task, task_id)
+    for viewer in (office, db.session.scalar(select(User).where(User.username == SCHOOL_HEAD))):
+        # the journal read through last_update_at is the task's newest 50 updates the viewer may see
+        expected = db.session.execute(
+            select(AssignmentUpdate.created_at, AssignmentUpdate.note).join(Assignment)
+            .where(Assignment.task_id == task_id, visible_assignments_clause(viewer))
+            .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc()).limit(50)).all()
+        journal = pages.task_page(viewer, task, page=1).journal
+        assert [(j.created_at, j.note) for j in journal] == [tuple(row) for row in expected]
+    assert len(journal) >= 1
     login(client, "vanphong", app.config["DEMO_PASSWORD"])
     done = db.session.scalar(select(func.count()).where(Assignment.task_id == task_id,
                                                         Assignment.status == "done"))
