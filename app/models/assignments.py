@@ -57,6 +57,8 @@ class Assignment(TimestampMixin, db.Model):
         Index("ix_assignments_due_date_status", "due_date", "status"),
         Index("ix_assignments_unit_id_status", "unit_id", "status"),
         Index("ix_assignments_task_id_status", "task_id", "status"),
+        Index("ix_assignments_status_updated_at", "status", "updated_at"),  # the sign-off queue's order
+        Index("ix_assignments_updated_at", "updated_at"),  # "Cập nhật gần nhất"
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -92,7 +92,7 @@ class FilterForm(FlaskForm):
 
     q = StringField("Tìm kiếm", validators=[Optional(), max_length(200)],
                     render_kw={"placeholder": "Từ khoá, không cần dấu"})
-    unit = SelectField("Đơn vị", coerce=int, choices=[], validate_choice=False, default=0)
+    unit = IntegerField("Đơn vị", validators=[Optional()])  # a type-ahead fills the unit's id
     plan = SelectField("Kế hoạch", coerce=int, choices=[], validate_choice=False, default=0)
     group = SelectField("Nhóm nhiệm vụ", choices=[], validate_choice=False, default="")
     status = SelectField("Trạng thái", choices=choices([("", "Tất cả")] + list(STATUSES.items())), default="")

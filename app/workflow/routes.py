@@ -23,7 +23,6 @@ from app.permissions import (
     can_manage_plan,
     can_update_assignment,
 )
-from app.services.directory.units import active_units
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import assignment_admin, checkin_reports, comments, evidence, pages, rules, workflow
 from app.services.work import assignments as assignment_service
@@ -63,9 +62,6 @@ def _filter_form() -> FilterForm:
     form.plan.choices = choices([(0, "Tất cả kế hoạch")]
                                 + [(p.id, p.number or p.title[:60]) for p in options["plans"]])
     form.group.choices = choices([("", "Tất cả nhóm")] + [(g, g) for g in options["groups"]])
-    if current_user.has_permission(VIEW_ALL):
-        units = active_units()
-        form.unit.choices = choices([(0, "Mọi đơn vị")] + [(u.id, u.name) for u in units])
     return form
 
 
@@ -88,7 +84,10 @@ def work():
         if can_decide_extension(current_user)
         else None
     )
+    unit_name = (assignment_service.unit_name(filters.unit_id)
+                 if filters.unit_id and current_user.has_permission(VIEW_ALL) else None)
     return render_template("workflow/work.html", form=form, pagination=pagination, today=day,
+                           unit_name=unit_name,
                            led=led, waiting=waiting, pending_extensions=pending,
                            can_manage=can_manage_plan(current_user), export_args=request.args.to_dict(),
                            bulk_form=bulk_choice_form(current_user))
@@ -114,14 +113,17 @@ def work_export():
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def task(task_id):
-    view = pages.task_page(current_user, load_task(task_id), page=request.args.get("page", 1, type=int))
+    view = pages.task_page(current_user, load_task(task_id), page=request.args.get("page", 1, type=int),
+                           status=request.args.get("status"))
     return render_template(
         "workflow/task.html",
         task=view.task,
-        assignments=view.assignments,
         units_page=view.units_page,
+        status_counts=view.status_counts,
+        status_filter=view.status,
         visible_ids=view.visible_ids,
         journal=view.journal,
+        journal_limit=pages.TASK_JOURNAL_LIMIT,
         files=view.files,
         extensions=view.extensions,
         today=local_today(),

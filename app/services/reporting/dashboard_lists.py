@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from itertools import islice
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 
 from app.extensions import db
 from app.formatting import vn_day_month, vn_month
@@ -276,24 +276,21 @@ def matrix_page(plan_id: int, *, unit_kind: str | None = None, page: int = 1, pe
     """Tasks × units of a plan, one page of units at a time: (tasks, units page, {(task, unit): a})."""
     tasks = db.session.scalars(select(Task).where(Task.plan_id == plan_id, Task.status == "active")
                                .order_by(Task.position)).all()
-    units = (
-        select(Unit)
-        .where(
-            Unit.id.in_(
-                select(Assignment.unit_id)
-                .join(Task, Assignment.task_id == Task.id)
-                .where(Task.plan_id == plan_id)
-            )
-        )
-        .order_by(Unit.kind, Unit.name)
-    )
+    # a unit of the plan: one (task_id, unit_id) unique-index look-up per task, never the plan's 30.000 rows
+    plan_tasks = select(Task.id).where(Task.plan_id == plan_id)
+    assigned = (select(Assignment.id).join(Task, Assignment.task_id == Task.id)
+                .where(Assignment.unit_id == Unit.id, Task.plan_id == plan_id).exists())
+    units = select(Unit).where(assigned).order_by(Unit.kind, Unit.name)
     if unit_kind:
         units = units.where(Unit.kind == unit_kind)
     pagination = db.paginate(units, page=page, per_page=per_page, error_out=False)
     cells = {}
     unit_ids = [unit.id for unit in pagination.items]
     if unit_ids:
-        rows = db.session.scalars(select(Assignment).join(Task, Assignment.task_id == Task.id)
-                                  .where(Task.plan_id == plan_id, Assignment.unit_id.in_(unit_ids)))
+        # 1.500 cells a page: load only what a cell shows
+        rows = db.session.scalars(
+            select(Assignment).where(Assignment.task_id.in_(plan_tasks), Assignment.unit_id.in_(unit_ids))
+            .options(load_only(Assignment.id, Assignment.task_id, Assignment.unit_id, Assignment.role,
+                               Assignment.status, Assignment.due_date)))
         cells = {(a.task_id, a.unit_id): a for a in rows}
     return tasks, pagination, cells

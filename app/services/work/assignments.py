@@ -1,8 +1,9 @@
 """Reading assignments: the home page, the filtered "Việc của đơn vị" list, sign-off queues."""
 from dataclasses import dataclass
 from datetime import date
+from math import ceil
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -12,16 +13,26 @@ from app.models.assignments import (
     ROLE_LEAD,
     STATUS_DONE,
     STATUS_SUBMITTED,
+    STATUSES,
     Assignment,
 )
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
+from app.models.units import Unit
 from app.models.users import ROLE_UNIT_HEAD
+from app.pagination import Page
 from app.parsing.text import fold
 from app.permissions import SIGN_OFF_ANY, VIEW_ALL, visible_assignments_clause, visible_tasks_clause
+from app.services.reporting.dashboard_lists import capped_count
 
 
 def _open_overdue(today: date):
     return and_(Assignment.due_date < today, Assignment.status.not_in(CLOSED_STATUSES))
+
+
+def _active_task_ids():
+    """Ids of the active tasks of active plans, as a subquery: `task_id IN (…)` lets the (task_id, status)
+    index answer a count per task instead of joining every matching assignment to its task and plan."""
+    return select(Task.id).join(Task.plan).where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE)
 
 
 def _unit_assignments(unit_id: int | None):
@@ -86,27 +97,43 @@ SORTS = {
 }
 
 
+# the index whose order a sort follows, for SQLite's planner (it keeps no statistics)
+DENSE_ROWS = 2000
+SORT_INDEXES = {"due": "ix_assignments_due_date", "due_desc": "ix_assignments_due_date",
+                "updated": "ix_assignments_updated_at"}
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filter_conditions(filters: AssignmentFilters, today: date) -> list:
-    """The list's filters as where-clauses (none for an empty filter)."""
+def _task_conditions(filters: AssignmentFilters) -> list:
+    """The filters on the task (plan, group, words): where-clauses over Task."""
+    conditions = [Task.plan_id == filters.plan_id] if filters.plan_id else []
+    if filters.group:
+        conditions.append(Task.group_name == filters.group)
+    # Task.search_text is folded on write; SQLite's lower() is ASCII-only, so fold the query too
+    folded = fold(filters.q or "")
+    conditions += [Task.search_text.like(f"%{_like_escape(word)}%", escape="\\") for word in folded.split(" ")
+                   if word]
+    return conditions
+
+
+def _assignment_conditions(filters: AssignmentFilters, today: date) -> list:
+    """The filters on the assignment itself: where-clauses over Assignment (none for an empty filter)."""
     pairs = [
-        (filters.plan_id, lambda: Task.plan_id == filters.plan_id),
-        (filters.group, lambda: Task.group_name == filters.group),
         (filters.status, lambda: Assignment.status == filters.status),
         (filters.role, lambda: Assignment.role == filters.role),
         (filters.due_from, lambda: Assignment.due_date >= filters.due_from),
         (filters.due_to, lambda: Assignment.due_date <= filters.due_to),
         (filters.overdue, lambda: _open_overdue(today)),
     ]
-    conditions = [build() for given, build in pairs if given]
-    # Task.search_text is folded on write; SQLite's lower() is ASCII-only, so fold the query too
-    folded = fold(filters.q or "")
-    conditions += [Task.search_text.like(f"%{_like_escape(word)}%", escape="\\") for word in folded.split(" ")
-                   if word]
-    return conditions
+    return [build() for given, build in pairs if given]
+
+
+def _filter_conditions(filters: AssignmentFilters, today: date) -> list:
+    """The list's filters as where-clauses over Assignment joined to Task."""
+    return _assignment_conditions(filters, today) + _task_conditions(filters)
 
 
 def _list_order(filters: AssignmentFilters, today: date) -> tuple:
@@ -147,9 +174,76 @@ def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
     return stmt.options(joinedload(Assignment.task).joinedload(Task.plan), joinedload(Assignment.unit))
 
 
-def assignments_page(viewer, filters: AssignmentFilters, *, today: date, page: int, per_page: int):
-    return db.paginate(filtered_assignments(viewer, filters, today=today), page=page, per_page=per_page,
-                       error_out=False)
+def _page_scope(viewer, filters: AssignmentFilters, today: date):
+    """The rows of the list as a select over assignments alone: the task filters become one
+    `task_id IN (…)`, so SQLite and PostgreSQL can walk an assignments index in the page's order."""
+    tasks = _active_task_ids().where(*_task_conditions(filters))
+    unit_id = filters.unit_id if viewer.has_permission(VIEW_ALL) else viewer.unit_id
+    stmt = select(Assignment).where(Assignment.task_id.in_(tasks), visible_assignments_clause(viewer),
+                                    *_assignment_conditions(filters, today))
+    if unit_id or not viewer.has_permission(VIEW_ALL):
+        return stmt.where(Assignment.unit_id == unit_id)
+    return stmt
+
+
+def _segments(filters: AssignmentFilters) -> list[tuple]:
+    """The page's order as consecutive parts, each sorted on bare columns an index can serve: the
+    CASEs of _list_order (closed last, overdue first, no deadline last) become the parts' sequence.
+    For open rows "overdue first, then by deadline" is just the deadline order."""
+    dated, undated = Assignment.due_date.is_not(None), Assignment.due_date.is_(None)
+    by_due = (Assignment.due_date, Assignment.id)
+    open_ = Assignment.status.not_in(CLOSED_STATUSES)
+    if filters.sort == "due_desc":
+        return [(dated, (Assignment.due_date.desc(), Assignment.id)), (undated, (Assignment.id,))]
+    if filters.sort == "task":
+        return [(true(), (Task.plan_id.desc(), Task.position, Assignment.id))]
+    if filters.sort == "progress":
+        return [(true(), (Assignment.progress, Assignment.due_date.is_(None), *by_due))]
+    if filters.sort == "updated":
+        return [(true(), (Assignment.updated_at.desc(), Assignment.id))]
+    if filters.overdue:  # open and dated only
+        return [(true(), by_due)]
+    return [(and_(open_, dated), by_due), (and_(open_, undated), (Assignment.id,)),
+            (and_(~open_, dated), by_due), (and_(~open_, undated), (Assignment.id,))]
+
+
+def _rows_in_order(scope, parts: list[tuple], *, skip: int, limit: int, join_task: bool = False,
+                   index: str | None = None) -> list:
+    """Rows `skip` to `skip + limit` of the parts in sequence, in ONE statement: each part takes its first
+    skip + limit ids walking its own index-friendly order, a UNION ALL tags them with the part's number,
+    and the outer query sorts those few rows (by part, then the first part's order, which every part
+    follows) and loads what the lists show. `index` tells SQLite (it keeps no statistics) which index the
+    parts walk."""
+    pieces = []
+    for number, (condition, order) in enumerate(parts):
+        piece = scope.where(condition)
+        if join_task:
+            piece = piece.join(Assignment.task)
+        if index:
+            piece = piece.with_hint(Assignment, f"INDEXED BY {index}", "sqlite")
+        first = piece.with_only_columns(Assignment.id, literal(number).label("part"))
+        first = first.order_by(*order).limit(skip + limit).subquery()
+        pieces.append(select(first.c.id, first.c.part))  # a subquery each: SQLite has no ORDER BY per member
+    chosen = union_all(*pieces).subquery()
+    stmt = select(Assignment).join(chosen, chosen.c.id == Assignment.id)
+    if join_task:
+        stmt = stmt.join(Assignment.task)
+    stmt = (stmt.order_by(chosen.c.part, *parts[0][1]).offset(skip).limit(limit)
+            .options(joinedload(Assignment.task).joinedload(Task.plan), joinedload(Assignment.unit)))
+    return list(db.session.scalars(stmt).unique())
+
+
+def assignments_page(viewer, filters: AssignmentFilters, *, today: date, page: int, per_page: int) -> Page:
+    """One page of the list, in the order of filtered_assignments, with a capped count: a few statements
+    whatever the number of rows."""
+    scope = _page_scope(viewer, filters, today)
+    total, capped = capped_count(scope.with_only_columns(Assignment.id))
+    page = min(max(page, 1), max(1, ceil(total / per_page)))
+    # many rows: walking the sort's index finds a page at once; few: fetching them and sorting is cheaper
+    index = SORT_INDEXES.get(filters.sort if filters.sort in SORTS else "due") if total > DENSE_ROWS else None
+    items = _rows_in_order(scope, _segments(filters), skip=(page - 1) * per_page, limit=per_page,
+                           join_task=filters.sort == "task", index=index)
+    return Page(items, page, per_page, total, capped)
 
 
 def filter_choices(viewer) -> dict:
@@ -163,28 +257,37 @@ def filter_choices(viewer) -> dict:
     return {"plans": plans, "groups": groups}
 
 
+def unit_name(unit_id: int) -> str | None:
+    """The chosen unit's name for the list's type-ahead (the filter carries only its id)."""
+    return db.session.scalar(select(Unit.name).where(Unit.id == unit_id))
+
+
 def led_cooperation(viewer, *, today: date, limit: int = 200) -> list[Assignment]:
-    """For a unit leading tasks: the cooperating units' assignments on those tasks, open ones first."""
+    """For a unit leading tasks: the cooperating units' assignments on those tasks, submitted ones first,
+    then open ones, overdue ones on top of each, closed ones last; by task within each part."""
     if viewer.unit_id is None:
         return []
     led = select(Assignment.task_id).where(Assignment.unit_id == viewer.unit_id, Assignment.role == ROLE_LEAD)
-    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
-            .where(Assignment.task_id.in_(led), Assignment.role == ROLE_COOPERATING,
-                   Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE, visible_assignments_clause(viewer))
-            .options(joinedload(Assignment.task), joinedload(Assignment.unit))
-            .order_by(case((Assignment.status == STATUS_SUBMITTED, 0), else_=1),
-                      case((Assignment.status.in_(CLOSED_STATUSES), 1), else_=0),
-                      case((_open_overdue(today), 0), else_=1), Task.id, Assignment.id)
-            .limit(limit))
-    return list(db.session.scalars(stmt))
+    scope = (select(Assignment)
+             .where(Assignment.task_id.in_(_active_task_ids().where(Task.id.in_(led))),
+                    Assignment.role == ROLE_COOPERATING, visible_assignments_clause(viewer)))
+    submitted, overdue = Assignment.status == STATUS_SUBMITTED, Assignment.due_date < today
+    on_time = or_(Assignment.due_date.is_(None), Assignment.due_date >= today)
+    # the statuses spelled out (not NOT IN): the (task_id, status) index then seeks each one
+    waiting = Assignment.status.in_(sorted(set(STATUSES) - CLOSED_STATUSES - {STATUS_SUBMITTED}))
+    by_task = (Assignment.task_id, Assignment.id)
+    parts = [(and_(submitted, overdue), by_task), (and_(submitted, on_time), by_task),
+             (and_(waiting, overdue), by_task), (and_(waiting, on_time), by_task),
+             (Assignment.status.in_(CLOSED_STATUSES), by_task)]
+    # SQLite without statistics would walk the role index (most rows are cooperating)
+    return _rows_in_order(scope, parts, skip=0, limit=limit, index="ix_assignments_task_id_status")
 
 
 def _awaiting_sign_off(viewer):
     """Submissions this viewer may sign off (None: none at all): lead-unit heads get their cooperating
     units' ones, the office and directors every submission."""
-    stmt = (select(Assignment).join(Assignment.task).join(Task.plan)
-            .where(Assignment.status == STATUS_SUBMITTED, Task.status == TASK_ACTIVE,
-                   Plan.status == PLAN_ACTIVE))
+    stmt = select(Assignment).where(Assignment.status == STATUS_SUBMITTED,
+                                    Assignment.task_id.in_(_active_task_ids()))
     if viewer.has_permission(SIGN_OFF_ANY):
         return stmt
     if viewer.role != ROLE_UNIT_HEAD or viewer.unit_id is None:
@@ -199,10 +302,18 @@ def awaiting_sign_off(viewer, *, limit: int = 200) -> list[Assignment]:
     stmt = _awaiting_sign_off(viewer)
     if stmt is None:
         return []
+    # SQLite has no statistics: every submission in waiting order, or a lead unit's few tasks
+    index = "ix_assignments_status_updated_at" if viewer.has_permission(SIGN_OFF_ANY) \
+        else "ix_assignments_task_id_status"
     return list(db.session.scalars(stmt.options(joinedload(Assignment.task), joinedload(Assignment.unit))
+                                   .with_hint(Assignment, f"INDEXED BY {index}", "sqlite")
                                    .order_by(Assignment.updated_at, Assignment.id).limit(limit)))
 
 
 def awaiting_sign_off_count(viewer) -> int:
+    """The menu's and home page's count: per active task through the (task_id, status) index."""
     stmt = _awaiting_sign_off(viewer)
-    return 0 if stmt is None else db.session.scalar(stmt.with_only_columns(func.count(Assignment.id))) or 0
+    if stmt is None:
+        return 0
+    stmt = stmt.with_hint(Assignment, "INDEXED BY ix_assignments_task_id_status", "sqlite")
+    return db.session.scalar(stmt.with_only_columns(func.count(Assignment.id))) or 0

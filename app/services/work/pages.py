@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from math import ceil
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.assignments import (
+    ROLE_LEAD,
     STATUS_DONE,
     STATUS_SUBMITTED,
     Assignment,
@@ -18,6 +20,7 @@ from app.models.assignments import (
     ExtensionRequest,
 )
 from app.models.plans import Task
+from app.models.units import Unit
 from app.models.users import User
 from app.pagination import Page
 from app.permissions import (
@@ -35,7 +38,7 @@ from app.permissions import (
 from app.services.work import checkin_reports, comments, rules, workflow
 from app.services.work import deadline_extensions as extension_service
 
-TASK_JOURNAL_LIMIT = 200
+TASK_JOURNAL_LIMIT = 50  # the latest; each part's page holds its whole journal
 UNITS_PER_PAGE = 50
 
 
@@ -113,9 +116,10 @@ def assignment_page(viewer, assignment: Assignment, *, today: date, timezone: st
 @dataclass
 class TaskPage:
     task: Task
-    assignments: list
     units_page: Page
-    visible_ids: set[int]
+    status_counts: dict[str, int]  # every unit's part by status (the filter shows them)
+    status: str | None  # the status filter, None: every unit
+    visible_ids: set[int]  # of the page's rows only
     journal: list
     files: list
     extensions: list
@@ -126,29 +130,73 @@ class TaskPage:
     progress: int
 
 
-def task_page(viewer, task: Task, *, page: int) -> TaskPage:
-    """The task with every unit's part (paged; a CSGD task has 1.700), and the journal, evidence and
-    extension requests of the parts this viewer may open."""
-    assignments = list(db.session.scalars(
-        select(Assignment).where(Assignment.task_id == task.id)
-        .options(joinedload(Assignment.unit), joinedload(Assignment.focal_user))
-        .order_by(Assignment.role.desc(), Assignment.id)))
-    # the SQL form of the visibility rule: one query instead of a check per unit (1.700 for CSGD)
-    visible_ids = list(db.session.scalars(select(Assignment.id).where(
-        Assignment.task_id == task.id, visible_assignments_clause(viewer))))
-    journal = list(db.session.scalars(
-        select(AssignmentUpdate).where(AssignmentUpdate.assignment_id.in_(visible_ids))
-        .options(joinedload(AssignmentUpdate.author), joinedload(AssignmentUpdate.assignment))
-        .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc()).limit(TASK_JOURNAL_LIMIT)))
+def _task_rollup(task: Task) -> tuple[dict[str, int], str, int]:
+    """Counts by status, the task's state and the leads' progress from one GROUP BY of its parts (a CSGD
+    task has 1.700: never load them to count)."""
+    rows = db.session.execute(
+        select(Assignment.role, Assignment.status, func.count(Assignment.id),
+               func.sum(func.coalesce(Assignment.progress, 0)))
+        .where(Assignment.task_id == task.id).group_by(Assignment.role, Assignment.status)).all()
+    counts: dict[str, int] = {}
+    for _role, status, number, _progress in rows:
+        counts[status] = counts.get(status, 0) + number
+    leads = [r for r in rows if r[0] == ROLE_LEAD] or rows
+    parts = sum(r[2] for r in leads)
+    progress = round(sum(r[3] or 0 for r in leads) / parts) if parts else 0
+    return counts, workflow.state_of_statuses({r[1] for r in leads}), progress
+
+
+def _task_journal(visible) -> list:
+    """The latest updates of the visible parts as plain rows (unit_name, author_name, kind, progress,
+    note, created_at): the journal shows a few columns, ORM objects for 3 tables cost more than the SQL.
+    The 50 newest updates belong to at most 50 parts, the 50 with the newest Assignment.last_update_at
+    (kept on the row with the journal): only their updates are read, never the 3.000 of a CSGD task."""
+    recent = (visible.where(Assignment.last_update_at.is_not(None))
+              .order_by(Assignment.last_update_at.desc(), Assignment.id.desc()).limit(TASK_JOURNAL_LIMIT))
+    latest = (select(AssignmentUpdate.id, AssignmentUpdate.assignment_id, AssignmentUpdate.author_id,
+                     AssignmentUpdate.kind, AssignmentUpdate.progress, AssignmentUpdate.note,
+                     AssignmentUpdate.created_at)
+              .where(AssignmentUpdate.assignment_id.in_(recent))
+              .order_by(AssignmentUpdate.created_at.desc(), AssignmentUpdate.id.desc())
+              .limit(TASK_JOURNAL_LIMIT).subquery())
+    return list(db.session.execute(
+        select(func.coalesce(Unit.short_name, Unit.name).label("unit_name"),
+               User.full_name.label("author_name"), latest.c.kind, latest.c.progress, latest.c.note,
+               latest.c.created_at)
+        .join(Assignment, latest.c.assignment_id == Assignment.id).join(Unit, Assignment.unit_id == Unit.id)
+        .outerjoin(User, latest.c.author_id == User.id)
+        .order_by(latest.c.created_at.desc(), latest.c.id.desc())))
+
+
+def task_page(viewer, task: Task, *, page: int, status: str | None = None) -> TaskPage:
+    """The task with one page of its units' parts (optionally of one status), and the journal, evidence
+    and extension requests of the parts this viewer may open: a fixed number of statements."""
+    counts, state, progress = _task_rollup(task)
+    status = status if status in counts else None
+    total = counts[status] if status else sum(counts.values())
+    pages = max(1, ceil(total / UNITS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = select(Assignment).where(Assignment.task_id == task.id)
+    if status:
+        rows = rows.where(Assignment.status == status)
+    items = list(db.session.scalars(
+        rows.options(joinedload(Assignment.unit)).order_by(Assignment.role.desc(), Assignment.id)
+        .offset((page - 1) * UNITS_PER_PAGE).limit(UNITS_PER_PAGE)))
+    # the SQL form of the visibility rule, as a subquery: never a list of 1.700 ids
+    visible = select(Assignment.id).where(Assignment.task_id == task.id, visible_assignments_clause(viewer))
+    visible_ids = set(db.session.scalars(visible.where(Assignment.id.in_([a.id for a in items])))) if items \
+        else set()
+    journal = _task_journal(visible)
     # evidence follows the assignment's visibility (permissions.can_view_evidence)
-    files = list(db.session.scalars(select(EvidenceFile).where(EvidenceFile.assignment_id.in_(visible_ids))
+    files = list(db.session.scalars(select(EvidenceFile).where(EvidenceFile.assignment_id.in_(visible))
                                     .order_by(EvidenceFile.created_at.desc())))
     extensions = list(db.session.scalars(
-        select(ExtensionRequest).where(ExtensionRequest.assignment_id.in_(visible_ids))
-        .options(joinedload(ExtensionRequest.assignment)).order_by(ExtensionRequest.created_at.desc())))
+        select(ExtensionRequest).where(ExtensionRequest.assignment_id.in_(visible))
+        .options(joinedload(ExtensionRequest.assignment).joinedload(Assignment.unit))
+        .order_by(ExtensionRequest.created_at.desc())))
     return TaskPage(
-        task=task, assignments=assignments, units_page=Page.of_list(assignments, page, UNITS_PER_PAGE),
-        visible_ids=set(visible_ids), journal=journal, files=files, extensions=extensions,
-        comments=comments.comments_for(task, visible_assignment_ids=visible_ids),
-        can_comment=can_comment(viewer, task), can_manage=can_manage_plan(viewer),
-        state=workflow.task_state(task), progress=workflow.task_progress(task))
+        task=task, units_page=Page(items, page, UNITS_PER_PAGE, total), status_counts=counts, status=status,
+        visible_ids=visible_ids, journal=journal, files=files, extensions=extensions,
+        comments=comments.comments_for(task, visible_assignment_ids=visible),
+        can_comment=can_comment(viewer, task), can_manage=can_manage_plan(viewer), state=state,
+        progress=progress)
