@@ -11,7 +11,7 @@ from app.exporters.media import XLSX_MIME
 from app.extensions import db
 from app.importers.errors import ImportFileError
 from app.models.assignments import Assignment
-from app.models.plans import Plan, Task
+from app.models.plans import PLAN_ACTIVE, Plan, Task
 from app.models.units import UnitGroup
 from app.permissions import IMPORT_PLANS, MANAGE_PLANS, VIEW_ALL, can_manage_plan, permission_required
 from app.plans import bp
@@ -29,6 +29,7 @@ from app.services.errors import DomainError
 from app.services.filenames import clean_filename
 from app.services.plans import plan_admin, plan_import, uploads
 from app.views import flash_form_errors, per_page, run
+from app.workflow.assign_routes import assign_panel
 
 
 @bp.route("/")
@@ -204,6 +205,7 @@ def detail(plan_id):
     manage = can_manage_plan(current_user)
     return render_template("plans/detail.html", plan=plan, tasks=tasks, can_manage=manage,
                            withdraw_form=WithdrawPlanForm(formdata=None) if manage else None,
+                           assign=assign_panel(plan) if manage and plan.status == PLAN_ACTIVE else None,
                            delete_form=DeletePlanForm(formdata=None)
                            if manage and not plan_admin.has_reports(plan) else None)
 

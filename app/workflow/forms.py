@@ -269,3 +269,12 @@ class BulkConfirmForm(FlaskForm):
     )
     due_date = VnDateField("Thời hạn mới", validators=[Optional()])
     submit = SubmitField("Xác nhận thực hiện")
+
+
+class PlanAssignForm(FlaskForm):
+    """Bulk "assign to the selected units" on a plan: tasks (task_ids), units (unit_ids) and groups
+    (group_ids) travel as repeated fields; on the confirmation page also the count the office saw."""
+
+    role = SelectField("Vai trò", choices=choices(ROLE_CHOICES), default="cooperating")
+    expected = HiddenField()
+    submit = SubmitField("Tiếp tục")
