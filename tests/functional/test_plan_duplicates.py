@@ -51,7 +51,8 @@ def _xlsx(rows) -> bytes:
 def office(db):
     UnitFactory(code="QLCL", name="Phòng Quản lý chất lượng", short_name="Phòng QLCL")
     UnitFactory(code="GDPT", name="Phòng Giáo dục phổ thông", short_name="Phòng GDPT")
-    user = UserFactory(username="vanphong", role="office", unit=UnitFactory(kind="office", name="Văn phòng Sở"))
+    office_unit = UnitFactory(kind="office", name="Văn phòng Sở")
+    user = UserFactory(username="vanphong", role="office", unit=office_unit)
     _db.session.commit()
     return user
 
