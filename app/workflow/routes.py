@@ -1,6 +1,6 @@
 """Workflow views: the unit's list and export, task and assignment pages, updates and sign-off."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -364,13 +364,26 @@ def download_evidence(evidence_id):
                      download_name=evidence.download_name(row.original_name, row.mime_type))
 
 
+def _posted(comment) -> str:
+    """The author sees who was told of the mentions."""
+    told = comment.notified_units
+    return "Đã gửi ý kiến." + (f" Đã báo cho: {'; '.join(told)}." if told else "")
+
+
+@bp.route("/comments/mentions")
+@login_required
+def mention_suggestions():
+    """The @-autocomplete of the comment box: units matching q with the token to insert."""
+    return jsonify(comments.mention_suggestions(request.args.get("q", "")[:100]))
+
+
 @bp.route("/tasks/<int:task_id>/comments", methods=["POST"])
 @login_required
 def comment_task(task_id):
     task = load_task(task_id)
     form = CommentForm()
     if form.validate_on_submit():
-        run(lambda: comments.add_comment(current_user, task, form.body.data), "Đã gửi ý kiến.")
+        run(lambda: comments.add_comment(current_user, task, form.body.data), _posted)
     else:
         flash_form_errors(form)
     return redirect(url_for("workflow.task", task_id=task.id) + "#y-kien")
@@ -386,7 +399,7 @@ def comment_assignment(assignment_id):
             lambda: comments.add_comment(
                 current_user, assignment.task, form.body.data, assignment=assignment
             ),
-            "Đã gửi ý kiến.",
+            _posted,
         )
     else:
         flash_form_errors(form)
