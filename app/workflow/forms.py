@@ -11,7 +11,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.fields import VnDateField
 from app.models.assignments import ASSIGNMENT_ROLES, STATUSES
@@ -141,8 +141,14 @@ class FilterForm(FlaskForm):
     sort = SelectField("Sắp xếp", choices=choices(SORTS.items()), default="due")
 
 
+PICK_A_UNIT = "Vui lòng chọn đơn vị trong danh sách gợi ý."
+
+
 class AddUnitForm(FlaskForm):
-    unit_id = SelectField("Đơn vị", coerce=int, choices=[], validate_choice=False)
+    """One more unit on a task: a type-ahead (unit_name, shown) filling unit_id (hidden, submitted)."""
+
+    unit_id = HiddenField("Đơn vị", validators=[Regexp(r"^\d{1,9}$", message=PICK_A_UNIT)])
+    unit_name = StringField("Đơn vị (gõ tên để tìm)", validators=[Optional(), Length(max=255)])
     role = SelectField("Vai trò", choices=choices(ROLE_CHOICES))
     due_date = VnDateField("Thời hạn (để trống: theo nhiệm vụ)", validators=[Optional()])
     submit = SubmitField("Giao cho đơn vị")

@@ -138,7 +138,7 @@ def task(task_id):
     )
 
 
-def _render_assignment(assignment, *, update_form=None, status=200):
+def _render_assignment(assignment, *, update_form=None, extension_form=None, status=200):
     """The assignment page: the update form first (phones), then targets, journal, evidence."""
     day = today()
     view = pages.assignment_page(current_user, assignment, today=day, timezone=current_app.config["TIMEZONE"])
@@ -168,7 +168,7 @@ def _render_assignment(assignment, *, update_form=None, status=200):
         submit_form=SubmitForm(formdata=None, data=versioned),
         signoff_form=SignOffForm(formdata=None, data=versioned),
         return_form=ReturnForm(formdata=None, data=versioned),
-        extension_form=ExtensionRequestForm(formdata=None),
+        extension_form=extension_form or ExtensionRequestForm(formdata=None),
         decision_form=ExtensionDecisionForm(formdata=None),
         focal_form=focal_form,
         comment_form=CommentForm(formdata=None),
@@ -300,21 +300,23 @@ def focal(assignment_id):
 @bp.route("/assignments/<int:assignment_id>/extensions", methods=["POST"])
 @login_required
 def request_extension(assignment_id):
+    """A refused request comes back on the same page with what was typed (date and reason)."""
     assignment = load_assignment(assignment_id)
     form = ExtensionRequestForm()
-    if form.validate_on_submit():
-        run(
-            lambda: extension_service.request_extension(
-                current_user,
-                assignment,
-                requested_due_date=form.requested_due_date.data,
-                reason=form.reason.data,
-                today=today(),
-            ),
-            "Đã gửi đề nghị gia hạn.",
-        )
-    else:
-        flash_form_errors(form)
+    if not form.validate_on_submit():
+        return _render_assignment(assignment, extension_form=form, status=400)
+    try:
+        extension_service.request_extension(current_user, assignment, reason=form.reason.data, today=today(),
+                                            requested_due_date=form.requested_due_date.data)
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _render_assignment(assignment, extension_form=form, status=400)
+    flash("Đã gửi đề nghị gia hạn.", "success")
     return _back(assignment)
 
 
