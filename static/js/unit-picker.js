@@ -67,7 +67,7 @@
       asked = query;
       fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : []; })
-        .then(function (units) { if (query === asked) { fill(units); } })
+        .then(function (units) { if (query === asked) { fill(units); pick(); } })
         .catch(function () { /* offline: the chips already chosen stay */ });
     }
 
