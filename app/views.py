@@ -41,3 +41,22 @@ def flash_form_errors(form) -> None:
 def per_page() -> int:
     """The list's page size: ?per_page=25|50|100 (or the print size), else the configured default."""
     return page_size(request.args, current_app.config["ITEMS_PER_PAGE"])
+
+
+def run_in_form(action: Callable[[], object], form) -> bool:
+    """Like run(), but a domain error goes to the form's errors, so the page is shown again with what
+    was typed rather than redirected with a flash and an empty form."""
+    try:
+        action()
+        db.session.commit()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return False
+    return True

@@ -1,6 +1,6 @@
 """Office management: units on a task, roles, deadlines, bulk assignment, tasks of a plan, archives;
 and the follow-up actions on the lists: chase (đôn đốc) and bulk actions on the chosen rows."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,9 +10,8 @@ from app.models.assignments import Assignment
 from app.models.plans import PLAN_ARCHIVED, Plan, Task
 from app.models.units import Unit, UnitGroup
 from app.permissions import MANAGE_PLANS, permission_required
-from app.services.errors import DomainError, PermissionDenied
 from app.services.work import assignment_admin, bulk, chase, workflow
-from app.views import flash_form_errors, run
+from app.views import flash_form_errors, run, run_in_form
 from app.workflow import bp
 from app.workflow.forms import (
     PICK_A_UNIT,
@@ -79,15 +78,8 @@ def manage_add_unit(task_id):
         if unit is None and not form.unit_id.errors:
             form.unit_id.errors = [PICK_A_UNIT]
         return _render_manage(task, add_form=form, status=400)
-    try:
-        assignment_admin.add_unit(current_user, task, unit, role=form.role.data, due_date=form.due_date.data)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+    if not run_in_form(lambda: assignment_admin.add_unit(current_user, task, unit, role=form.role.data,
+                                                          due_date=form.due_date.data), form):
         return _render_manage(task, add_form=form, status=400)
     flash(f"Đã giao cho {unit.name}.", "success")
     return redirect(_manage_url(task.id))

@@ -27,7 +27,7 @@ from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import assignment_admin, checkin_reports, comments, evidence, pages, rules, workflow
 from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
-from app.views import flash_form_errors, per_page, run
+from app.views import flash_form_errors, per_page, run, run_in_form
 from app.workflow import bp
 from app.workflow.exporting import HEADERS, WIDTHS, assignment_rows
 from app.workflow.forms import (
@@ -305,16 +305,9 @@ def request_extension(assignment_id):
     form = ExtensionRequestForm()
     if not form.validate_on_submit():
         return _render_assignment(assignment, extension_form=form, status=400)
-    try:
-        extension_service.request_extension(current_user, assignment, reason=form.reason.data, today=today(),
-                                            requested_due_date=form.requested_due_date.data)
-        db.session.commit()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+    if not run_in_form(lambda: extension_service.request_extension(
+            current_user, assignment, reason=form.reason.data, today=today(),
+            requested_due_date=form.requested_due_date.data), form):
         return _render_assignment(assignment, extension_form=form, status=400)
     flash("Đã gửi đề nghị gia hạn.", "success")
     return _back(assignment)
