@@ -150,3 +150,17 @@ def test_the_plan_page_offers_the_picker_to_the_office_only(client, world, role)
     offered = 'id="assign-form"' in html and 'data-unit-picker data-name="unit_ids"' in html
     assert offered == (role == "office")
     assert (f'name="task_ids" value="{world.task.id}" form="assign-form"' in html) == (role == "office")
+
+
+def test_the_plan_page_sends_as_many_statements_for_many_units_as_for_few(client, world):
+    from tests.factories import AssignmentFactory
+    from tests.query_counter import statements_of
+
+    login(client, world.users["office"].username)
+    few = len(statements_of(client, f"/plans/{world.plan.id}"))
+    for school in [SchoolFactory() for _ in range(30)]:
+        AssignmentFactory(task=world.task, unit=school, role="cooperating")
+    _db.session.commit()
+    html = client.get(f"/plans/{world.plan.id}").get_data(as_text=True)
+    assert '<td class="text-end">32</td>' in html  # the units of task 7, counted in SQL
+    assert len(statements_of(client, f"/plans/{world.plan.id}")) == few
