@@ -13,9 +13,9 @@ from app.services.clock import today_local
 from app.services.errors import DomainError, NotFound, PermissionDenied
 
 
-def run(action: Callable[[], object], success: str | Callable[[object], str] | None = None) -> bool:
-    """Call one service, commit, flash `success` (or success(result)); a refused permission is a 403,
-    a missing object a 404, any other domain error is rolled back and flashed."""
+def _attempt(action: Callable[[], object]) -> tuple[object, str | None]:
+    """Call one service and commit: (result, None), or (None, the message) of a domain error rolled
+    back; a refused permission is a 403, a missing object a 404."""
     try:
         result = action()
         db.session.commit()
@@ -27,7 +27,16 @@ def run(action: Callable[[], object], success: str | Callable[[object], str] | N
         abort(404)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error), "danger")
+        return None, str(error)
+    return result, None
+
+
+def run(action: Callable[[], object], success: str | Callable[[object], str] | None = None) -> bool:
+    """Call one service, commit, flash `success` (or success(result)); a refused permission is a 403,
+    a missing object a 404, any other domain error is rolled back and flashed."""
+    result, error = _attempt(action)
+    if error is not None:
+        flash(error, "danger")
         return False
     if success:
         flash(success(result) if callable(success) else success, "success")
@@ -48,3 +57,13 @@ def per_page() -> int:
 def local_today() -> date:
     """Today in the configured time zone (Vietnam), the date every view judges deadlines by."""
     return today_local(current_app.config["TIMEZONE"])
+
+
+def run_in_form(action: Callable[[], object], form) -> bool:
+    """Like run(), but a domain error goes to the form's errors, so the page is shown again with what
+    was typed rather than redirected with a flash and an empty form."""
+    _result, error = _attempt(action)
+    if error is not None:
+        form.form_errors.append(error)
+        return False
+    return True

@@ -159,6 +159,9 @@ def cases(targets: dict) -> list[tuple[str, str, str, dict]]:
         (f"export {targets['export']['rows']} rows", "office", f"/work/export.xlsx?{export}", {}),
         ("export of the biggest plan", "office", f"/work/export.xlsx?plan={targets['big_plan']}", {}),
         ("export of every overdue row", "director", "/dashboard/overdue.xlsx?scope=all", {}),
+        ("manage page of the CSGD task", "office", f"/manage/tasks/{targets['task']}", {}),
+        ("plan page (bulk assign panel)", "office", f"/plans/{targets['plan']}", {}),
+        ("drill-down export, overdue", "director", "/dashboard/list.xlsx?scope=all&bucket=open_overdue", {}),
     ]
 
 

@@ -23,3 +23,12 @@ class Comment(TimestampMixin, db.Model):
     mentioned_unit_ids: Mapped[list] = mapped_column(JSON, default=list)
 
     author: Mapped[User | None] = relationship()
+
+    @property
+    def notified_units(self) -> list[str]:
+        """Who was told of the mentions ("Đã báo cho: …"), set by services/work/comments."""
+        return getattr(self, "_notified_units", [])
+
+    @notified_units.setter
+    def notified_units(self, names: list[str]) -> None:
+        self._notified_units = names

@@ -37,6 +37,8 @@ class Plan(TimestampMixin, db.Model):
     issuer: Mapped[str | None] = mapped_column(String(255))
     source_filename: Mapped[str | None] = mapped_column(String(255))
     source_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # the same appendix in another format: services/plans/duplicates.py
+    content_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(20), default=PLAN_ACTIVE, index=True)
     # per-plan school calendar (month, day pairs) overriding the Ministry's defaults
     calendar: Mapped[dict | None] = mapped_column(JSON)

@@ -5,13 +5,12 @@ from datetime import date
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from app.exporters.media import XLSX_MIME
 from app.extensions import db
 from app.importers.errors import ImportFileError
 from app.models.assignments import Assignment
-from app.models.plans import Plan, Task
+from app.models.plans import PLAN_ACTIVE, Plan, Task
 from app.models.units import UnitGroup
 from app.permissions import IMPORT_PLANS, MANAGE_PLANS, VIEW_ALL, can_manage_plan, permission_required
 from app.plans import bp
@@ -30,6 +29,7 @@ from app.services.errors import DomainError
 from app.services.filenames import clean_filename
 from app.services.plans import column_mappings, plan_admin, plan_import, task_choices, uploads
 from app.views import flash_form_errors, per_page, run
+from app.workflow.assign_routes import assign_panel
 
 
 @bp.route("/")
@@ -220,13 +220,16 @@ def preview(digest):
 @permission_required(VIEW_ALL)
 def detail(plan_id):
     plan = db.get_or_404(Plan, plan_id)
-    tasks = db.session.scalars(
-        select(Task).where(Task.plan_id == plan.id).order_by(Task.position)
-        .options(selectinload(Task.assignments).joinedload(Assignment.unit))
-    ).all()
+    tasks = db.session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.position)).all()
+    # the number of units per task, counted in SQL (a plan of 30.000 assignments is not loaded)
+    unit_counts = dict(db.session.execute(
+        select(Assignment.task_id, func.count(Assignment.id)).join(Task, Assignment.task_id == Task.id)
+        .where(Task.plan_id == plan.id).group_by(Assignment.task_id)).all())
     manage = can_manage_plan(current_user)
     return render_template("plans/detail.html", plan=plan, tasks=tasks, can_manage=manage,
+                           unit_counts=unit_counts,
                            withdraw_form=WithdrawPlanForm(formdata=None) if manage else None,
+                           assign=assign_panel(plan) if manage and plan.status == PLAN_ACTIVE else None,
                            delete_form=DeletePlanForm(formdata=None)
                            if manage and not plan_admin.has_reports(plan) else None)
 

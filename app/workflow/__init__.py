@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("workflow", __name__)
 
-from app.workflow import checkin_routes, manage, notification_routes, routes  # noqa: E402,F401
+from app.workflow import assign_routes, checkin_routes, manage, notification_routes, routes  # noqa: E402,F401

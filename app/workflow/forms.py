@@ -4,12 +4,13 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.fields import VnDateField, max_length, progress_field, text_box
 from app.models.assignments import ASSIGNMENT_ROLES, STATUS_DONE, STATUS_IN_PROGRESS, STATUSES
@@ -103,8 +104,14 @@ class FilterForm(FlaskForm):
     sort = SelectField("Sắp xếp", choices=choices(SORTS.items()), default="due")
 
 
+PICK_A_UNIT = "Vui lòng chọn đơn vị trong danh sách gợi ý."
+
+
 class AddUnitForm(FlaskForm):
-    unit_id = SelectField("Đơn vị", coerce=int, choices=[], validate_choice=False)
+    """One more unit on a task: a type-ahead (unit_name, shown) filling unit_id (hidden, submitted)."""
+
+    unit_id = HiddenField("Đơn vị", validators=[Regexp(r"^\d{1,9}$", message=PICK_A_UNIT)])
+    unit_name = StringField("Đơn vị (gõ tên để tìm)", validators=[Optional(), Length(max=255)])
     role = SelectField("Vai trò", choices=choices(ROLE_CHOICES))
     due_date = VnDateField("Thời hạn (để trống: theo nhiệm vụ)", validators=[Optional()])
     submit = SubmitField("Giao cho đơn vị")
@@ -193,3 +200,12 @@ class BulkConfirmForm(FlaskForm):
     reason = text_box("Lý do")
     due_date = VnDateField("Thời hạn mới", validators=[Optional()])
     submit = SubmitField("Xác nhận thực hiện")
+
+
+class PlanAssignForm(FlaskForm):
+    """Bulk "assign to the selected units" on a plan: tasks (task_ids), units (unit_ids) and groups
+    (group_ids) travel as repeated fields; on the confirmation page also the count the office saw."""
+
+    role = SelectField("Vai trò", choices=choices(ROLE_CHOICES), default="cooperating")
+    expected = HiddenField()
+    submit = SubmitField("Tiếp tục")

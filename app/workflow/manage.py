@@ -10,11 +10,11 @@ from app.models.assignments import Assignment
 from app.models.plans import PLAN_ARCHIVED, Plan, Task
 from app.models.units import Unit, UnitGroup
 from app.permissions import MANAGE_PLANS, permission_required
-from app.services.directory.units import active_units
 from app.services.work import assignment_admin, bulk, chase, workflow
-from app.views import flash_form_errors, local_today, run
+from app.views import flash_form_errors, local_today, run, run_in_form
 from app.workflow import bp
 from app.workflow.forms import (
+    PICK_A_UNIT,
     ActionForm,
     AddUnitForm,
     ArchiveForm,
@@ -36,17 +36,11 @@ def _manage_url(task_id: int) -> str:
     return url_for("workflow.manage_task", task_id=task_id)
 
 
-@bp.route("/manage/tasks/<int:task_id>")
-@permission_required(MANAGE_PLANS)
-def manage_task(task_id):
-    task = db.get_or_404(Task, task_id)
+def _render_manage(task: Task, *, add_form: AddUnitForm | None = None, status: int = 200):
+    """The task's management page; after a refused add-unit, with what was typed (unit, role, date)."""
     assignments = db.session.scalars(
         select(Assignment).where(Assignment.task_id == task.id).options(joinedload(Assignment.unit))
         .order_by(Assignment.role.desc(), Assignment.id)).all()
-    add_form = AddUnitForm(formdata=None)
-    taken = {a.unit_id for a in assignments}
-    units = active_units()
-    add_form.unit_id.choices = choices((u.id, u.name) for u in units if u.id not in taken)
     bulk_form = BulkAssignForm(formdata=None)
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name))
     bulk_form.group_id.choices = choices((g.id, g.name) for g in groups)
@@ -55,27 +49,39 @@ def manage_task(task_id):
         "workflow/manage_task.html",
         task=task,
         assignments=assignments,
-        add_form=add_form,
+        add_form=add_form or AddUnitForm(formdata=None),
         bulk_form=bulk_form,
         task_form=task_form,
         cancel_form=CancelTaskForm(formdata=None),
         action_form=ActionForm(formdata=None),
         role_form_class=RoleForm,
         deadline_form_class=DeadlineForm,
-    )
+    ), status
+
+
+@bp.route("/manage/tasks/<int:task_id>")
+@permission_required(MANAGE_PLANS)
+def manage_task(task_id):
+    return _render_manage(db.get_or_404(Task, task_id))
 
 
 @bp.route("/manage/tasks/<int:task_id>/units", methods=["POST"])
 @permission_required(MANAGE_PLANS)
 def manage_add_unit(task_id):
+    """One unit at a time; a refusal shows the page again with the typed values, not an empty form."""
     task = db.get_or_404(Task, task_id)
     form = AddUnitForm()
-    if form.validate_on_submit():
-        unit = db.get_or_404(Unit, form.unit_id.data)
-        run(lambda: assignment_admin.add_unit(current_user, task, unit, role=form.role.data,
-                                              due_date=form.due_date.data), f"Đã giao cho {unit.name}.")
-    else:
-        flash_form_errors(form)
+    unit = db.session.get(Unit, int(form.unit_id.data)) if (form.unit_id.data or "").isdigit() else None
+    if unit is not None and not form.unit_name.data:
+        form.unit_name.data = unit.name
+    if not form.validate_on_submit() or unit is None:
+        if unit is None and not form.unit_id.errors:
+            form.unit_id.errors = [PICK_A_UNIT]
+        return _render_manage(task, add_form=form, status=400)
+    if not run_in_form(lambda: assignment_admin.add_unit(current_user, task, unit, role=form.role.data,
+                                                          due_date=form.due_date.data), form):
+        return _render_manage(task, add_form=form, status=400)
+    flash(f"Đã giao cho {unit.name}.", "success")
     return redirect(_manage_url(task.id))
 
 

@@ -1,6 +1,6 @@
 """Workflow views: the unit's list and export, task and assignment pages, updates and sign-off."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -27,7 +27,7 @@ from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import assignment_admin, checkin_reports, comments, evidence, pages, rules, workflow
 from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
-from app.views import flash_form_errors, local_today, per_page, run
+from app.views import flash_form_errors, local_today, per_page, run, run_in_form
 from app.workflow import bp
 from app.workflow.exporting import HEADERS, WIDTHS, assignment_rows
 from app.workflow.forms import (
@@ -141,7 +141,7 @@ def task(task_id):
     )
 
 
-def _render_assignment(assignment, *, update_form=None, status=200):
+def _render_assignment(assignment, *, update_form=None, extension_form=None, status=200):
     """The assignment page: the update form first (phones), then targets, journal, evidence."""
     day = local_today()
     view = pages.assignment_page(current_user, assignment, today=day, timezone=current_app.config["TIMEZONE"])
@@ -171,7 +171,7 @@ def _render_assignment(assignment, *, update_form=None, status=200):
         submit_form=SubmitForm(formdata=None, data=versioned),
         signoff_form=SignOffForm(formdata=None, data=versioned),
         return_form=ReturnForm(formdata=None, data=versioned),
-        extension_form=ExtensionRequestForm(formdata=None),
+        extension_form=extension_form or ExtensionRequestForm(formdata=None),
         decision_form=ExtensionDecisionForm(formdata=None),
         focal_form=focal_form,
         comment_form=CommentForm(formdata=None),
@@ -301,21 +301,16 @@ def focal(assignment_id):
 @bp.route("/assignments/<int:assignment_id>/extensions", methods=["POST"])
 @login_required
 def request_extension(assignment_id):
+    """A refused request comes back on the same page with what was typed (date and reason)."""
     assignment = load_assignment(assignment_id)
     form = ExtensionRequestForm()
-    if form.validate_on_submit():
-        run(
-            lambda: extension_service.request_extension(
-                current_user,
-                assignment,
-                requested_due_date=form.requested_due_date.data,
-                reason=form.reason.data,
-                today=local_today(),
-            ),
-            "Đã gửi đề nghị gia hạn.",
-        )
-    else:
-        flash_form_errors(form)
+    if not form.validate_on_submit():
+        return _render_assignment(assignment, extension_form=form, status=400)
+    if not run_in_form(lambda: extension_service.request_extension(
+            current_user, assignment, reason=form.reason.data, today=local_today(),
+            requested_due_date=form.requested_due_date.data), form):
+        return _render_assignment(assignment, extension_form=form, status=400)
+    flash("Đã gửi đề nghị gia hạn.", "success")
     return _back(assignment)
 
 
@@ -365,13 +360,26 @@ def download_evidence(evidence_id):
                      download_name=evidence.download_name(row.original_name, row.mime_type))
 
 
+def _posted(comment) -> str:
+    """The author sees who was told of the mentions."""
+    told = comment.notified_units
+    return "Đã gửi ý kiến." + (f" Đã báo cho: {'; '.join(told)}." if told else "")
+
+
+@bp.route("/comments/mentions")
+@login_required
+def mention_suggestions():
+    """The @-autocomplete of the comment box: units matching q with the token to insert."""
+    return jsonify(comments.mention_suggestions(request.args.get("q", "")[:100]))
+
+
 @bp.route("/tasks/<int:task_id>/comments", methods=["POST"])
 @login_required
 def comment_task(task_id):
     task = load_task(task_id)
     form = CommentForm()
     if form.validate_on_submit():
-        run(lambda: comments.add_comment(current_user, task, form.body.data), "Đã gửi ý kiến.")
+        run(lambda: comments.add_comment(current_user, task, form.body.data), _posted)
     else:
         flash_form_errors(form)
     return redirect(url_for("workflow.task", task_id=task.id) + "#y-kien")
@@ -387,7 +395,7 @@ def comment_assignment(assignment_id):
             lambda: comments.add_comment(
                 current_user, assignment.task, form.body.data, assignment=assignment
             ),
-            "Đã gửi ý kiến.",
+            _posted,
         )
     else:
         flash_form_errors(form)

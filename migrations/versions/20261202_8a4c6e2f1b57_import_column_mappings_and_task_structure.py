@@ -1,7 +1,7 @@
 """Plan import: the office's saved column mappings; group path, unit roles and per-task choices on tasks.
 
 Revision ID: 8a4c6e2f1b57
-Revises: 5d9f2c7a1e36
+Revises: 8a4c6e2f0b13
 Create Date: 2026-12-02 05:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8a4c6e2f1b57'
-down_revision = '5d9f2c7a1e36'
+down_revision = '8a4c6e2f0b13'
 branch_labels = None
 depends_on = None
 

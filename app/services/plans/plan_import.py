@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from app.extensions import db
 from app.importers.plan import ParsedPlan, column_fields_of, header_signature, parse_plan
 from app.links import work_path
@@ -21,7 +19,7 @@ from app.parsing.units import is_per_task_choice, resolve_unit_names
 from app.services import audit
 from app.services.errors import DomainError
 from app.services.notify import notifications
-from app.services.plans import column_mappings, task_choices
+from app.services.plans import column_mappings, duplicates, task_choices
 from app.services.plans import unit_resolver as directory
 
 
@@ -58,6 +56,8 @@ class ImportPreview:
     rows: list[PreviewRow]
     unknown_names: list[str]
     duplicate_of: Plan | None = None
+    duplicate_by: str | None = None  # duplicates.BY_FILE or BY_CONTENT
+    fingerprint: str | None = None
     assignment_count: int = 0
     warnings: list[str] = field(default_factory=list)
     # the layout's key, its headers, the office's changes to the automatic reading of the columns,
@@ -172,9 +172,12 @@ def build_preview(data: bytes, filename: str, *, choices: dict[str, str] | None 
                 unknown.append(item.name)
         rows.append(row)
     digest = file_digest(data)
-    duplicate = db.session.scalar(select(Plan).where(Plan.source_sha256 == digest).limit(1))
+    fingerprint = duplicates.content_fingerprint(parsed.tasks)
+    duplicate = duplicates.find_duplicate(digest, fingerprint)
     preview = ImportPreview(parsed=parsed, sha256=digest, rows=rows, unknown_names=unknown,
-                            duplicate_of=duplicate, signature=signature, headers=headers)
+                            duplicate_of=duplicate.plan if duplicate else None,
+                            duplicate_by=duplicate.by if duplicate else None, fingerprint=fingerprint,
+                            signature=signature, headers=headers)
     preview.assignment_count = sum(row.unit_count for row in rows)
     in_effect = column_fields_of(parsed.columns)
     preview.remapped = column_mappings.changed_fields(in_effect, automatic)
@@ -205,7 +208,7 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
         raise DomainError("Không còn nhiệm vụ nào để nhập: mọi gợi ý đã bị bỏ.")
     if preview.duplicate_of is not None and not allow_duplicate:
         raise DomainError(
-            f"Tệp này đã được nhập thành kế hoạch “{preview.duplicate_of.label}”. "
+            f"{duplicates.SAME[preview.duplicate_by or duplicates.BY_FILE]} “{preview.duplicate_of.label}”. "
             "Không nhập lại để tránh trùng nhiệm vụ."
         )
     if save_choices:
@@ -219,7 +222,8 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
         number=info.get("number"), title=title,
         issued_on=issued_on if isinstance(issued_on, date) else _parse_iso(issued_on),
         school_year=info.get("school_year"), issuer=info.get("issuer"), source_filename=filename,
-        source_sha256=preview.sha256, import_warnings=preview.parsed.warnings,
+        source_sha256=preview.sha256, content_fingerprint=preview.fingerprint,
+        import_warnings=preview.parsed.warnings,
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(plan)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.links import assignment_path, task_path
@@ -30,6 +30,38 @@ def _keys(unit: Unit) -> set[str]:
             if short.startswith(prefix):
                 keys.add(short[len(prefix):].replace(" ", ""))
     return {k for k in keys if k}
+
+
+def mention_token(unit: Unit) -> str:
+    """What the comment box inserts after "@" for a unit: its short name without "Phòng"/"Trường"…,
+    spaces as "_" (so "@THPT_chuyên_Trần_Phú" reads well and find_mentions knows it), else its code."""
+    short = (unit.short_name or "").strip()
+    for prefix in _PREFIXES:
+        if fold(short).startswith(prefix) and len(short) > len(prefix):
+            short = short[len(prefix):]
+            break
+    return "_".join(short.split()) or unit.code
+
+
+def mention_suggestions(query: str, *, limit: int = 8) -> list[dict]:
+    """Units for the @-autocomplete: the type-ahead's matches with the token to insert (two queries)."""
+    from app.services.directory.units import search_units
+
+    ids = [unit_id for unit_id, _ in search_units(query, limit=limit)]
+    if not ids:
+        return []
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    return [{"name": units[i].name, "mention": mention_token(units[i])} for i in ids if i in units]
+
+
+def _told(units: list[Unit]) -> list[str]:
+    """"Phòng QLCL (Nguyễn Văn A)": each mentioned unit with the heads who were told."""
+    heads = notifications.unit_heads_by_unit(u.id for u in units)
+    named = []
+    for unit in units:
+        people = ", ".join(h.full_name for h in heads.get(unit.id, []))
+        named.append(f"{unit.display_name} ({people})" if people else unit.display_name)
+    return named
 
 
 def find_mentions(body: str) -> list[Unit]:
@@ -64,6 +96,7 @@ def add_comment(actor, task, body: str, *, assignment=None) -> Comment:
                       body=body, mentioned_unit_ids=[u.id for u in mentioned])
     db.session.add(comment)
     db.session.flush()
+    comment.notified_units = _told(mentioned)
     audit.record(actor, "comment_added", comment, details={
         "task_id": task.id, "assignment_id": comment.assignment_id,
         "mentioned": [u.code for u in mentioned]})
@@ -100,5 +133,12 @@ def comments_for(task, *, assignment=None, visible_assignment_ids=None) -> list[
         )
     from sqlalchemy.orm import joinedload
 
-    return list(db.session.scalars(stmt.options(joinedload(Comment.author)).order_by(Comment.created_at,
-                                                                                  Comment.id)))
+    found = list(db.session.scalars(stmt.options(joinedload(Comment.author)).order_by(Comment.created_at,
+                                                                                   Comment.id)))
+    mentioned = {i for c in found for i in (c.mentioned_unit_ids or [])}
+    rows = db.session.execute(select(Unit.id, func.coalesce(Unit.short_name, Unit.name))
+                              .where(Unit.id.in_(mentioned))).all() if mentioned else []
+    names = {unit_id: name for unit_id, name in rows}
+    for comment in found:  # "Đã báo cho: …" under the comment
+        comment.notified_units = [names[i] for i in comment.mentioned_unit_ids or [] if i in names]
+    return found
