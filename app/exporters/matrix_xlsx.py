@@ -18,6 +18,7 @@ from app.exporters.matrix_data import (
     STATUS_COLOURS,
     STATUS_LEGEND,
     MatrixData,
+    MatrixUnit,
 )
 from app.exporters.xlsx_print import page_layout, row_height
 from app.exporters.xlsx_stream import XlsxWriter
@@ -37,14 +38,14 @@ def export_matrix_xlsx(data: MatrixData) -> bytes:
     "Chi tiết" sheet with one filterable row per assignment. User text is always a text cell."""
     out = io.BytesIO()
     book = XlsxWriter(out)
-    _write_matrix(book, data)
-    _write_detail(book, data)
+    units = data.ordered_units()  # Vietnamese collation: sorted once for both sheets
+    _write_matrix(book, data, units)
+    _write_detail(book, data, units)
     book.close()
     return out.getvalue()
 
 
-def _write_matrix(book: XlsxWriter, data: MatrixData) -> None:
-    units = data.ordered_units()
+def _write_matrix(book: XlsxWriter, data: MatrixData, units: list[MatrixUnit]) -> None:
     widths = [*TASK_WIDTHS, *([UNIT_WIDTH] * len(units))]
     pages = 1 if len(units) <= 40 else math.ceil(len(units) / UNITS_PER_PRINTED_PAGE)
     layout = page_layout(widths, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", pages_wide=pages,
@@ -79,14 +80,13 @@ def _write_matrix(book: XlsxWriter, data: MatrixData) -> None:
                   [None, book.style(font=FONT, fill=colour)])
 
 
-def _write_detail(book: XlsxWriter, data: MatrixData) -> None:
+def _write_detail(book: XlsxWriter, data: MatrixData, units: list[MatrixUnit]) -> None:
     """One filterable row per assignment: task, unit, role, status, overdue."""
     layout = page_layout(DETAIL_WIDTHS, landscape=True)
     sheet = book.sheet("Chi tiết", DETAIL_WIDTHS, layout=layout)
     sheet.row(["STT", "Nội dung nhiệm vụ", "Đơn vị", "Vai trò", "Trạng thái", "Quá hạn"],
               book.style(font=FONT, bold=True, vertical="top", wrap=True))
     wrapped = book.style(font=FONT, vertical="top", wrap=True)
-    units = data.ordered_units()
     for task in data.tasks:
         for unit in units:
             found = data.cells.get((task.id, unit.id))
