@@ -6,7 +6,8 @@
 
 Each case runs in a fresh child process (the app built and the user logged in first, untimed), so
 the peak resident memory printed (ru_maxrss) is that export's alone plus the app's baseline, which
-is printed beside it. Exports are read from the response in chunks, as a browser would. Use a COPY
+is printed beside it, and the CPU seconds beside the wall time (on a shared machine the wall time
+is mostly waiting). Exports are read from the response in chunks, as a browser would. Use a COPY
 of the province database: the matrix job writes its snapshot rows.
 """
 from __future__ import annotations
@@ -38,6 +39,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process: on a shared, loaded machine closer to an idle run than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _big_plan(app) -> int:
     from sqlalchemy import func, select
 
@@ -65,27 +72,28 @@ def _run_job(app) -> dict:
     from app.jobs.matrices import build_matrices
 
     with app.app_context(), tempfile.TemporaryDirectory() as folder:
-        baseline = _rss_mb()
+        baseline, cpu = _rss_mb(), _cpu()
         started = time.perf_counter()
         summary = build_matrices(datetime.now(UTC), {**app.config, "UPLOAD_FOLDER": folder})
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
         size = sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file())
-    return {"status": 200 if not summary["failed_plans"] else 500, "seconds": elapsed, "bytes": size,
-            "baseline_mb": baseline, "note": f"{summary['files']} files"}
+    return {"status": 200 if not summary["failed_plans"] else 500, "seconds": elapsed, "cpu": cpu,
+            "bytes": size, "baseline_mb": baseline, "note": f"{summary['files']} files"}
 
 
 def _run_request(app, role: str, url: str) -> dict:
     client = app.test_client()
     _login(client, USERS[role], app.config["DEMO_PASSWORD"])
     client.get("/work")  # warm the templates and the session
-    baseline = _rss_mb()
+    baseline, cpu = _rss_mb(), _cpu()
     started = time.perf_counter()
     response = client.get(url, buffered=False)
     size = 0
     for chunk in response.response:
         size += len(chunk)
     response.close()
-    return {"status": response.status_code, "seconds": time.perf_counter() - started, "bytes": size,
+    return {"status": response.status_code, "seconds": time.perf_counter() - started, "cpu": _cpu() - cpu,
+            "bytes": size,
             "baseline_mb": baseline, "note": ""}
 
 
@@ -113,7 +121,8 @@ def main() -> None:
     if args.case:
         run_case(args)
         return
-    print(f"{'case':<42} {'status':>6} {'seconds':>8} {'MB file':>8} {'RSS MB':>7} {'app MB':>7}")
+    print(f"{'case':<42} {'status':>6} {'seconds':>8} {'CPU s':>7} {'MB file':>8} {'RSS MB':>7} "
+          f"{'app MB':>7}")
     for name, _role, _url in CASES:
         if args.only not in name:
             continue
@@ -126,8 +135,8 @@ def main() -> None:
             print(f"{name:<42} failed: {child.stderr.strip().splitlines()[-1:]}", flush=True)
             continue
         r = json.loads(lines[-1][len("RESULT "):])
-        print(f"{name:<42} {r['status']:>6} {r['seconds']:8.2f} {r['bytes'] / 1e6:8.1f} {r['peak_mb']:7.0f} "
-              f"{r['baseline_mb']:7.0f} {r['note']}", flush=True)
+        print(f"{name:<42} {r['status']:>6} {r['seconds']:8.2f} {r.get('cpu', 0):7.2f} "
+              f"{r['bytes'] / 1e6:8.1f} {r['peak_mb']:7.0f} {r['baseline_mb']:7.0f} {r['note']}", flush=True)
 
 
 if __name__ == "__main__":

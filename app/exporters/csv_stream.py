@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import tempfile
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import IO
 
 from app.formatting import plain_number, vn_date, vn_datetime
@@ -18,12 +19,22 @@ from app.formatting import plain_number, vn_date, vn_datetime
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@lru_cache(maxsize=4096)
+def _day(value: dt.date) -> str:
+    return vn_date(value)  # a list holds few distinct days: each formatted once
+
+
 def csv_text(value) -> str:
     """One value as the text of its CSV field."""
     if value is None:
         return ""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if kind is dt.date:
+        return _day(value)
+    if isinstance(value, str):
+        return csv_text(str(value))
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, int):
@@ -31,7 +42,7 @@ def csv_text(value) -> str:
     if isinstance(value, dt.datetime):
         return vn_datetime(value)
     if isinstance(value, dt.date):
-        return vn_date(value)
+        return _day(value)
     if isinstance(value, float):
         return plain_number(value)
     return csv_text(str(value))

@@ -12,22 +12,12 @@ from sqlalchemy import func, select
 
 from app.models import Assignment, Plan, Task
 from app.services.clock import today_local
-from app.services.demo.generate import generate
 from app.services.plans import matrices
 from app.services.reporting import dashboard_lists
 from app.workflow import exporting
 from tests.conftest import login
+from tests.functional.test_export_scale import _province
 from tests.query_counter import count_queries
-
-
-def _province(app, db, assignments: int) -> None:
-    db.session.remove()
-    with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
-    generate(units=40, plans=2, assignments=assignments, seed=11, today=today_local(app.config["TIMEZONE"]),
-             password=app.config["DEMO_PASSWORD"])
-    db.session.commit()
 
 
 def _xlsx_rows(data: bytes) -> list[tuple]:
