@@ -155,20 +155,25 @@ def _placeholder(number: int) -> str:
 
 
 def _put_tables(docx: bytes, tables: list[str]) -> bytes:
-    """The document with each placeholder paragraph replaced by its table's XML."""
+    """The document with each placeholder paragraph replaced by its table's XML, written into the
+    new package piece by piece (the document around the tables is small; no joined copy of it)."""
     source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as target:
         for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
+            if item.filename != "word/document.xml":
+                target.writestr(item, source.read(item))
+                continue
+            rest = source.read(item).decode("utf-8")
+            with target.open(item.filename, "w") as entry:
                 for number, table in enumerate(tables):
-                    placeholder = f"<w:p><w:r><w:t>{_placeholder(number)}</w:t></w:r></w:p>"
-                    if text.count(placeholder) != 1:
-                        raise RuntimeError(f"matrix table {number}: placeholder not found once")
-                    text = text.replace(placeholder, table)
-                data = text.encode("utf-8")
-            target.writestr(item.filename, data)
+                    marker = f"<w:p><w:r><w:t>{_placeholder(number)}</w:t></w:r></w:p>"
+                    before, found, rest = rest.partition(marker)
+                    if not found:
+                        raise RuntimeError(f"matrix table {number}: its placeholder is missing")
+                    entry.write(before.encode("utf-8"))
+                    entry.write(table.encode("utf-8"))
+                    tables[number] = ""  # written: let it go
+                entry.write(rest.encode("utf-8"))
     return out.getvalue()
 
 
