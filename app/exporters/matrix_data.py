@@ -82,11 +82,13 @@ class MatrixData:
             kinds.setdefault(unit.kind, len(kinds))
         return sorted(self.units, key=lambda u: (kinds[u.kind], vn_sort_key(u.name)))
 
-    def role_counts(self, *, task_id: int | None = None, unit_id: int | None = None) -> dict[str, int]:
-        """C and P marks of one task (a row) or one unit (a column)."""
-        roles = [c.role for (t, u), c in self.cells.items()
-                 if (task_id is None or t == task_id) and (unit_id is None or u == unit_id)]
-        return {"C": roles.count("C"), "P": roles.count("P")}
+    def role_totals(self, by: str) -> dict[int, dict[str, int]]:
+        """C and P marks of every task (by="task") or unit (by="unit") in one pass over the cells."""
+        totals: dict[int, dict[str, int]] = {}
+        for (task_id, unit_id), cell in self.cells.items():
+            counts = totals.setdefault(task_id if by == "task" else unit_id, {"C": 0, "P": 0})
+            counts[cell.role] = counts.get(cell.role, 0) + 1
+        return totals
 
     def counts(self) -> dict[str, int]:
         roles = [c.role for c in self.cells.values()]

@@ -11,14 +11,14 @@ w:noWrap).
 """
 from __future__ import annotations
 
+import io
 import math
+import re
+import zipfile
 from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 
 from app.exporters import docx_admin
 from app.exporters.docx_fit import text_mm
@@ -38,6 +38,9 @@ MAX_MARK_COLUMNS = 20  # unit (or task) columns per table
 UNITS_AS_COLUMNS = 40  # more units than this: units become the rows
 REF_MM, TASK_MM, UNIT_NAME_MM = 13, 70, 62
 HEADING_MIN_MM, HEADING_MAX_MM = 18, 70
+NONE = {"C": 0, "P": 0}
+COMPRESSION = 1  # zlib level of the rewritten package: level 6 costs ~3 × the time for ~20% fewer bytes
+TOTAL_LABEL = "Tổng số (C: chủ trì, P: phối hợp)"
 WORD_MAX_COLUMNS = 63  # kept for callers: Word's limit, far above what a page holds now
 
 
@@ -50,70 +53,50 @@ def _chunks(items: Sequence, most: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _tr_pr_child(row, tag: str, **attrs) -> None:
-    element = OxmlElement(tag)
-    for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), value)
-    row._tr.get_or_add_trPr().append(element)
+_MARGINS = '<w:tcMar><w:left w:w="28" w:type="dxa"/><w:right w:w="28" w:type="dxa"/></w:tcMar>'
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _tc_pr_child(cell, element) -> None:
-    cell._tc.get_or_add_tcPr().append(element)
+def _runs(text: str, size: float, *, bold: bool | None) -> str:
+    """One run of text (line breaks and tabs as Word's own elements, as python-docx's add_run)."""
+    weight = "" if bold is None else ("<w:b/>" if bold else '<w:b w:val="0"/>')
+    pieces = []
+    for number, line in enumerate(_ILLEGAL.sub("", text).split("\n")):
+        if number:
+            pieces.append("<w:br/>")
+        pieces.append("<w:tab/>".join(f'<w:t xml:space="preserve">{escape(part)}</w:t>'
+                                      for part in line.split("\t")))
+    return f'<w:r><w:rPr>{weight}<w:sz w:val="{round(size * 2)}"/></w:rPr>{"".join(pieces)}</w:r>'
 
 
-def _narrow_margins(cell) -> None:
-    margins = OxmlElement("w:tcMar")
-    for side in ("left", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), "28")  # 0,5 mm
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    _tc_pr_child(cell, margins)
+def _para(text: str, size: float, *, bold: bool | None, centre: bool) -> str:
+    align = '<w:jc w:val="center"/>' if centre else ""
+    return f'<w:p><w:pPr><w:spacing w:after="0"/>{align}</w:pPr>{_runs(text, size, bold=bold)}</w:p>'
 
 
-def _no_wrap(cell) -> None:
-    _tc_pr_child(cell, OxmlElement("w:noWrap"))
+def _cell(width: int, body: str, *, shade: str | None = None, no_wrap=False, narrow=False,
+          vertical=False) -> str:
+    """A w:tc, its properties in the schema's order (tcW, shd, noWrap, tcMar, textDirection, vAlign)."""
+    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+    if shade:
+        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>')
+    if no_wrap:
+        props.append("<w:noWrap/>")
+    if narrow:
+        props.append(_MARGINS)
+    if vertical:
+        props.append('<w:textDirection w:val="btLr"/><w:vAlign w:val="center"/>')
+    return f'<w:tc><w:tcPr>{"".join(props)}</w:tcPr>{body or "<w:p/>"}</w:tc>'
 
 
-def _vertical(cell) -> None:
-    direction = OxmlElement("w:textDirection")
-    direction.set(qn("w:val"), "btLr")
-    _tc_pr_child(cell, direction)
-    align = OxmlElement("w:vAlign")
-    align.set(qn("w:val"), "center")
-    _tc_pr_child(cell, align)
-
-
-def _shade(cell, colour: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour)
-    _tc_pr_child(cell, shading)
-
-
-def _write(cell, text: str, size: float, *, bold=False, centre=False) -> None:
-    para = cell.paragraphs[0]
-    para.paragraph_format.space_after = Pt(0)
-    if centre:
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = para.add_run(text)
-    run.bold, run.font.size = bold, Pt(size)
-
-
-def _mark(cell, found: MatrixCell | None) -> None:
+def _mark(width: int, found: MatrixCell | None) -> str:
     """C/P in bold, the status code on a second line, on the status colour; never wrapped."""
-    _narrow_margins(cell)
-    _no_wrap(cell)
     if found is None:
-        return
-    _write(cell, found.role, MARK_PT, bold=True, centre=True)
+        return _cell(width, "", no_wrap=True, narrow=True)
+    body = _para(found.role, MARK_PT, bold=True, centre=True)
     if found.status_code:
-        para = cell.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.paragraph_format.space_after = Pt(0)
-        para.add_run(found.status_code).font.size = Pt(STATUS_PT)
-    _shade(cell, STATUS_COLOURS.get(found.colour_key, "FFFFFF"))
+        body += _para(found.status_code, STATUS_PT, bold=None, centre=True)
+    return _cell(width, body, shade=STATUS_COLOURS.get(found.colour_key, "FFFFFF"), no_wrap=True, narrow=True)
 
 
 def heading_height_mm(labels: Sequence[str], column_mm: float) -> float:
@@ -124,42 +107,74 @@ def heading_height_mm(labels: Sequence[str], column_mm: float) -> float:
     return min(HEADING_MAX_MM, max(HEADING_MIN_MM, longest / lines + 4))
 
 
-def _table(document, headers: list[str], widths_mm: list[float], rows: list[list], *, fixed: int,
-           rotate: bool):
+def _table(document, tables: list[str], headers: list[str], widths_mm: list[float], rows: list[list], *,
+           fixed: int, rotate: bool) -> None:
     """rows: lists whose first `fixed` items are text, the rest MatrixCell/None (a mark) or text
-    (a total)."""
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)  # the grid (LibreOffice reads it); cells get tcW below (Word)
-    header = table.rows[0]
-    docx_admin.repeat_header(header)
-    _tr_pr_child(header, "w:cantSplit", val="true")
+    (a total). The w:tbl is built as one string, with the look "Table Grid" gives it, and put in
+    place of a placeholder paragraph when the file is written (_put_tables): python-docx's
+    cell-by-cell API needs ~16 s for 1.700 rows, and even parsing the string into the document's
+    tree costs seconds (lxml re-homes every node of a moved subtree)."""
+    widths = [round(Mm(width).twips) for width in widths_mm]
+    marks: dict[tuple, str] = {}
+    parts = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
+             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+             'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+             *(f'<w:gridCol w:w="{width}"/>' for width in widths), "</w:tblGrid>"]
+    height = ""
     if rotate:
-        height = heading_height_mm(headers[fixed:], min(widths_mm[fixed:], default=10))
-        _tr_pr_child(header, "w:trHeight", val=str(round(height * 56.7)), hRule="atLeast")
-    for index, (cell, title) in enumerate(zip(header.cells, headers, strict=True)):
-        cell.width = Mm(widths_mm[index])
-        _write(cell, title, TEXT_PT, bold=True, centre=True)
-        if index >= fixed:
-            _narrow_margins(cell)
-            if rotate:
-                _vertical(cell)
+        mm = heading_height_mm(headers[fixed:], min(widths_mm[fixed:], default=10))
+        height = f'<w:trHeight w:val="{round(mm * 56.7)}" w:hRule="atLeast"/>'
+    parts.append(f'<w:tr><w:trPr><w:cantSplit w:val="true"/>{height}<w:tblHeader w:val="true"/></w:trPr>')
+    for index, title in enumerate(headers):
+        parts.append(_cell(widths[index], _para(title, TEXT_PT, bold=True, centre=True),
+                           narrow=index >= fixed, vertical=rotate and index >= fixed))
+    parts.append("</w:tr>")
     for values in rows:
-        row = table.add_row()
-        _tr_pr_child(row, "w:cantSplit", val="true")
-        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            cell.width = Mm(widths_mm[index])
+        parts.append('<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>')
+        total_row = values[0] == ""
+        for index, value in enumerate(values):
             if isinstance(value, str) and index < fixed:
-                _write(cell, value, TEXT_PT, centre=index == 0, bold=values[0] == "")
+                parts.append(_cell(widths[index], _para(value, TEXT_PT, bold=total_row, centre=index == 0)))
             elif isinstance(value, str):  # a total
-                _narrow_margins(cell)
-                _write(cell, value, STATUS_PT, bold=True, centre=True)
-            else:
-                _mark(cell, value)
-    return table
+                total = _para(value, STATUS_PT, bold=True, centre=True)
+                parts.append(_cell(widths[index], total, narrow=True))
+            else:  # 61.000 marks of a few kinds: each kind's XML built once
+                key = (widths[index], value and (value.role, value.status_code, value.colour_key))
+                if key not in marks:
+                    marks[key] = _mark(widths[index], value)
+                parts.append(marks[key])
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    document.add_paragraph().add_run(_placeholder(len(tables)))
+    tables.append("".join(parts))
+
+
+def _placeholder(number: int) -> str:
+    return f"TDNV-MATRIX-TABLE-{number}"
+
+
+def _put_tables(docx: bytes, tables: list[str]) -> bytes:
+    """The document with each placeholder paragraph replaced by its table's XML, written into the
+    new package piece by piece (the document around the tables is small; no joined copy of it)."""
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as target:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                target.writestr(item, source.read(item))
+                continue
+            rest = source.read(item).decode("utf-8")
+            with target.open(item.filename, "w") as entry:
+                for number, table in enumerate(tables):
+                    marker = f"<w:p><w:r><w:t>{_placeholder(number)}</w:t></w:r></w:p>"
+                    before, found, rest = rest.partition(marker)
+                    if not found:
+                        raise RuntimeError(f"matrix table {number}: its placeholder is missing")
+                    entry.write(before.encode("utf-8"))
+                    entry.write(table.encode("utf-8"))
+                    tables[number] = ""  # written: let it go
+                entry.write(rest.encode("utf-8"))
+    return out.getvalue()
 
 
 def _legend(document) -> None:
@@ -169,11 +184,13 @@ def _legend(document) -> None:
 
 
 def _total(counts: dict[str, int]) -> str:
-    return f"{counts['C']}C\n{counts['P']}P" if counts["C"] or counts["P"] else ""
+    return f"{counts.get('C', 0)}C\n{counts.get('P', 0)}P" if counts.get("C") or counts.get("P") else ""
 
 
-def _tasks_as_rows(document, data: MatrixData, units: list[MatrixUnit], usable: float) -> None:
+def _tasks_as_rows(document, tables: list[str], data: MatrixData, units: list[MatrixUnit],
+                   usable: float) -> None:
     slices = _chunks(units, MAX_MARK_COLUMNS)
+    totals = data.role_totals("unit")
     for number, part in enumerate(slices, 1):
         if len(slices) > 1:
             docx_admin.paragraph(document, f"Bảng {number}/{len(slices)}: đơn vị {units.index(part[0]) + 1}"
@@ -183,14 +200,16 @@ def _tasks_as_rows(document, data: MatrixData, units: list[MatrixUnit], usable: 
         task_mm = usable - REF_MM - unit_mm * len(part)
         headers = ["STT", "Nội dung nhiệm vụ"] + [u.label for u in part]
         rows: list[list] = [[t.ref, t.content] + [data.cell(t.id, u.id) for u in part] for t in data.tasks]
-        rows.append(["", "Tổng số (C: chủ trì, P: phối hợp)"] + [_total(data.role_counts(unit_id=u.id))
-                                                                for u in part])
-        _table(document, headers, [REF_MM, task_mm] + [unit_mm] * len(part), rows, fixed=2, rotate=True)
+        rows.append(["", TOTAL_LABEL] + [_total(totals.get(u.id, NONE)) for u in part])
+        _table(document, tables, headers, [REF_MM, task_mm] + [unit_mm] * len(part), rows, fixed=2,
+               rotate=True)
         docx_admin.paragraph(document, "", space_after=6)
 
 
-def _units_as_rows(document, data: MatrixData, units: list[MatrixUnit], usable: float) -> None:
+def _units_as_rows(document, tables: list[str], data: MatrixData, units: list[MatrixUnit],
+                   usable: float) -> None:
     slices = _chunks(data.tasks, MAX_MARK_COLUMNS)
+    totals = data.role_totals("task")
     for number, part in enumerate(slices, 1):
         if len(slices) > 1:
             docx_admin.paragraph(document, f"Bảng {number}/{len(slices)}: nhiệm vụ {part[0].ref}"
@@ -200,9 +219,9 @@ def _units_as_rows(document, data: MatrixData, units: list[MatrixUnit], usable: 
         headers = ["STT", "Đơn vị"] + [f"NV\n{t.ref}" for t in part]
         rows: list[list] = [[str(n), u.name] + [data.cell(t.id, u.id) for t in part]
                             for n, u in enumerate(units, 1)]
-        rows.append(["", "Tổng số (C: chủ trì, P: phối hợp)"] + [_total(data.role_counts(task_id=t.id))
-                                                                for t in part])
-        _table(document, headers, [REF_MM, name_mm] + [task_mm] * len(part), rows, fixed=2, rotate=False)
+        rows.append(["", TOTAL_LABEL] + [_total(totals.get(t.id, NONE)) for t in part])
+        _table(document, tables, headers, [REF_MM, name_mm] + [task_mm] * len(part), rows, fixed=2,
+               rotate=False)
         docx_admin.paragraph(document, "", space_after=6)
     docx_admin.paragraph(document, "Các nhiệm vụ:", bold=True)
     for task in data.tasks:
@@ -230,11 +249,12 @@ def export_matrix_docx(data: MatrixData, *, max_columns: int = WORD_MAX_COLUMNS)
         italic=True, align="center", space_after=6, size=TEXT_PT + 1,
     )
     usable = docx_admin.usable_width_mm(document)
+    tables: list[str] = []
     if len(units) <= min(UNITS_AS_COLUMNS, max_columns - 2):
-        _tasks_as_rows(document, data, units, usable)
+        _tasks_as_rows(document, tables, data, units, usable)
     else:
-        _units_as_rows(document, data, units, usable)
+        _units_as_rows(document, tables, data, units, usable)
     _legend(document)
     docx_admin.set_properties(document, docx_admin.Letterhead(organisation=data.organisation),
                               "Ma trận phân công nhiệm vụ")
-    return docx_admin.to_bytes(document)
+    return _put_tables(docx_admin.to_bytes(document), tables)

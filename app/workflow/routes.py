@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.exporters.media import XLSX_MIME
+from app.exporters.csv_stream import csv_file
+from app.exporters.media import CSV_MIME, XLSX_MIME
 from app.exporters.xlsx_stream import xlsx_file
 from app.extensions import db
 from app.models.assignments import (
@@ -29,7 +30,7 @@ from app.services.work import assignments as assignment_service
 from app.services.work import deadline_extensions as extension_service
 from app.views import flash_form_errors, local_today, per_page, run, run_in_form
 from app.workflow import bp
-from app.workflow.exporting import HEADERS, WIDTHS, assignment_rows
+from app.workflow.exporting import HEADERS, WIDTHS, export_rows
 from app.workflow.forms import (
     CheckInReportForm,
     CommentForm,
@@ -93,21 +94,30 @@ def work():
                            bulk_form=bulk_choice_form(current_user))
 
 
+def _export_rows():
+    """Every row the filters select, as columns read in batches of 1.000 (app/workflow/exporting)."""
+    form = _filter_form()
+    stmt = assignment_service.filtered_assignments(current_user, _filters(form), today=local_today())
+    return export_rows(stmt, today=local_today(), timezone=current_app.config["TIMEZONE"])
+
+
 @bp.route("/work/export.xlsx")
 @login_required
 def work_export():
-    """Every row the filters select, streamed: read in batches of 1.000, written by openpyxl's
-    write-only mode to a temporary file that send_file then streams (memory stays flat)."""
-    form = _filter_form()
-    stmt = assignment_service.filtered_assignments(current_user, _filters(form), today=local_today())
-    assignments = db.session.scalars(stmt.execution_options(yield_per=1000))
-    rows = assignment_rows(assignments, today=local_today(), timezone=current_app.config["TIMEZONE"])
+    """Streamed: the sheet's XML is written to a temporary file that send_file streams (memory flat)."""
     return send_file(
-        xlsx_file("Việc của đơn vị", HEADERS, rows, widths=WIDTHS),
+        xlsx_file("Việc của đơn vị", HEADERS, _export_rows(), widths=WIDTHS),
         as_attachment=True,
         download_name=f"viec-cua-don-vi-{local_today():%Y%m%d}.xlsx",
         mimetype=XLSX_MIME,
     )
+
+
+@bp.route("/work/export.csv")
+@login_required
+def work_export_csv():
+    return send_file(csv_file(HEADERS, _export_rows()), as_attachment=True,
+                     download_name=f"viec-cua-don-vi-{local_today():%Y%m%d}.csv", mimetype=CSV_MIME)
 
 
 @bp.route("/tasks/<int:task_id>")

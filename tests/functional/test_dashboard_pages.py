@@ -24,6 +24,7 @@ PAGES = [
     "/dashboard/list?bucket=open_overdue",
     "/dashboard/overdue",
     "/dashboard/overdue.xlsx",
+    "/dashboard/overdue.csv",
     "/dashboard/overdue.docx",
     "/dashboard/charts.json",
 ]

@@ -36,12 +36,12 @@ def test_every_overdue_row_is_exported_in_batches(app, db, client, monkeypatch):
     overdue = db.session.scalar(select(func.count(Assignment.id)).where(_open_overdue(today)))
     assert overdue > 100
     login(client, "giamdoc", app.config["DEMO_PASSWORD"])
-    original = dashboard_lists.iter_overdue
+    original = dashboard_lists.iter_overdue_rows
 
     def small_batches(*args, **kwargs):
         return original(*args, **{**kwargs, "batch": 50})
 
-    monkeypatch.setattr(dashboard_lists, "iter_overdue", small_batches)
+    monkeypatch.setattr(dashboard_lists, "iter_overdue_rows", small_batches)
     db.session.remove()
     with count_queries() as statements:
         rows = _sheet_rows(client.get("/dashboard/overdue.xlsx"))

@@ -30,6 +30,7 @@ def _get_pages(world):
     return {
         "/work": set(ROLES),
         "/work/export.xlsx": set(ROLES),
+        "/work/export.csv": set(ROLES),
         "/notifications": set(ROLES),
         f"/tasks/{world.task.id}": VIEW_TASK,
         f"/assignments/{world.coop.id}": VIEW_TASK,

@@ -217,7 +217,6 @@ def _overdue_line(item: OverdueItem) -> OverdueLine:
 def overdue_rows(scope: Scope, *, today: date, sort: str = "days", descending: bool = True):
     """Headers and rows of the overdue list for the Excel export: the screen's export columns, every
     overdue row (read in batches, never capped)."""
-    rows = dashboard_lists.overdue_rows(dashboard_lists.iter_overdue(scope, today=today, sort=sort,
-                                                                      descending=descending))
+    rows = dashboard_lists.iter_overdue_rows(scope, today=today, sort=sort, descending=descending)
     return dashboard_lists.OVERDUE_HEADERS, list(rows)
 
