@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal_column, or_, select
 
 from app.extensions import db
 from app.models.assignments import Assignment
@@ -211,8 +211,9 @@ def _assignment_filter(scope: Scope, tasks: dict[int, _TaskInScope]):
 
 def _ongoing(tasks: dict[int, _TaskInScope]):
     """ongoing_sql without the join: the task is one of the recurring ones in scope."""
-    return and_(Assignment.task_id.in_([t for t, info in tasks.items() if info.ongoing]),
-                Assignment.due_date.is_(None))
+    # the cheap test first: most rows have a due date, and SQLite stops there
+    return and_(Assignment.due_date.is_(None),
+                Assignment.task_id.in_([t for t, info in tasks.items() if info.ongoing]))
 
 
 def _count_by(key, scope: Scope, tasks: dict[int, _TaskInScope], *, today: date, timezone: str,
@@ -226,20 +227,24 @@ def _count_by(key, scope: Scope, tasks: dict[int, _TaskInScope], *, today: date,
     where = _assignment_filter(scope, tasks)
     bucket = bucket_sql(Assignment.status, Assignment.completed_at, deadline_sql(basis), today=today,
                         timezone=timezone, ongoing=_ongoing(tasks)).label("bucket")
-    has_targets = Assignment.task_id.in_([t for t, info in tasks.items() if info.targeted]).label("targeted")
+    per_unit = key is Assignment.unit_id
+    # per task, Python knows which tasks have targets; per unit, the row says
+    has_targets = (Assignment.task_id.in_([t for t, info in tasks.items() if info.targeted]) if per_unit
+                   else literal_column("0")).label("targeted")
     verdict = Assignment.targets_verdict
-    stmt = select(key, bucket, has_targets, verdict, func.count()).where(where)
-    for value, name, with_targets, judged, count in db.session.execute(
-            stmt.group_by(key, bucket, has_targets, verdict)):
+    # grouped by the labels: repeated in the GROUP BY, the CASE would be evaluated twice per row
+    stmt = (select(key, bucket, has_targets, verdict, func.count()).where(where)
+            .group_by(key, literal_column("bucket"), literal_column("targeted"), verdict))
+    for value, name, with_targets, judged, count in db.session.execute(stmt):
         row = counts.setdefault(value, Counts())
         setattr(row, name, getattr(row, name) + count)
-        if with_targets:
+        if with_targets if per_unit else tasks[value].targeted:
             _add_verdict(row, judged if judged in JUDGED else VERDICT_UNREPORTED, count)
 
     cbucket = checkin_bucket_sql(today, timezone).label("bucket")
     cstmt = (select(key, cbucket, func.count(CheckIn.id))
              .join(CheckIn, CheckIn.assignment_id == Assignment.id).where(where, _ongoing(tasks)))
-    for value, name, count in db.session.execute(cstmt.group_by(key, cbucket)):
+    for value, name, count in db.session.execute(cstmt.group_by(key, literal_column("bucket"))):
         row = counts.setdefault(value, Counts())
         setattr(row, name, getattr(row, name) + count)
         if name in TWO_BY_TWO:
