@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, Float, String, and_, case, event, func, inspect, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstanceState, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -384,13 +384,15 @@ def _judge_changed_actuals(session, _context, _instances):
     for obj in list(session.new) + list(session.dirty):
         if not isinstance(obj, Assignment):
             continue
-        state = inspect(obj)
+        state: InstanceState = inspect(obj)
         changed = state.pending or any(state.attrs[name].history.has_changes()
                                        for name in ("target_actuals", "task_id", "task"))
         if not changed:
             continue
-        with session.no_autoflush:
-            task = obj.task if obj.task is not None or obj.task_id is None else session.get(Task, obj.task_id)
+        with session.no_autoflush:  # a pending row may name its task by id only
+            task = obj.task
+            if task is None and obj.task_id is not None:
+                task = session.get(Task, obj.task_id)
         obj.targets_verdict = actuals_verdict(task.targets if task is not None else None, obj.target_actuals)
 
 
