@@ -59,6 +59,9 @@ class Assignment(TimestampMixin, db.Model):
         Index("ix_assignments_task_id_status", "task_id", "status"),
         Index("ix_assignments_status_updated_at", "status", "updated_at"),  # the sign-off queue's order
         Index("ix_assignments_updated_at", "updated_at"),  # "Cập nhật gần nhất"
+        # covering the dashboard's GROUP BYs: the 2 × 2 and targets counted without reading the rows
+        Index("ix_assignments_dashboard", "task_id", "unit_id", "status", "due_date", "original_due_date",
+              "completed_at", "targets_verdict"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +81,9 @@ class Assignment(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     # time of the latest journal entry, kept by app/models/events.py in the flush that adds one
     last_update_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # rules.actuals_verdict(task.targets, target_actuals): "met", "not_met", "unreported", or None when
+    # nothing is reported; kept by app/services/work/rules.py in the flush that writes either
+    targets_verdict: Mapped[str | None] = mapped_column(String(20))
 
     __mapper_args__ = {"version_id_col": version}
 

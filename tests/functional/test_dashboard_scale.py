@@ -11,7 +11,7 @@ from tests.conftest import login
 from tests.query_counter import statements_of
 
 DASHBOARD_URLS = ["/dashboard/?scope=all", "/dashboard/?scope=all&kind=school",
-                  "/dashboard/?scope=all&plan=1"]
+                  "/dashboard/?scope=all&plan=1", "/dashboard/", "/dashboard/?scope=all&basis=original"]
 
 
 def _province(app, db, assignments: int) -> None:
@@ -56,3 +56,19 @@ def test_overview_matches_statistics_per_dimension(app, db, basis):
         overall = each(None)[0].counts if each(None) else stats.Counts()
         assert figures.totals.as_dict() == overall.as_dict()
         assert sum(r.counts.total for r in figures.by_unit) == figures.totals.total
+
+
+DOCUMENT_URLS = ["/dashboard/plans/1/evaluation.docx", "/dashboard/plans/2/evaluation.docx"]
+
+
+def test_evaluation_report_sends_the_same_statements_on_5x_the_data(app, db, client):
+    _province(app, db, 400)
+    login(client, "giamdoc", app.config["DEMO_PASSWORD"])
+    small = {url: len(statements_of(client, url)) for url in DOCUMENT_URLS}
+    _province(app, db, 2000)
+    large_client = app.test_client()
+    login(large_client, "giamdoc", app.config["DEMO_PASSWORD"])
+    assert {url: len(statements_of(large_client, url)) for url in DOCUMENT_URLS} == small
+    for url in DOCUMENT_URLS:
+        response = large_client.get(url)
+        assert response.status_code == 200 and response.data[:2] == b"PK"  # a .docx (zip) document

@@ -51,10 +51,12 @@ from app.passwords import hash_password
 from app.services.demo import demo_data as data
 from app.services.demo import province_data as names
 from app.services.errors import DomainError
+from app.services.work.rules import actuals_verdict
 
 CHUNK = 5000
 OVERDUE_SHARE = 0.20
 MIN_UNITS = 30
+TARGETS = [{"op": ">=", "value": 98.5, "max": None, "unit": "%"}]  # of a task with a target
 TABLES = ("units", "unit_groups", "unit_aliases", "users", "oversight_areas", "plans", "tasks",
           "assignments", "assignment_updates", "extension_requests")
 
@@ -324,7 +326,7 @@ class _Province:
                     "start_date": start,
                     "due_date": due,
                     "recurrence": "ongoing" if ongoing else None,
-                    "targets": [{"op": ">=", "value": 98.5, "max": None, "unit": "%"}] if with_target else [],
+                    "targets": TARGETS if with_target else [],
                     "lead_text": lead_text,
                     "cooperating_text": coop_text,
                     "unresolved_units": [],
@@ -383,6 +385,7 @@ class _Province:
         updates = self.updates(assignment_id, unit_id, task, status, progress, done_on,
                                10 if index % 100 == 0 else 2)
         last = updates[-1]["created_at"]
+        actuals = [round(rng.uniform(90, 100), 1)] if task["target"] and status == STATUS_DONE else []
         self.out.add(
             Assignment,
             {
@@ -398,9 +401,8 @@ class _Province:
                 "due_date": due,
                 "original_due_date": original,
                 "completed_at": _at(done_on, 60) if done_on else None,
-                "target_actuals": [round(rng.uniform(90, 100), 1)]
-                if task["target"] and status == STATUS_DONE
-                else [],
+                "target_actuals": actuals,
+                "targets_verdict": actuals_verdict(TARGETS if task["target"] else [], actuals),
                 "focal_user_id": None,
                 "created_at": _at(task["issued"]),
                 "updated_at": last,

@@ -7,11 +7,10 @@ badge on an assignment page always agree. The rules themselves: app/services/wor
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal_column, or_, select
 
 from app.extensions import db
 from app.models.assignments import Assignment
@@ -46,7 +45,9 @@ from app.services.work.rules import TWO_BY_TWO as TWO_BY_TWO  # isort: skip
 # the lists behind the targets figures, beside the 2 × 2 buckets
 TARGETS_MET = "targets_met"
 TARGETS_NOT_MET = "targets_not_met"
-TARGET_BUCKETS = {TARGETS_MET: VERDICT_MET, TARGETS_NOT_MET: VERDICT_NOT_MET}
+TARGET_JUDGED = (VERDICT_MET, VERDICT_NOT_MET)  # the verdicts counted as they are kept on the row
+BUCKETS = {TARGETS_MET: VERDICT_MET, TARGETS_NOT_MET: VERDICT_NOT_MET}
+JUDGED = (VERDICT_MET, VERDICT_NOT_MET)  # the verdicts counted as they are kept on the row
 BUCKETS = {**BUCKET_LABELS, TARGETS_MET: VERDICT_LABELS[VERDICT_MET],
            TARGETS_NOT_MET: VERDICT_LABELS[VERDICT_NOT_MET]}
 
@@ -177,7 +178,6 @@ class _TaskInScope:
     plan: tuple  # (id, number, title)
     group: str | None
     ongoing: bool  # a recurrence: its assignments without a due date are ongoing
-    targets: list | None
     targeted: bool  # quantitative targets: a verdict per assignment ("unreported" without actuals)
 
 
@@ -191,7 +191,7 @@ def _tasks_in_scope(scope: Scope) -> dict[int, _TaskInScope]:
         stmt = stmt.where(Task.plan_id == scope.plan_id)
     if scope.group is not None:
         stmt = stmt.where(Task.group_name.is_(None) if scope.group == "" else Task.group_name == scope.group)
-    return {task_id: _TaskInScope((plan_id, number, title), group, recurrence is not None, targets,
+    return {task_id: _TaskInScope((plan_id, number, title), group, recurrence is not None,
                                   targets_verdict(targets, []) == VERDICT_UNREPORTED)
             for task_id, plan_id, number, title, group, recurrence, targets in db.session.execute(stmt)}
 
@@ -211,82 +211,49 @@ def _assignment_filter(scope: Scope, tasks: dict[int, _TaskInScope]):
 
 def _ongoing(tasks: dict[int, _TaskInScope]):
     """ongoing_sql without the join: the task is one of the recurring ones in scope."""
-    return and_(Assignment.task_id.in_([t for t, info in tasks.items() if info.ongoing]),
-                Assignment.due_date.is_(None))
-
-
-def _no_actuals():
-    actuals = Assignment.target_actuals
-    return or_(actuals.is_(None), cast(actuals, String).in_(["[]", "null"]))
+    # the cheap test first: most rows have a due date, and SQLite stops there
+    return and_(Assignment.due_date.is_(None),
+                Assignment.task_id.in_([t for t, info in tasks.items() if info.ongoing]))
 
 
 def _count_by(key, scope: Scope, tasks: dict[int, _TaskInScope], *, today: date, timezone: str,
-              basis: str) -> tuple[dict[int, Counts], dict[int, int]]:
+              basis: str) -> dict[int, Counts]:
     """Counts per value of key (Assignment.task_id or .unit_id) from two GROUP BY queries (assignments,
-    check-ins), and how many of each value's assignments belong to tasks with targets."""
+    check-ins). The targets verdict is the one kept on the row (rules.actuals_verdict): met or not
+    met as it says, and every other assignment of a task with targets "unreported"."""
     counts: dict[int, Counts] = {}
-    targeted: dict[int, int] = {}
     if not tasks:
-        return counts, targeted
+        return counts
     where = _assignment_filter(scope, tasks)
     bucket = bucket_sql(Assignment.status, Assignment.completed_at, deadline_sql(basis), today=today,
                         timezone=timezone, ongoing=_ongoing(tasks)).label("bucket")
-    has_targets = Assignment.task_id.in_([t for t, info in tasks.items() if info.targeted]).label("targeted")
-    stmt = select(key, bucket, has_targets, func.count(Assignment.id)).where(where)
-    for value, name, with_targets, count in db.session.execute(stmt.group_by(key, bucket, has_targets)):
+    per_unit = key is Assignment.unit_id
+    # per task, Python knows which tasks have targets; per unit, the row says
+    has_targets = (Assignment.task_id.in_([t for t, info in tasks.items() if info.targeted]) if per_unit
+                   else literal_column("0")).label("targeted")
+    verdict = Assignment.targets_verdict
+    # grouped by the labels: repeated in the GROUP BY, the CASE would be evaluated twice per row
+    stmt = (select(key, bucket, has_targets, verdict, func.count()).where(where)
+            .group_by(key, literal_column("bucket"), literal_column("targeted"), verdict))
+    for value, name, with_targets, judged, count in db.session.execute(stmt):
         row = counts.setdefault(value, Counts())
         setattr(row, name, getattr(row, name) + count)
-        if with_targets:
-            targeted[value] = targeted.get(value, 0) + count
+        if with_targets if per_unit else tasks[value].targeted:
+            _add_verdict(row, judged if judged in JUDGED else VERDICT_UNREPORTED, count)
 
     cbucket = checkin_bucket_sql(today, timezone).label("bucket")
     cstmt = (select(key, cbucket, func.count(CheckIn.id))
              .join(CheckIn, CheckIn.assignment_id == Assignment.id).where(where, _ongoing(tasks)))
-    for value, name, count in db.session.execute(cstmt.group_by(key, cbucket)):
+    for value, name, count in db.session.execute(cstmt.group_by(key, literal_column("bucket"))):
         row = counts.setdefault(value, Counts())
         setattr(row, name, getattr(row, name) + count)
         if name in TWO_BY_TWO:
             row.checkins += count
-    return counts, targeted
+    return counts
 
 
-def _judge_targets(scope: Scope, tasks: dict[int, _TaskInScope],
-                   sinks: list[tuple[int, dict[int, Counts], dict[int, int]]]) -> None:
-    """Add the targets verdicts to counts keyed by task (index 0) or unit (index 1).
-
-    Only the assignments with actuals (a tenth of the province) are read and judged, by the rules'
-    Python form: the SQL form costs a JSON subquery per row. Every other assignment of a task with
-    targets is "unreported" (targets_verdict(targets, []), checked per task in _tasks_in_scope)."""
-    targeted = [t for t, info in tasks.items() if info.targeted]
-    judged: list[dict[int, int]] = [{} for _ in sinks]
-    verdicts: dict[tuple[int, str], str | None] = {}  # units often type the same figures
-    if targeted:
-        raw = cast(Assignment.target_actuals, String)
-        stmt = (select(Assignment.task_id, Assignment.unit_id, raw)
-                .where(_assignment_filter(scope, tasks), Assignment.task_id.in_(targeted), ~_no_actuals()))
-        for task_id, unit_id, text in db.session.execute(stmt.execution_options(yield_per=5000)):
-            if (task_id, text) not in verdicts:
-                verdicts[task_id, text] = targets_verdict(tasks[task_id].targets, _json(text))
-            name = verdicts[task_id, text]
-            for (index, counts, _), seen in zip(sinks, judged, strict=True):
-                value = unit_id if index else task_id
-                _add_verdict(counts.setdefault(value, Counts()), name, 1)
-                seen[value] = seen.get(value, 0) + 1
-    for (_, counts, with_targets), seen in zip(sinks, judged, strict=True):
-        for value, total in with_targets.items():
-            counts[value].targets_unreported += total - seen.get(value, 0)
-
-
-def _json(text: str | None):
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        return None
-
-
-def _add_verdict(counts: Counts, name: str | None, count: int) -> None:
-    if name is not None:
-        setattr(counts, f"targets_{name}", getattr(counts, f"targets_{name}") + count)
+def _add_verdict(counts: Counts, name: str, count: int) -> None:
+    setattr(counts, f"targets_{name}", getattr(counts, f"targets_{name}") + count)
 
 
 def _task_key(dimension: str | None, task_id: int, info: _TaskInScope) -> tuple:
@@ -334,11 +301,8 @@ def overview(scope: Scope, *, today: date, timezone: str, basis: str = BASIS_IN_
     are read once and added up by plan, group and overall in Python, the per-unit counts once more, and
     the assignments with target actuals once for both."""
     tasks = _tasks_in_scope(scope)
-    by_task, task_targeted = _count_by(Assignment.task_id, scope, tasks, today=today, timezone=timezone,
-                                       basis=basis)
-    by_unit, unit_targeted = _count_by(Assignment.unit_id, scope, tasks, today=today, timezone=timezone,
-                                       basis=basis)
-    _judge_targets(scope, tasks, [(0, by_task, task_targeted), (1, by_unit, unit_targeted)])
+    by_task = _count_by(Assignment.task_id, scope, tasks, today=today, timezone=timezone, basis=basis)
+    by_unit = _count_by(Assignment.unit_id, scope, tasks, today=today, timezone=timezone, basis=basis)
     per_task = [(task_id, tasks[task_id], counts) for task_id, counts in by_task.items()]
     totals = Counts()
     for _task_id, _info, counts in per_task:
@@ -357,9 +321,8 @@ def statistics(scope: Scope, *, today: date, timezone: str, dimension: str | Non
     if dimension not in DIMENSIONS:
         raise KeyError(dimension)
     tasks = _tasks_in_scope(scope)
-    index, key = (1, Assignment.unit_id) if dimension == "unit" else (0, Assignment.task_id)
-    counts, targeted = _count_by(key, scope, tasks, today=today, timezone=timezone, basis=basis)
-    _judge_targets(scope, tasks, [(index, counts, targeted)])
+    key = Assignment.unit_id if dimension == "unit" else Assignment.task_id
+    counts = _count_by(key, scope, tasks, today=today, timezone=timezone, basis=basis)
     if dimension == "unit":
         return _unit_rows(counts)
     return _rows(dimension, [(_task_key(dimension, t, tasks[t]), c) for t, c in counts.items()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 
 from sqlalchemy import and_, func, select
@@ -239,8 +239,10 @@ def completions_over_time(scope: Scope, *, today: date, timezone: str, period: s
     index = today.year * 12 + today.month - 1 - (months - 1)
     start = date(index // 12, index % 12 + 1, 1)
     day = local_day_sql(Assignment.completed_at, timezone).label("day")
+    # a day's margin for the time zone: the local days before start are dropped below
+    since = datetime.combine(start - timedelta(days=1), time())
     stmt = apply_scope(joined(day, func.count(Assignment.id))
-                       .where(Assignment.completed_at.is_not(None), Assignment.status == STATUS_DONE), scope)
+                       .where(Assignment.completed_at >= since, Assignment.status == STATUS_DONE), scope)
     counts: dict[str, int] = {}
     for value, count in db.session.execute(stmt.group_by(day)):
         value = date.fromisoformat(value) if isinstance(value, str) else value

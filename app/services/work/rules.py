@@ -20,9 +20,11 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Float, String, and_, case, event, func, or_
+from sqlalchemy import Date, Float, String, and_, case, event, func, inspect, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstanceState, Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.formatting import local_date
@@ -360,3 +362,57 @@ def _targets_verdict_postgresql(element, compiler, **kw):
             f"ELSE CAST('[]' AS JSON) END) WITH ORDINALITY AS t(elem, idx)")
     met = f"SELECT {_met_case('op', 'v', 'g', 'hi')} AS m FROM ({rows}) AS judged_targets"
     return f"(SELECT {_verdict_case('m IS FALSE', 'm IS TRUE')} FROM ({met}) AS target_verdicts)"
+
+
+# --- the targets verdict kept on the assignment ------------------------------------------------
+# Assignment.targets_verdict holds actuals_verdict(task.targets, target_actuals), kept in the flush
+# that writes the actuals or changes the task's targets, so the dashboard counts verdicts in its
+# GROUP BY instead of reading and judging every row's JSON.
+
+
+def actuals_verdict(targets, actuals) -> str | None:
+    """The verdict of what a unit reported; None when it reported nothing (the dashboard counts such
+    a row "unreported" when its task has targets, as targets_verdict(targets, []) says) or when the
+    task has no quantitative target."""
+    if actuals is None or actuals == []:
+        return None
+    return targets_verdict(targets, actuals)
+
+
+@event.listens_for(Session, "before_flush")
+def _judge_changed_actuals(session, _context, _instances):
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, Assignment):
+            continue
+        state: InstanceState = inspect(obj)
+        changed = state.pending or any(state.attrs[name].history.has_changes()
+                                       for name in ("target_actuals", "task_id", "task"))
+        if not changed:
+            continue
+        with session.no_autoflush:  # a pending row may name its task by id only
+            task = obj.task
+            if task is None and obj.task_id is not None:
+                task = session.get(Task, obj.task_id)
+        obj.targets_verdict = actuals_verdict(task.targets if task is not None else None, obj.target_actuals)
+
+
+@event.listens_for(Session, "after_flush")
+def _rejudge_retargeted_tasks(session, _context):
+    """A task's targets changed: judge its assignments' actuals again (one read, an UPDATE per
+    verdict; a plain UPDATE, so no assignment's optimistic-lock version moves)."""
+    tasks = {obj.id: obj.targets for obj in session.dirty
+             if isinstance(obj, Task) and inspect(obj).attrs.targets.history.has_changes()}
+    if not tasks:
+        return
+    table = Assignment.__table__
+    rows = session.execute(select(table.c.id, table.c.task_id, table.c.target_actuals)
+                           .where(table.c.task_id.in_(list(tasks)))).all()
+    by_verdict: dict[str | None, list[int]] = {}
+    for assignment_id, task_id, actuals in rows:
+        by_verdict.setdefault(actuals_verdict(tasks[task_id], actuals), []).append(assignment_id)
+    for verdict, ids in by_verdict.items():
+        session.execute(update(table).where(table.c.id.in_(ids)).values(targets_verdict=verdict))
+        for assignment_id in ids:
+            loaded = session.identity_map.get(session.identity_key(Assignment, assignment_id))
+            if loaded is not None:
+                set_committed_value(loaded, "targets_verdict", verdict)
