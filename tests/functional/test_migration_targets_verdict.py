@@ -39,4 +39,5 @@ def test_upgrade_backfills_the_verdicts(tmp_path):
     assert result.exit_code == 0, result.output
     with engine.connect() as conn:
         stored = dict(conn.execute(text("SELECT id, targets_verdict FROM assignments")).all())
+    # every row is still there: a batch migration that rebuilds a table must not cascade-delete children
     assert stored == {11: "met", 12: "not_met", 13: None, 14: None, 25: None}
