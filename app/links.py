@@ -25,3 +25,11 @@ def work_path(**filters) -> str:
 
 def dashboard_path() -> str:
     return path_for("dashboard.index")
+
+
+def notification_settings_path() -> str:
+    return path_for("auth.notification_settings")
+
+
+def unsubscribe_path(token: str) -> str:
+    return path_for("auth.unsubscribe", token=token)

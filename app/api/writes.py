@@ -7,6 +7,7 @@ from app.api.routes import _today, load_assignment
 from app.api.serializers import assignment_dict
 from app.extensions import db
 from app.models.checkins import CheckIn
+from app.models.assignments import STATUS_IN_PROGRESS
 from app.permissions import can_view_assignment
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import checkin_reports, evidence, workflow
@@ -121,7 +122,7 @@ def post_checkin_report(checkin_id: int):
             g.api_user,
             checkin,
             expected_version=body.get("expected_version"),
-            status=body.get("status") or "in_progress",
+            status=body.get("status") or STATUS_IN_PROGRESS,
             progress=body.get("progress", 0),
             note=body.get("note"),
         )

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 
+from app import links as links_
 from app.extensions import db, rows_changed
 from app.formatting import to_local
 from app.models.base import as_utc, utcnow
@@ -361,7 +362,7 @@ def compose_digest(user, notifications: list, base_url: str,
     html.append("</ol>")
     footer = ("Thư này do TDNV gửi tự động, mỗi lần chạy gộp mọi thông báo mới thành một thư. "
               f"Mọi thông báo cũng có trong TDNV: {home}")
-    settings_url = settings_url or _absolute(base_url, "/auth/notifications")
+    settings_url = settings_url or _absolute(base_url, links_.notification_settings_path())
     settings_line = f"Chọn loại thư muốn nhận hoặc giờ gửi thư: Cài đặt thông báo {settings_url}"
     text += ["--", footer, settings_line]
     html.append(f'<hr><p style="color:#666">{escape(footer.rsplit(": ", 1)[0])}: '

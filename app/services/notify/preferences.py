@@ -12,6 +12,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, false, or_, true, update
 
+from app import links as links_
 from app.extensions import db
 from app.formatting import to_local
 from app.models.base import as_utc
@@ -30,8 +31,6 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
                            "extension_requested", "extension_decided", "task_changed")),
     "comments": ("Bình luận và nhắc tên (@)", ("comment", "mention")),
 }
-PAGE_PATH = "/auth/notifications"
-UNSUBSCRIBE_PATH = "/auth/unsubscribe/"
 _SALT = "tdnv-unsubscribe"
 
 
@@ -133,4 +132,5 @@ def unsubscribe(user: User) -> NotificationPreference:
 def links(user: User, base_url: str, secret_key: str) -> tuple[str, str]:
     """(the settings page, the one-click unsubscribe URL), absolute, for a mail's footer and headers."""
     base = (base_url or "").rstrip("/")
-    return base + PAGE_PATH, base + UNSUBSCRIBE_PATH + unsubscribe_token(user, secret_key)
+    return (base + links_.notification_settings_path(),
+            base + links_.unsubscribe_path(unsubscribe_token(user, secret_key)))
