@@ -6,8 +6,8 @@ from app.api.auth import ApiError
 from app.api.routes import _today, load_assignment
 from app.api.serializers import assignment_dict
 from app.extensions import db
-from app.models.checkins import CheckIn
 from app.models.assignments import STATUS_IN_PROGRESS
+from app.models.checkins import CheckIn
 from app.permissions import can_view_assignment
 from app.services.errors import ConflictError, DomainError, PermissionDenied
 from app.services.work import checkin_reports, evidence, workflow
