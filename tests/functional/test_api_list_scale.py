@@ -62,7 +62,8 @@ def test_the_api_pages_follow_the_screen_list_order(app, db, client):
     _province(app, db, 2000)
     today = today_local(app.config["TIMEZONE"])
     plan = db.session.scalar(select(func.min(Plan.id)))
-    cases = [("vanphong", "", AssignmentFilters()), ("vanphong", "&overdue=1", AssignmentFilters(overdue=True)),
+    cases = [("vanphong", "", AssignmentFilters()),
+             ("vanphong", "&overdue=1", AssignmentFilters(overdue=True)),
              ("vanphong", "&status=in_progress", AssignmentFilters(status="in_progress")),
              ("vanphong", f"&plan={plan}", AssignmentFilters(plan_id=plan)),
              (SCHOOL_HEAD, "", AssignmentFilters())]
@@ -94,7 +95,8 @@ def test_an_exact_total_and_an_empty_page_past_the_end(app, db, client):
     _province(app, db, 400)
     headers = _bearer(SCHOOL_HEAD)
     school_head = db.session.scalar(select(User).where(User.username == SCHOOL_HEAD))
-    own = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.unit_id == school_head.unit_id))
+    own = db.session.scalar(select(func.count(Assignment.id))
+                            .where(Assignment.unit_id == school_head.unit_id))
     body = client.get("/api/v1/assignments?per_page=100", headers=headers).get_json()
     assert body["total_capped"] is False and body["total"] == len(body["items"]) <= own
     assert {i["unit"]["id"] for i in body["items"]} == {school_head.unit_id}
