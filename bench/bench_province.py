@@ -162,6 +162,7 @@ def cases(targets: dict) -> list[tuple[str, str, str, dict]]:
         ("manage page of the CSGD task", "office", f"/manage/tasks/{targets['task']}", {}),
         ("plan page (bulk assign panel)", "office", f"/plans/{targets['plan']}", {}),
         ("drill-down export, overdue", "director", "/dashboard/list.xlsx?scope=all&bucket=open_overdue", {}),
+        ("unfiltered JSON API, page 3", "api", "/api/v1/assignments?page=3", {}),
     ]
 
 

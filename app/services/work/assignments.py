@@ -246,6 +246,20 @@ def assignments_page(viewer, filters: AssignmentFilters, *, today: date, page: i
     return Page(items, page, per_page, total, capped)
 
 
+def assignments_at_page(viewer, filters: AssignmentFilters, *, today: date, page: int, per_page: int) -> Page:
+    """assignments_page for a client naming its page (the JSON API): a page past the end is empty
+    rather than the last one, and pages past a capped count still hold their rows."""
+    scope = _page_scope(viewer, filters, today)
+    total, capped = capped_count(scope.with_only_columns(Assignment.id))
+    skip = (page - 1) * per_page
+    if skip >= total and not capped:
+        return Page([], page, per_page, total, capped)
+    index = SORT_INDEXES.get(filters.sort if filters.sort in SORTS else "due") if total > DENSE_ROWS else None
+    items = _rows_in_order(scope, _segments(filters), skip=skip, limit=per_page,
+                           join_task=filters.sort == "task", index=index)
+    return Page(items, page, per_page, total, capped)
+
+
 def filter_choices(viewer) -> dict:
     """Plans and task groups the viewer can filter on (of active plans only)."""
     base = (select(Task.plan_id, Task.group_name).join(Task.plan)
