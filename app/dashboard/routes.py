@@ -142,51 +142,42 @@ def items():
                            period=period, scope=scope, today=today, choices=filter_choices())
 
 
-DRILLDOWN_HEADERS = ["Kế hoạch", "STT", "Nhiệm vụ", "Nhóm nhiệm vụ", "Đơn vị", "Vai trò", "Thời hạn",
-                     "Hạn ban đầu", "Trạng thái", "Tiến độ (%)", "Hoàn thành"]
-DRILLDOWN_WIDTHS = [18, 6, 60, 24, 32, 10, 12, 12, 16, 10, 16]
-EXPORT_BATCH = 5000  # each batch re-runs the sorted query: fewer, bigger batches
-
-
-def _drilldown_rows(fetch):
-    """Every row of a drill-down list, a batch at a time through the screen's own query (fetch(page)),
-    each batch let go once written, so a list of 150.000 rows is never held whole."""
-    page = 1
-    while True:
-        batch = fetch(page).items
-        for a in batch:
-            yield [a.task.plan.number or a.task.plan.title, a.task.ref, a.task.content, a.task.group_name,
-                   a.unit.name, a.role_label, a.due_date, a.original_due_date, a.status_label, a.progress,
-                   a.completed_at]
-            db.session.expunge(a)
-        if len(batch) < EXPORT_BATCH:
-            return
-        page += 1
-
-
 @bp.route("/list.xlsx")
 @permission_required(VIEW_DASHBOARD)
 def items_xlsx():
-    """The drill-down list behind a number as Excel: the same filters, every row (not only a page)."""
+    """The drill-down list behind a number as Excel: the same filters and order, every row, streamed."""
     from app.exporters.xlsx_stream import xlsx_file
 
+    bucket, name, rows = _drilldown_export()
+    title = stats.BUCKETS.get(bucket, "Tất cả nhiệm vụ được giao")[:31]
+    return send_file(xlsx_file(title, lists.DRILLDOWN_HEADERS, rows, widths=lists.DRILLDOWN_WIDTHS),
+                     mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")
+
+
+@bp.route("/list.csv")
+@permission_required(VIEW_DASHBOARD)
+def items_csv():
+    """The drill-down list as CSV (UTF-8 with its mark): the rows of the Excel export."""
+    from app.exporters.csv_stream import csv_file
+    from app.exporters.media import CSV_MIME
+
+    _bucket, name, rows = _drilldown_export()
+    return send_file(csv_file(lists.DRILLDOWN_HEADERS, rows), mimetype=CSV_MIME, as_attachment=True,
+                     download_name=f"{name}.csv")
+
+
+def _drilldown_export():
+    """(bucket, file name without extension, rows) of the drill-down list the request asks for."""
     scope, _keep = scope_from_request()
     bucket = request.args.get("bucket") if request.args.get("bucket") in stats.BUCKETS else ""
-    period, today, tz = request.args.get("period", ""), local_today(), _tz()
-    if period:
-        try:
-            first, last = lists.period_bounds(period)
-        except ValueError:
-            abort(404)
-        rows = _drilldown_rows(lambda page: lists.completed_between(
-            scope, first, last, timezone=tz, page=page, per_page=EXPORT_BATCH))
-    else:
-        rows = _drilldown_rows(lambda page: lists.bucket_assignments(
-            scope, bucket, today=today, timezone=tz, basis=_basis(), page=page, per_page=EXPORT_BATCH))
-    title = stats.BUCKETS.get(bucket, "Tất cả nhiệm vụ được giao")[:31]
-    out = xlsx_file(title, DRILLDOWN_HEADERS, rows, widths=DRILLDOWN_WIDTHS)
-    return send_file(out, mimetype=XLSX, as_attachment=True,
-                     download_name=f"danh-sach-{bucket or period or 'tat-ca'}-{today:%Y%m%d}.xlsx")
+    period, today = request.args.get("period", ""), local_today()
+    try:
+        bounds = lists.period_bounds(period) if period else None
+    except ValueError:
+        abort(404)
+    rows = lists.iter_drilldown_rows(scope, "" if period else bucket, today=today, timezone=_tz(),
+                                     basis=_basis(), period=bounds)
+    return bucket, f"danh-sach-{bucket or period or 'tat-ca'}-{today:%Y%m%d}", rows
 
 
 SORTS = {"days": "Số ngày quá hạn", "unit": "Đơn vị", "plan": "Kế hoạch", "task": "Nhiệm vụ",
