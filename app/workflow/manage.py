@@ -8,8 +8,8 @@ from app.extensions import db
 from app.models.assignments import ASSIGNMENT_ROLES, STATUSES, Assignment
 from app.models.plans import PLAN_ARCHIVED, Plan, Task
 from app.models.units import Unit, UnitGroup
-from app.permissions import MANAGE_PLANS, permission_required
 from app.page_size import page_size
+from app.permissions import MANAGE_PLANS, permission_required
 from app.services.work import assignment_admin, bulk, chase, manage_page, workflow
 from app.views import flash_form_errors, local_today, run, run_in_form
 from app.workflow import bp
@@ -31,7 +31,6 @@ from app.workflow.forms import (
 )
 from app.workflow.helpers import load_assignment
 
-
 # the list's state kept across an action: its filters, page and page size (from the form's action URL)
 LIST_ARGS = ("role", "status", "page", "per_page")
 MANAGE_PER_PAGE = 50
@@ -49,7 +48,8 @@ def _manage_url(task_id: int) -> str:
 def _render_manage(task: Task, *, add_form: AddUnitForm | None = None, status: int = 200):
     """The task's management page; after a refused add-unit, with what was typed (unit, role, date)."""
     view = manage_page.manage_page(
-        task.id, page=request.args.get("page", 1, type=int), per_page=page_size(request.args, MANAGE_PER_PAGE),
+        task.id, page=request.args.get("page", 1, type=int),
+        per_page=page_size(request.args, MANAGE_PER_PAGE),
         role=request.args.get("role"), status=request.args.get("status"))
     bulk_form = BulkAssignForm(formdata=None)
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name))

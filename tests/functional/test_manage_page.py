@@ -60,8 +60,9 @@ def test_page_2_shows_the_rows_after_page_1(client, world):
     login(client, "vanphong")
     url = f"/manage/tasks/{world.task.id}"
     expected = _expected_ids(world.task.id)
-    first, second, last = _row_ids(client, url), _row_ids(client, f"{url}?page=2"), _row_ids(client, f"{url}?page=3")
-    assert first == expected[:50] and second == expected[50:100] and last == expected[100:]
+    first, second = _row_ids(client, url), _row_ids(client, f"{url}?page=2")
+    assert first == expected[:50] and second == expected[50:100]
+    assert _row_ids(client, f"{url}?page=3") == expected[100:]
     html = client.get(f"{url}?page=2").get_data(as_text=True)
     assert "Trang 2/3" in html and "120 dòng" in html
     # a page past the end shows the last one
@@ -100,7 +101,8 @@ def test_actions_come_back_to_the_same_page_of_the_list(client, world):
     school = SchoolFactory()
     _db.session.commit()
     response = client.post(f"/manage/tasks/{world.task.id}/units{query}", data={
-        "csrf_token": any_token(client), "unit_id": school.id, "unit_name": school.name, "role": "cooperating"})
+        "csrf_token": any_token(client), "unit_id": school.id, "unit_name": school.name,
+        "role": "cooperating"})
     assert response.status_code == 302 and response.headers["Location"].endswith(page)
     # a refused add shows the same page of the list again, with what was typed
     refused = client.post(f"/manage/tasks/{world.task.id}/units{query}", data={

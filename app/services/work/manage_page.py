@@ -56,10 +56,10 @@ def manage_page(task_id: int, *, page: int, per_page: int, role: str | None = No
     status = status if status in STATUSES else None
     total = sum(n for r, s, n in counts if (role is None or r == role) and (status is None or s == status))
     page = min(max(page, 1), max(1, ceil(total / per_page)))
+    unit_name = func.coalesce(func.nullif(Unit.short_name, ""), Unit.name)  # Unit.display_name in SQL
     rows = select(Assignment.id, Assignment.role, Assignment.status, Assignment.progress, Assignment.due_date,
-                  Assignment.original_due_date, Assignment.version,
-                  func.coalesce(func.nullif(Unit.short_name, ""), Unit.name)).join(Unit, Unit.id == Assignment.unit_id) \
-        .where(Assignment.task_id == task_id)
+                  Assignment.original_due_date, Assignment.version, unit_name) \
+        .join(Unit, Unit.id == Assignment.unit_id).where(Assignment.task_id == task_id)
     if role:
         rows = rows.where(Assignment.role == role)
     if status:
