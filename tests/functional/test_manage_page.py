@@ -74,16 +74,16 @@ def test_filters_count_by_role_and_status_and_stay_in_the_pager(client, world):
     login(client, "vanphong")
     url = f"/manage/tasks/{world.task.id}"
     coop = _expected_ids(world.task.id, role="cooperating")
-    assert _row_ids(client, f"{url}?role=cooperating&page=2") == coop[50:100]
-    html = client.get(f"{url}?role=cooperating").get_data(as_text=True)
+    assert _row_ids(client, f"{url}?assigned_role=cooperating&page=2") == coop[50:100]
+    html = client.get(f"{url}?assigned_role=cooperating").get_data(as_text=True)
     assert f"Phối hợp ({len(coop)})" in html and "Chủ trì (1)" in html
-    assert f"/manage/tasks/{world.task.id}?role=cooperating&amp;page=2" in html
+    assert f"/manage/tasks/{world.task.id}?assigned_role=cooperating&amp;page=2" in html
 
 
 def test_actions_come_back_to_the_same_page_of_the_list(client, world):
     _grow(world.task, 120)
     login(client, "vanphong")
-    query = "?role=cooperating&page=2"
+    query = "?assigned_role=cooperating&page=2"
     page = f"/manage/tasks/{world.task.id}{query}"
     html = client.get(page).get_data(as_text=True)
     target = _row_ids(client, page)[0]
