@@ -3,14 +3,14 @@ and the follow-up actions on the lists: chase (đôn đốc) and bulk actions on
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models.assignments import Assignment
+from app.models.assignments import ASSIGNMENT_ROLES, STATUSES, Assignment
 from app.models.plans import PLAN_ARCHIVED, Plan, Task
 from app.models.units import Unit, UnitGroup
+from app.page_size import page_size
 from app.permissions import MANAGE_PLANS, permission_required
-from app.services.work import assignment_admin, bulk, chase, workflow
+from app.services.work import assignment_admin, bulk, chase, manage_page, workflow
 from app.views import flash_form_errors, local_today, run, run_in_form
 from app.workflow import bp
 from app.workflow.forms import (
@@ -31,16 +31,26 @@ from app.workflow.forms import (
 )
 from app.workflow.helpers import load_assignment
 
+# the list's state kept across an action: its filters, page and page size (from the form's action URL)
+LIST_ARGS = ("assigned_role", "status", "page", "per_page")
+MANAGE_PER_PAGE = 50
+
+
+def _list_args() -> dict[str, str]:
+    return {name: request.args[name] for name in LIST_ARGS if request.args.get(name)}
+
 
 def _manage_url(task_id: int) -> str:
-    return url_for("workflow.manage_task", task_id=task_id)
+    """Back to the task's manage page, on the same page of its list with the same filters."""
+    return url_for("workflow.manage_task", task_id=task_id, **_list_args())
 
 
 def _render_manage(task: Task, *, add_form: AddUnitForm | None = None, status: int = 200):
     """The task's management page; after a refused add-unit, with what was typed (unit, role, date)."""
-    assignments = db.session.scalars(
-        select(Assignment).where(Assignment.task_id == task.id).options(joinedload(Assignment.unit))
-        .order_by(Assignment.role.desc(), Assignment.id)).all()
+    view = manage_page.manage_page(
+        task.id, page=request.args.get("page", 1, type=int),
+        per_page=page_size(request.args, MANAGE_PER_PAGE),
+        role=request.args.get("assigned_role"), status=request.args.get("status"))
     bulk_form = BulkAssignForm(formdata=None)
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name))
     bulk_form.group_id.choices = choices((g.id, g.name) for g in groups)
@@ -48,7 +58,11 @@ def _render_manage(task: Task, *, add_form: AddUnitForm | None = None, status: i
     return render_template(
         "workflow/manage_task.html",
         task=task,
-        assignments=assignments,
+        view=view,
+        pagination=view.rows,
+        list_args=_list_args(),
+        roles=ASSIGNMENT_ROLES,
+        statuses=STATUSES,
         add_form=add_form or AddUnitForm(formdata=None),
         bulk_form=bulk_form,
         task_form=task_form,
