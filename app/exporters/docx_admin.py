@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from app.exporters import docx_table_xml as table_xml
 from app.exporters.docx_fit import fit_widths, keep_tokens
 
 FONT = "Times New Roman"
@@ -295,38 +296,11 @@ def signature_block(document, head: Letterhead, recipients: Sequence[str] = ()) 
         para.add_run(head.signer_name).bold = True
 
 
-def repeat_header(row) -> None:
-    """Mark a table row as a header row repeated at the top of every page (w:tblHeader)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:tblHeader")
-    element.set(qn("w:val"), "true")
-    tr_pr.append(element)
-
-
 def _keep_row_together(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     element = OxmlElement("w:cantSplit")
     element.set(qn("w:val"), "true")
     tr_pr.append(element)
-
-
-def _shade(cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _write(cell, text, *, bold=False, italic=False, size=TABLE_PT, align=None) -> None:
-    para = cell.paragraphs[0]
-    run = para.add_run("" if text is None else str(text))
-    run.bold, run.italic = bold, italic
-    run.font.size = Pt(size)
-    if align == "center":
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif align == "right":
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _grid(table, widths_mm) -> None:
@@ -345,7 +319,8 @@ def data_table(document, headers: Sequence[str], widths_mm: Sequence[float] | No
     ("group", label, text) for a bold full-width group row (e.g. "I  Nhóm nhiệm vụ …").
 
     widths_mm None: chosen from the content over the text width (no cell breaks inside a token);
-    keep_columns hold refs, dates and ranges whose hyphens become non-breaking."""
+    keep_columns hold refs, dates and ranges whose hyphens become non-breaking. Built as one XML
+    string and parsed once (docx_table_xml): cell by cell, 1.700 units took ~7 s."""
     rows = [
         values if _is_group(values) else
         [keep_tokens(str(v)) if i in keep_columns and v is not None else v for i, v in enumerate(values)]
@@ -356,35 +331,32 @@ def data_table(document, headers: Sequence[str], widths_mm: Sequence[float] | No
                     for values in rows]
         widths_mm = fit_widths(headers, measured, usable_width_mm(document), size=size,
                                bold_rows=[_is_group(values) for values in rows])
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _grid(table, widths_mm)
-    header = table.rows[0]
-    repeat_header(header)
-    for cell, text, width in zip(header.cells, headers, widths_mm, strict=True):
-        cell.width = Mm(width)
-        _write(cell, text, bold=True, size=size, align="center")
-        _shade(cell, "E7E6E6")
-    for values in rows:
-        row = table.add_row()
-        if keep_rows:
-            _keep_row_together(row)
-        for cell, width in zip(row.cells, widths_mm, strict=True):
-            cell.width = Mm(width)
-        if _is_group(values):
-            _, label, text = values
-            _write(row.cells[0], label, bold=True, size=size, align="center")
-            merged = row.cells[1].merge(row.cells[-1])
-            _write(merged, text, bold=True, size=size)
-            for cell in (row.cells[0], merged):  # a group row never ends a page alone
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
-            _keep_row_together(row)
-            continue
-        for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            _write(cell, value, size=size, align="center" if index in centered_columns else None)
-    return table
+    widths = table_xml.twips(widths_mm)
+    parts = [table_xml.table_start(widths), table_xml.row_start(cant_split=False, header=True)]
+    parts += [table_xml.cell(width, table_xml.para(text, size, bold=True, centre=True), shade="E7E6E6")
+              for text, width in zip(headers, widths, strict=True)]
+    parts.append("</w:tr>")
+    parts += [_group_row(values, widths, size) if _is_group(values) else
+              _body_row(values, widths, size, centered_columns, keep_rows) for values in rows]
+    parts.append("</w:tbl>")
+    return table_xml.append_table(document, "".join(parts))
+
+
+def _group_row(values, widths: list[int], size: float) -> str:
+    """Label and text in bold, the text over all other columns; never ends a page alone."""
+    _, label, text = values
+    return (table_xml.row_start(cant_split=True)
+            + table_xml.cell(widths[0], table_xml.para(label, size, bold=True, centre=True, keep_next=True))
+            + table_xml.cell(sum(widths[1:]), table_xml.para(text, size, bold=True, centre=False,
+                                                             keep_next=True), span=len(widths) - 1)
+            + "</w:tr>")
+
+
+def _body_row(values, widths: list[int], size: float, centered_columns, keep_rows: bool) -> str:
+    cells = "".join(
+        table_xml.cell(width, table_xml.para(value, size, bold=False, centre=index in centered_columns))
+        for index, (width, value) in enumerate(zip(widths, values, strict=True)))
+    return f"{table_xml.row_start(cant_split=keep_rows)}{cells}</w:tr>"
 
 
 def set_properties(document, head: Letterhead, title: str) -> None:

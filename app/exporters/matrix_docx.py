@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import zipfile
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
-
-from docx.shared import Mm
 
 from app.exporters import docx_admin
+from app.exporters import docx_table_xml as table_xml
 from app.exporters.docx_fit import text_mm
 from app.exporters.matrix_data import (
     ROLE_LEGEND,
@@ -53,50 +50,15 @@ def _chunks(items: Sequence, most: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-_MARGINS = '<w:tcMar><w:left w:w="28" w:type="dxa"/><w:right w:w="28" w:type="dxa"/></w:tcMar>'
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _runs(text: str, size: float, *, bold: bool | None) -> str:
-    """One run of text (line breaks and tabs as Word's own elements, as python-docx's add_run)."""
-    weight = "" if bold is None else ("<w:b/>" if bold else '<w:b w:val="0"/>')
-    pieces = []
-    for number, line in enumerate(_ILLEGAL.sub("", text).split("\n")):
-        if number:
-            pieces.append("<w:br/>")
-        pieces.append("<w:tab/>".join(f'<w:t xml:space="preserve">{escape(part)}</w:t>'
-                                      for part in line.split("\t")))
-    return f'<w:r><w:rPr>{weight}<w:sz w:val="{round(size * 2)}"/></w:rPr>{"".join(pieces)}</w:r>'
-
-
-def _para(text: str, size: float, *, bold: bool | None, centre: bool) -> str:
-    align = '<w:jc w:val="center"/>' if centre else ""
-    return f'<w:p><w:pPr><w:spacing w:after="0"/>{align}</w:pPr>{_runs(text, size, bold=bold)}</w:p>'
-
-
-def _cell(width: int, body: str, *, shade: str | None = None, no_wrap=False, narrow=False,
-          vertical=False) -> str:
-    """A w:tc, its properties in the schema's order (tcW, shd, noWrap, tcMar, textDirection, vAlign)."""
-    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
-    if shade:
-        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>')
-    if no_wrap:
-        props.append("<w:noWrap/>")
-    if narrow:
-        props.append(_MARGINS)
-    if vertical:
-        props.append('<w:textDirection w:val="btLr"/><w:vAlign w:val="center"/>')
-    return f'<w:tc><w:tcPr>{"".join(props)}</w:tcPr>{body or "<w:p/>"}</w:tc>'
-
-
 def _mark(width: int, found: MatrixCell | None) -> str:
     """C/P in bold, the status code on a second line, on the status colour; never wrapped."""
     if found is None:
-        return _cell(width, "", no_wrap=True, narrow=True)
-    body = _para(found.role, MARK_PT, bold=True, centre=True)
+        return table_xml.cell(width, "", no_wrap=True, narrow=True)
+    body = table_xml.para(found.role, MARK_PT, bold=True, centre=True)
     if found.status_code:
-        body += _para(found.status_code, STATUS_PT, bold=None, centre=True)
-    return _cell(width, body, shade=STATUS_COLOURS.get(found.colour_key, "FFFFFF"), no_wrap=True, narrow=True)
+        body += table_xml.para(found.status_code, STATUS_PT, bold=None, centre=True)
+    return table_xml.cell(width, body, shade=STATUS_COLOURS.get(found.colour_key, "FFFFFF"), no_wrap=True,
+                          narrow=True)
 
 
 def heading_height_mm(labels: Sequence[str], column_mm: float) -> float:
@@ -114,31 +76,28 @@ def _table(document, tables: list[str], headers: list[str], widths_mm: list[floa
     place of a placeholder paragraph when the file is written (_put_tables): python-docx's
     cell-by-cell API needs ~16 s for 1.700 rows, and even parsing the string into the document's
     tree costs seconds (lxml re-homes every node of a moved subtree)."""
-    widths = [round(Mm(width).twips) for width in widths_mm]
+    widths = table_xml.twips(widths_mm)
     marks: dict[tuple, str] = {}
-    parts = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
-             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
-             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-             'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
-             *(f'<w:gridCol w:w="{width}"/>' for width in widths), "</w:tblGrid>"]
+    parts = [table_xml.table_start(widths)]
     height = ""
     if rotate:
         mm = heading_height_mm(headers[fixed:], min(widths_mm[fixed:], default=10))
         height = f'<w:trHeight w:val="{round(mm * 56.7)}" w:hRule="atLeast"/>'
-    parts.append(f'<w:tr><w:trPr><w:cantSplit w:val="true"/>{height}<w:tblHeader w:val="true"/></w:trPr>')
+    parts.append(table_xml.row_start(cant_split=True, header=True, height=height))
     for index, title in enumerate(headers):
-        parts.append(_cell(widths[index], _para(title, TEXT_PT, bold=True, centre=True),
-                           narrow=index >= fixed, vertical=rotate and index >= fixed))
+        parts.append(table_xml.cell(widths[index], table_xml.para(title, TEXT_PT, bold=True, centre=True),
+                                    narrow=index >= fixed, vertical=rotate and index >= fixed))
     parts.append("</w:tr>")
     for values in rows:
-        parts.append('<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>')
+        parts.append(table_xml.row_start(cant_split=True))
         total_row = values[0] == ""
         for index, value in enumerate(values):
             if isinstance(value, str) and index < fixed:
-                parts.append(_cell(widths[index], _para(value, TEXT_PT, bold=total_row, centre=index == 0)))
+                text = table_xml.para(value, TEXT_PT, bold=total_row, centre=index == 0)
+                parts.append(table_xml.cell(widths[index], text))
             elif isinstance(value, str):  # a total
-                total = _para(value, STATUS_PT, bold=True, centre=True)
-                parts.append(_cell(widths[index], total, narrow=True))
+                total = table_xml.para(value, STATUS_PT, bold=True, centre=True)
+                parts.append(table_xml.cell(widths[index], total, narrow=True))
             else:  # 61.000 marks of a few kinds: each kind's XML built once
                 key = (widths[index], value and (value.role, value.status_code, value.colour_key))
                 if key not in marks:
