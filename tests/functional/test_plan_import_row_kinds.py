@@ -11,15 +11,8 @@ from app.importers.plan_table import FORCED_REASON
 from app.models import Plan, Task
 from app.services.demo.seed import seed_directory, seed_users
 from tests.conftest import csrf_token, login
+from tests.unit.test_row_kinds import GROUP_ROW, ROWS, TASK_ROW
 
-ROWS = [
-    ["STT", "Nội dung", "Thời gian", "Đơn vị chủ trì"],
-    ["I", "Về dữ liệu số", "", ""],
-    ["1", "Cập nhật cơ sở dữ liệu ngành", "Tháng 10/2025", "Văn phòng Sở"],
-    ["2", "Triển khai học bạ số", "Tháng 12/2025", "Văn phòng Sở"],
-    ["", "Tập huấn giáo viên cốt cán về học bạ số", "Tháng 1/2026", "Văn phòng Sở"],
-]
-GROUP_ROW, TASK_ROW = "dòng 2 của bảng 1", "dòng 4 của bảng 1"
 _HIDDEN = re.compile(r'<input type="hidden" name="((?:grouprow|taskrow|kindloc|kind)-\d+)" value="([^"]*)"')
 
 
