@@ -55,6 +55,7 @@ class ParsedPlan:
     columns: list[dict] = field(default_factory=list)
     group_rows: list[dict] = field(default_factory=list)
     unrecognised_headers: list[str] = field(default_factory=list)
+    task_locations: list[str] = field(default_factory=list)  # where each table task was read, in order
 
     def to_json_dict(self) -> dict:
         """The dry-run JSON of `flask plans import --dry-run --format json`."""
@@ -73,10 +74,12 @@ def parse_plan(
     known_unit_names=None,
     calendar: SchoolCalendar | None = None,
     column_fields: dict[str, str] | None = None,
+    row_kinds: dict[str, str] | None = None,
 ) -> ParsedPlan:
     """Read a .docx/.xlsx/.csv plan appendix; raise ImportFileError for a file it cannot read.
 
-    column_fields (header -> field, "" for none) is the office's reading of the columns."""
+    column_fields (header -> field, "" for none) is the office's reading of the columns; row_kinds
+    (row location -> "task"/"group") its decisions on rows read as the wrong kind."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(
             MSG_TOO_LARGE.format(size=len(data) / 1024 / 1024, limit=MAX_UPLOAD_BYTES // 1024 // 1024)
@@ -93,7 +96,7 @@ def parse_plan(
     if encoding:
         label = ENCODING_LABELS.get(encoding, encoding)
         plan.warnings.append(f"Văn bản được gõ bằng mã {label} và đã được chuyển sang Unicode.")
-    scan = scan_tables(document.tables, column_fields)
+    scan = scan_tables(document.tables, column_fields, row_kinds)
     if not scan.task_tables:
         letter = parse_letter(source, document.lines, known)
         letter.warnings[:0] = plan.warnings
@@ -113,6 +116,7 @@ def parse_plan(
     context = TaskContext(known, calendar, default_year, _issue_date(plan.meta))
     for cells in scan.tasks:
         plan.tasks.append(build_task(cells, context))
+        plan.task_locations.append(cells.location)
     plan.columns, plan.group_rows = scan.layouts, scan.group_rows
     plan.unrecognised_headers = list(
         dict.fromkeys(h for layout in scan.layouts for h in layout["unrecognised"])

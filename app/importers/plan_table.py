@@ -14,6 +14,8 @@ _NUMBER = re.compile(r"^\d{1,3}$")
 _LEADING_NUMBER = re.compile(r"^([IVXLC]+|[A-Z]|\d+(?:\.\d+)*)(\s*[.):]\s*|\s*[-–]\s+|\s+)(.+)$", re.S)
 _TRAILING_COUNT = re.compile(r"\s*\(\s*(?:gồm\s+|có\s+)?\d+(?:\s+[^()\d]{1,40})?\)\s*[:.]?\s*$", re.I)
 _DETAIL_FIELDS = ("product", "time", "lead", "cooperating")
+ROW_KINDS = ("task", "group")
+FORCED_REASON = "do Văn phòng chọn"
 
 
 @dataclass
@@ -122,8 +124,9 @@ class _Open:
 class _TableReader:
     """Walks the rows of the task tables, carrying groups and the open task across tables."""
 
-    def __init__(self, scan: TableScan):
+    def __init__(self, scan: TableScan, row_kinds: dict[str, str] | None = None):
         self.scan = scan
+        self.row_kinds = row_kinds or {}
         self.restart()
 
     def restart(self) -> None:
@@ -182,9 +185,15 @@ class _TableReader:
         return following.style not in open_styles
 
     def _place(self, row: _Row, following: _Row | None, cmap: ColumnMap) -> None:
+        forced = self.row_kinds.get(row.where)
+        if forced == "group":
+            self._open_group(row, _forced_style(row), _group_title(row), FORCED_REASON)
+            return
+        if forced == "task" and row.content:
+            self._add_task(row, cmap)
+            return
         if row.title_row:
-            token, title = clean_group_title(next(c for c in row.row if c))
-            self._open_group(row, row.style or "title", title, "tiêu đề trải cả dòng")
+            self._open_group(row, row.style or "title", _group_title(row), "tiêu đề trải cả dòng")
             return
         if row.style is not None and row.style != "dash" and self._nests(row.style, following):
             self._open_group(row, row.style, _first_line(row), "có mục con đánh số sâu hơn")
@@ -312,6 +321,18 @@ def _first_line(row: _Row) -> str:
     return clean_group_title(first)[1]
 
 
+def _group_title(row: _Row) -> str:
+    """A group's title: the merged text of a title row, else the first line of its content."""
+    if row.title_row:
+        return clean_group_title(next(c for c in row.row if c))[1]
+    return _first_line(row)
+
+
+def _forced_style(row: _Row) -> str:
+    """The level of a row the office made a group: its own numbering, "plain" without one."""
+    return row.style if row.style not in (None, "dash") else "plain"
+
+
 def _continues(content: str) -> bool:
     """Text that carries on a sentence (lower case or punctuation first), not a new row."""
     return bool(content) and not content[:1].isupper() and not content[:1].isdigit()
@@ -337,12 +358,14 @@ def _looks_like_tasks(table: RawTable, cmap: ColumnMap) -> bool:
     return False
 
 
-def scan_tables(tables: list[RawTable], chosen: dict[str, str] | None = None) -> TableScan:
+def scan_tables(tables: list[RawTable], chosen: dict[str, str] | None = None,
+                row_kinds: dict[str, str] | None = None) -> TableScan:
     """Read the task rows of every task table; consecutive tables with one layout are one appendix.
 
-    chosen: header -> field, the office's reading of the columns from the preview."""
+    chosen: header -> field, the office's reading of the columns from the preview; row_kinds:
+    row location -> "task" or "group", its decisions on rows read the wrong way (others ignored)."""
     scan = TableScan()
-    reader = _TableReader(scan)
+    reader = _TableReader(scan, {k: v for k, v in (row_kinds or {}).items() if v in ROW_KINDS})
     previous: ColumnMap | None = None  # layout of the table just before, when it held tasks
     for index, table in enumerate(tables):
         found = detect_header(table.rows, chosen)

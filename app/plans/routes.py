@@ -143,6 +143,30 @@ def _columns_from(form_data) -> dict[str, str]:
     return columns
 
 
+MAX_ROW_KINDS = 2000
+_ROW_KIND_FIELDS = (
+    ("kindloc-", "kind-", None), ("grouprow-", "astask-", "task"), ("taskrow-", "asgroup-", "group"),
+)
+
+
+def _row_kinds_from(form_data) -> dict[str, str]:
+    """The office's task/group decisions, by row location: the ones kept from earlier rounds
+    (kindloc-N / kind-N), then the boxes ticked now ("Nhập là nhiệm vụ" astask-N on a row read as a
+    group, "Là nhóm" asgroup-N on a task row). Unknown kinds are dropped; unknown locations are
+    ignored by the parser."""
+    kinds: dict[str, str] = {}
+    for prefix, box, kind in _ROW_KIND_FIELDS:
+        for key, location in form_data.items():
+            if not key.startswith(prefix) or len(location) > 200 or len(kinds) >= MAX_ROW_KINDS:
+                continue
+            value = form_data.get(box + key.removeprefix(prefix))
+            if kind is None and value in ("task", "group"):
+                kinds[location] = value
+            elif kind is not None and value:
+                kinds[location] = kind
+    return kinds
+
+
 _PICK = re.compile(r"^pick-(\d{1,5})-(\d{1,2})$")
 
 
@@ -175,10 +199,11 @@ def preview(digest):
     columns = _columns_from(request.form) if request.method == "POST" and not forget else {}
     edits = _edits_from(request.form) if request.method == "POST" else {}
     picks = _picks_from(request.form) if request.method == "POST" else {}
+    row_kinds = _row_kinds_from(request.form) if request.method == "POST" else {}
     try:
         data = uploads.load_pending(folder, digest)
         result = plan_import.build_preview(data, filename, choices=choices, columns=columns or None,
-                                           picks=picks, use_saved_mapping=not forget)
+                                           picks=picks, use_saved_mapping=not forget, row_kinds=row_kinds)
     except (ImportFileError, DomainError) as error:
         flash(str(error), "danger")
         return redirect(url_for("plans.index"))
@@ -197,7 +222,7 @@ def preview(digest):
         try:
             plan = plan_import.import_plan(
                 current_user, data, filename, choices=choices, columns=columns or None, edits=edits or None,
-                picks=picks,
+                picks=picks, row_kinds=row_kinds,
                 meta={"number": form.number.data, "title": form.title.data, "date": form.issued_on.data,
                       "school_year": form.school_year.data, "issuer": form.issuer.data},
             )
@@ -211,7 +236,7 @@ def preview(digest):
             return redirect(url_for("plans.detail", plan_id=plan.id))
     groups, units = _resolution_options()
     return render_template("plans/preview.html", form=form, preview=result, digest=digest,
-                           edits=edits, picks=picks,
+                           edits=edits, picks=picks, row_kinds=row_kinds,
                            choices=choices, groups=groups, units=units, column_fields=COLUMN_FIELDS,
                            field_labels=COLUMN_FIELD_LABELS)
 

@@ -40,6 +40,7 @@ class PreviewRow:
     task: dict
     lead: list[ResolvedName]
     cooperating: list[ResolvedName]
+    location: str = ""  # the table row it was read from, for the office's task/group decision
 
     @property
     def unit_count(self) -> int:
@@ -141,32 +142,36 @@ def build_preview(data: bytes, filename: str, *, choices: dict[str, str] | None 
                   calendar: dict | None = None, columns: dict[str, str] | None = None,
                   edits: dict[str, SuggestionEdit] | None = None,
                   picks: dict[int, dict[int, list[int]]] | None = None,
-                  use_saved_mapping: bool = True) -> ImportPreview:
+                  use_saved_mapping: bool = True, row_kinds: dict[str, str] | None = None) -> ImportPreview:
     """Parse and resolve without writing anything; raises ImportFileError for bad files.
 
     columns (header -> field) is the office's reading of the columns, from the preview; without
     it, the mapping remembered for this layout applies. edits (ref -> decision) are its decisions
     on the suggestions read from a letter; picks (row position -> choice index -> unit ids) the
-    units it picked for a task's "Cơ sở thí điểm"."""
+    units it picked for a task's "Cơ sở thí điểm"; row_kinds (row location -> "task"/"group") its
+    decisions on table rows read as the wrong kind."""
     directory_ = _Directory()
     known, calendar_ = directory_.known_names or None, _calendar(calendar)
-    parsed = parse_plan(data, filename, known_unit_names=known, calendar=calendar_)
+    parsed = parse_plan(data, filename, known_unit_names=known, calendar=calendar_, row_kinds=row_kinds)
     signature, headers = header_signature(parsed.columns)
     automatic = column_fields_of(parsed.columns)
     saved = column_mappings.saved_mapping(signature) if use_saved_mapping else None
     remembered = column_mappings.fields_for(saved, headers) if saved is not None else {}
     chosen = columns or remembered
     if chosen:
-        parsed = parse_plan(data, filename, known_unit_names=known, calendar=calendar_, column_fields=chosen)
+        parsed = parse_plan(data, filename, known_unit_names=known, calendar=calendar_, column_fields=chosen,
+                            row_kinds=row_kinds)
     if edits:
         parsed.tasks = apply_edits(parsed.tasks, edits)
+    locations = parsed.task_locations if len(parsed.task_locations) == len(parsed.tasks) else []
     choices = {fold(k): v for k, v in (choices or {}).items()}
     picked = task_choices.valid_picks(parsed.tasks, picks or {})
     rows, unknown = [], []
     for position, task in enumerate(parsed.tasks, 1):
         mine = picked.get(position, {})
         row = PreviewRow(task=task, lead=directory_.resolve(task["lead"], choices, mine),
-                         cooperating=directory_.resolve(task["cooperating"], choices, mine))
+                         cooperating=directory_.resolve(task["cooperating"], choices, mine),
+                         location=locations[position - 1] if locations else "")
         for item in row.lead + row.cooperating:
             if item.key is None and not item.choice and item.name not in unknown:
                 unknown.append(item.name)
@@ -195,7 +200,8 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
                 choices: dict[str, str] | None = None, save_choices: bool = True,
                 allow_duplicate: bool = False, columns: dict[str, str] | None = None,
                 edits: dict[str, SuggestionEdit] | None = None,
-                picks: dict[int, dict[int, list[int]]] | None = None) -> Plan:
+                picks: dict[int, dict[int, list[int]]] | None = None,
+                row_kinds: dict[str, str] | None = None) -> Plan:
     """Create the plan with its tasks and assignments; the caller commits (all or nothing).
 
     Group names expand to their current members; a unit that is both lead and (through a group)
@@ -203,7 +209,8 @@ def import_plan(actor, data: bytes, filename: str, *, meta: dict | None = None,
     a per-task choice ("Cơ sở thí điểm") gets the units picked for that task, or waits on the task
     page. The office's changes to the column reading are remembered for this layout.
     """
-    preview = build_preview(data, filename, choices=choices, columns=columns, edits=edits, picks=picks)
+    preview = build_preview(data, filename, choices=choices, columns=columns, edits=edits, picks=picks,
+                            row_kinds=row_kinds)
     if not preview.rows:
         raise DomainError("Không còn nhiệm vụ nào để nhập: mọi gợi ý đã bị bỏ.")
     if preview.duplicate_of is not None and not allow_duplicate:
