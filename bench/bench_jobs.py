@@ -17,19 +17,23 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROVINCE = Path("/work/bench-data/province.sqlite3")
+# the province bench/bench_province.py builds by default (`flask demo generate`, migrated to head)
+PROVINCE = Path(tempfile.gettempdir()) / "tdnv_province.sqlite3"
 DAY_ORDER = ("sweep_stale", "periodic_checkins", "deadline_reminders", "overdue_followup", "send_mail")
 
 
-def _copy_province(target: Path) -> None:
+def _copy_province(source_db: Path, target: Path) -> None:
     """Copy the read-only province database with its write-ahead log (the last writes live there)."""
+    if not source_db.exists():
+        sys.exit(f"{source_db} is missing: build it with bench/bench_province.py (or pass --province)")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-        source = Path(f"{PROVINCE}{suffix}")
+        source = Path(f"{source_db}{suffix}")
         if source.exists():
             shutil.copyfile(source, f"{target}{suffix}")
 
@@ -108,6 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--province", type=Path, default=PROVINCE, help="SQLite province to copy")
     parser.add_argument("--copy-to", type=Path, default=Path("/tmp/bench-jobs-province.sqlite3"),
                         help="where the SQLite copy of the province goes (without --database-url)")
     parser.add_argument("--reuse", action="store_true", help="use the database as it is (no fresh copy)")
@@ -122,7 +127,7 @@ def main() -> None:
     args.app_root = args.app_root.resolve()
     if not args.database_url:
         if not args.reuse:
-            _copy_province(args.copy_to)
+            _copy_province(args.province, args.copy_to)
         args.database_url = f"sqlite:///{args.copy_to}"
     if args.job:
         child(args)
