@@ -1,4 +1,5 @@
-"""Job `sweep_stale`: pending import files nobody confirmed, expired log-in sessions, old log-in attempts."""
+"""Job `sweep_stale`: pending import files nobody confirmed, expired log-in sessions, old log-in attempts,
+and fresh planner statistics on SQLite (it keeps none by itself)."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
@@ -7,6 +8,7 @@ from app.extensions import rows_changed
 from app.models.base import as_utc
 from app.models.users import LoginAttempt
 from app.services.accounts.sessions import sweep_expired
+from app.services.maintenance import refresh_planner_statistics
 from app.services.plans.uploads import sweep_pending
 
 
@@ -28,4 +30,6 @@ def sweep_stale(now: datetime, config) -> dict:
     attempts = sweep_login_attempts(keep=timedelta(days=int(config["LOGIN_ATTEMPTS_KEEP_DAYS"])),
                                     window=timedelta(minutes=int(config["LOGIN_WINDOW_MINUTES"])),
                                     now=utc_now)
-    return {"pending_files": files, "sessions": sessions, "login_attempts": attempts}
+    statistics = refresh_planner_statistics() == "sqlite"
+    return {"pending_files": files, "sessions": sessions, "login_attempts": attempts,
+            "statistics_refreshed": statistics}

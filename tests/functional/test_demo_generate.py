@@ -1,7 +1,7 @@
 """`flask demo generate`: a small province, its counts, its overdue share, and the same rows for a seed."""
 import hashlib
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import create_app
 from app.models import Assignment, AssignmentUpdate, Plan, Task, Unit, User
@@ -48,6 +48,9 @@ def test_generate_builds_a_small_province(runner, app, db, client):
     assert result.exit_code == 0, result.output
     count = lambda model: db.session.scalar(select(func.count(model.id)))  # noqa: E731
     assert count(Unit) == 60 and count(Plan) == 2 and count(Assignment) == 2000
+    if db.engine.dialect.name == "sqlite":  # planner statistics from the start (SQLite has none by itself)
+        analysed = set(db.session.scalars(text("SELECT tbl FROM sqlite_stat1")))
+        assert {"assignments", "assignment_updates", "units"} <= analysed
     assert count(AssignmentUpdate) == 2 * 2000 + 8 * 20  # 10 entries for every 100th assignment
     assert count(Task) == 87 and count(User) == 61  # what seed 1 decides (dates are offsets from today)
     today = today_local(app.config["TIMEZONE"])

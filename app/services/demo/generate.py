@@ -51,6 +51,7 @@ from app.passwords import hash_password
 from app.services.demo import demo_data as data
 from app.services.demo import province_data as names
 from app.services.errors import DomainError
+from app.services.maintenance import refresh_planner_statistics
 from app.services.work.rules import actuals_verdict
 
 CHUNK = 5000
@@ -459,9 +460,6 @@ def _reset_sequences() -> None:
         db.session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
-        # planner statistics now, not whenever autovacuum gets to it: without them the first
-        # list queries on the fresh tables pick plans that take minutes
-        db.session.execute(text(f"ANALYZE {table}"))
 
 
 def generate(*, units: int, plans: int, assignments: int, seed: int, today: date,
@@ -481,6 +479,9 @@ def generate(*, units: int, plans: int, assignments: int, seed: int, today: date
     province.assignments(tasks)
     province.out.flush()
     _reset_sequences()
+    # planner statistics now (SQLite has none at all, PostgreSQL only when autovacuum gets to it):
+    # without them the first list queries on the fresh tables pick plans that scan whole tables
+    refresh_planner_statistics(TABLES)
     counts = province.out.counts
     return GenerateSummary(
         units=counts[Unit],
