@@ -11,7 +11,7 @@ from app.extensions import db
 from app.importers.errors import ImportFileError
 from app.models.assignments import Assignment
 from app.models.plans import PLAN_ACTIVE, Plan, Task
-from app.models.units import UnitGroup
+from app.models.units import Unit, UnitGroup
 from app.permissions import IMPORT_PLANS, MANAGE_PLANS, VIEW_ALL, can_manage_plan, permission_required
 from app.plans import bp
 from app.plans.forms import (
@@ -24,7 +24,6 @@ from app.plans.forms import (
     UploadPlanForm,
     WithdrawPlanForm,
 )
-from app.services.directory.units import active_units
 from app.services.errors import DomainError
 from app.services.filenames import clean_filename
 from app.services.plans import column_mappings, plan_admin, plan_import, task_choices, uploads
@@ -104,12 +103,18 @@ _CHOICE = re.compile(r"^(unit|group):\d+$")
 
 
 def _choices_from(form_data) -> dict[str, str]:
-    """Unknown names resolved on the preview page: pairs of fields unknown-N / choice-N."""
+    """Unknown names resolved on the preview page: unknown-N with choice-N (a group, or the unit picked
+    before) and choiceunit-N (the unit the type-ahead filled in). A group chosen in the list wins; else
+    the typed unit; anything forged or empty is ignored."""
     choices = {}
     for key, name in form_data.items():
         if key.startswith("unknown-"):
-            choice = form_data.get("choice-" + key.removeprefix("unknown-"), "")
-            if _CHOICE.match(choice):  # anything else (forged or empty) is ignored
+            number = key.removeprefix("unknown-")
+            choice = form_data.get("choice-" + number, "")
+            typed = form_data.get("choiceunit-" + number, "")
+            if not choice.startswith("group:") and typed.isdigit() and len(typed) <= 9:
+                choice = f"unit:{typed}"
+            if _CHOICE.match(choice):
                 choices[name] = choice
     return choices
 
@@ -182,10 +187,13 @@ def _picks_from(form_data) -> dict[int, dict[int, list[int]]]:
     return picks
 
 
-def _resolution_options():
+def _resolution_options(choices: dict[str, str]):
+    """The groups (a handful) for the unknown names' lists, and the names of the units already picked
+    (the others are found by the type-ahead: no 1.700-option list)."""
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name)).all()
-    units = active_units()
-    return groups, units
+    ids = {int(value.removeprefix("unit:")) for value in choices.values() if value.startswith("unit:")}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all()) if ids else {}
+    return groups, names
 
 
 @bp.route("/import/<digest>", methods=["GET", "POST"])
@@ -234,10 +242,10 @@ def preview(digest):
             uploads.discard_pending(folder, digest)
             flash(f"Đã nhập kế hoạch với {len(plan.tasks)} nhiệm vụ.", "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
-    groups, units = _resolution_options()
+    groups, unit_names = _resolution_options(choices)
     return render_template("plans/preview.html", form=form, preview=result, digest=digest,
                            edits=edits, picks=picks, row_kinds=row_kinds,
-                           choices=choices, groups=groups, units=units, column_fields=COLUMN_FIELDS,
+                           choices=choices, groups=groups, unit_names=unit_names, column_fields=COLUMN_FIELDS,
                            field_labels=COLUMN_FIELD_LABELS)
 
 

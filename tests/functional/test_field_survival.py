@@ -118,3 +118,52 @@ def test_import_preview_keeps_the_unit_choice_and_the_typed_fields(client, world
     assert "Đã nhập kế hoạch với 1 nhiệm vụ." in done.get_data(as_text=True)
     plan = _db.session.query(Plan).filter_by(number="12/KH-SGDĐT").one()
     assert {a.unit_id for t in plan.tasks for a in t.assignments} >= {world.coop_unit.id}
+
+
+def _preview_with_an_unknown_name(client):
+    rows = [["1", "Tổ chức ngày hội đọc sách", "Tháng 4/2026", "Phòng QLCL", "Trường Mầm non Hoa Sen"]]
+    login(client, "vanphong")
+    token = csrf_token(client, "/plans/")
+    upload = {"csrf_token": token, "file": (io.BytesIO(_docx(rows)), "phu-luc.docx")}
+    location = client.post("/plans/import", data=upload).headers["Location"]
+    return token, location, client.get(location).get_data(as_text=True)
+
+
+def test_unknown_names_are_resolved_with_a_type_ahead_not_a_list_of_every_unit(client, world):
+    """A province has 1.700 units: the preview lists the groups only, and a unit is typed."""
+    SchoolFactory.create_batch(30)
+    _db.session.commit()
+    token, location, page = _preview_with_an_unknown_name(client)
+    assert 'value="unit:' not in page  # no <option> per unit
+    assert 'name="choiceunit-1"' in page and 'data-unit-target="choiceunit-1"' in page
+    school = world.coop_unit
+    done = client.post(location.split("?")[0], follow_redirects=True, data={
+        "csrf_token": token, "filename": "phu-luc.docx", "title": "Kế hoạch đọc sách", "number": "13/KH",
+        "issued_on": "28/02/2026", "unknown-1": "Trường Mầm non Hoa Sen", "choice-1": "",
+        "choiceunit-1": str(school.id), "confirm": "Xác nhận nhập kế hoạch"})
+    assert "Đã nhập kế hoạch với 1 nhiệm vụ." in done.get_data(as_text=True)
+    plan = _db.session.query(Plan).filter_by(number="13/KH").one()
+    assert school.id in {a.unit_id for t in plan.tasks for a in t.assignments}
+
+
+def test_a_typed_unit_comes_back_by_name_and_a_group_chosen_in_the_list_wins(client, world):
+    from tests.factories import UnitGroupFactory
+
+    group = UnitGroupFactory(name="Các trường mầm non")
+    _db.session.commit()
+    token, location, _page = _preview_with_an_unknown_name(client)
+    school = world.coop_unit
+    again = client.post(location.split("?")[0], data={
+        "csrf_token": token, "filename": "phu-luc.docx", "title": "Kế hoạch", "issued_on": "31/02/2026",
+        "unknown-1": "Trường Mầm non Hoa Sen", "choice-1": "", "choiceunit-1": str(school.id),
+        "confirm": "Xác nhận nhập kế hoạch"}).get_data(as_text=True)
+    assert _selected(again, "choice-1") == f"unit:{school.id}"
+    assert f'value="{school.name}"' in again
+    assert f'name="choiceunit-1" id="choiceunit-1" value="{school.id}"' in again
+    # the group chosen in the list wins over the unit still in the type-ahead
+    page = client.post(location.split("?")[0], data={
+        "csrf_token": token, "filename": "phu-luc.docx", "title": "Kế hoạch", "issued_on": "31/02/2026",
+        "unknown-1": "Trường Mầm non Hoa Sen", "choice-1": f"group:{group.id}",
+        "choiceunit-1": str(school.id),
+        "confirm": "Xác nhận nhập kế hoạch"}).get_data(as_text=True)
+    assert _selected(page, "choice-1") == f"group:{group.id}"
