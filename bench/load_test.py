@@ -110,14 +110,17 @@ class Results:
     answers: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     acknowledged: list[str] = field(default_factory=list)
+    # writes that got no definite answer (503 or no answer, around the cut): the server may or may not
+    # have committed them before the answer was lost, so either outcome is right
+    uncertain: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, kind: str, seconds: float, note: str | None = None) -> None:
+    def record(self, kind: str, seconds: float, note: str | None = None, *, certain: bool = True) -> None:
         with self.lock:
             self.latencies.append(seconds)
             self.answers[kind] += 1
             if note:
-                self.acknowledged.append(note)
+                (self.acknowledged if certain else self.uncertain).append(note)
 
 
 def _call(base: str, method: str, path: str, token: str, body: dict | None = None,
@@ -172,12 +175,13 @@ def _client(base: str, token: str, ids: list[int], deadline: float, outage: tupl
         in_outage = started <= outage[1] + 5 and ended >= outage[0]
         # http 0: no HTTP answer (connection dropped or timed out)
         kind = {200: "ok", 201: "written", 409: "conflict", 503: "unavailable"}.get(status, f"http {status}")
-        results.record(kind, elapsed, note if status == 201 else None)
+        if status == 201 or (note and status in (0, 503)):
+            results.record(kind, elapsed, note, certain=status == 201)
+        else:
+            results.record(kind, elapsed)
         allowed = ["ok", "written", "conflict"]
-        if in_outage:
-            allowed.append("unavailable")
-        if started < outage[0] <= ended:  # in flight when the database went away: may be dropped
-            allowed.append("http 0")
+        if in_outage:  # a 503, or no answer for a request the cut caught in flight or stalled
+            allowed += ["unavailable", "http 0"]
         if kind not in allowed:
             with results.lock:
                 results.failures.append(f"{kind} at +{started - outage[0]:.1f}s")
@@ -277,6 +281,8 @@ def run(server_url: str = SERVER, *, clients: int = 100, seconds: int = 300, out
         recovered = _recovered(base, tokens[0])
         stored = _stored_notes(direct.render_as_string(hide_password=False))
         lost = [note for note in results.acknowledged if note not in stored]
+        # a stored note must be one the client sent and was told about, or one whose answer was lost
+        unexpected = sorted(stored - set(results.acknowledged) - set(results.uncertain))
         latencies = sorted(results.latencies)
         return {
             "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
@@ -286,6 +292,7 @@ def run(server_url: str = SERVER, *, clients: int = 100, seconds: int = 300, out
             "answers": dict(results.answers), "failures": results.failures[:20],
             "failure_count": len(results.failures), "acknowledged_writes": len(results.acknowledged),
             "stored_writes": len(stored), "lost_writes": lost[:20], "recovered": recovered,
+            "uncertain_writes": len(results.uncertain), "unexpected_stored": unexpected[:20],
             "outage_seconds": outage_seconds,
         }
     finally:
