@@ -59,22 +59,30 @@ def bulk_assign(actor, task: Task, group: UnitGroup, *, role: str = ROLE_COOPERA
     A constant number of statements however big the group (1.600 schools): the assigned units and the
     members as columns, the new rows in one batched insert, every unit's heads in one query and their
     notifications in one batch."""
+    members = db.session.execute(group.members_query().with_only_columns(Unit.id, Unit.code)).all()
+    return add_units(actor, task, [(unit_id, code) for unit_id, code in members], role=role,
+                     details={"group": group.name})
+
+
+def add_units(actor, task: Task, units: list[tuple[int, str]], *, role: str,
+              details: dict | None = None) -> list[Assignment]:
+    """Assign the task to the given (unit id, code) pairs not assigned yet, in a constant number of
+    statements: one batched insert, one read-back, one audit record, one batch of notifications."""
     _require_office(actor)
     if role not in ASSIGNMENT_ROLES:
         raise DomainError("Vai trò không hợp lệ.")
     have = set(db.session.scalars(select(Assignment.unit_id).where(Assignment.task_id == task.id)))
-    members = db.session.execute(group.members_query().with_only_columns(Unit.id, Unit.code)).all()
-    new_ids = {unit_id for unit_id, _ in members if unit_id not in have}
+    new_ids = {unit_id for unit_id, _ in units if unit_id not in have}
     if new_ids:  # one executemany (the ORM would send one INSERT … RETURNING per row on SQLite)
         db.session.execute(insert(Assignment), [
             {"task_id": task.id, "unit_id": unit_id, "role": role, "due_date": task.due_date,
-             "original_due_date": task.due_date} for unit_id, _ in members if unit_id in new_ids])
+             "original_due_date": task.due_date} for unit_id, _ in units if unit_id in new_ids])
         db.session.expire(task, ["assignments"])
     created = [a for a in db.session.scalars(select(Assignment).where(Assignment.task_id == task.id)
                                              .order_by(Assignment.id)) if a.unit_id in new_ids]
-    codes = [code for unit_id, code in members if unit_id in new_ids]
+    codes = [code for unit_id, code in units if unit_id in new_ids]
     audit.record(actor, "assignment_bulk_added", task,
-                 details={"group": group.name, "role": role, "units": codes})
+                 details={**(details or {}), "role": role, "units": codes})
     _tell_assigned_many(created, actor)
     return created
 

@@ -1,5 +1,6 @@
 """Bulk "assign to the selected units": chosen tasks of one plan × chosen units (groups expand to their
-members), every new pair through the single add-unit service, all or nothing.
+members), each task's new units in one batch (assignment_admin.add_units, the group assignment's
+path), all or nothing.
 
 plan_assignments() counts what would be created and what is skipped (already assigned, task cancelled)
 for the confirmation page; apply_assignments() recomputes the same pairs and refuses when the count
@@ -104,7 +105,7 @@ def plan_assignments(actor, plan: Plan, choice: AssignChoice) -> AssignPlan:
 
 
 def apply_assignments(actor, plan: Plan, choice: AssignChoice, *, expected: int) -> int:
-    """Create every pair through add_unit in the caller's transaction (the caller rolls back on error).
+    """Create every pair, a batch per task, in the caller's transaction (the caller rolls back on error).
     Refused when the number differs from the one confirmed (someone assigned meanwhile)."""
     result = plan_assignments(actor, plan, choice)
     if result.count == 0:
@@ -113,9 +114,9 @@ def apply_assignments(actor, plan: Plan, choice: AssignChoice, *, expected: int)
         raise DomainError(f"Số lượt giao đã thay đổi ({vn_number(expected)} → {vn_number(result.count)}) "
                           "từ lúc xác nhận: "
                           "vui lòng xem lại. Chưa lượt nào được tạo.")
-    for task, unit in result.pairs:
-        try:
-            assignment_admin.add_unit(actor, task, unit, role=choice.role)
-        except DomainError as error:
-            raise DomainError(f"{unit.display_name}: {error} Chưa lượt nào được tạo.") from error
+    by_task: dict[int, tuple[Task, list[tuple[int, str]]]] = {}
+    for task, unit in result.pairs:  # one batch per task, not one add_unit (flush, audit, alert) per pair
+        by_task.setdefault(task.id, (task, []))[1].append((unit.id, unit.code))
+    for task, units in by_task.values():
+        assignment_admin.add_units(actor, task, units, role=choice.role, details={"plan_assign": True})
     return result.count
