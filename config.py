@@ -33,6 +33,13 @@ class Config:
     SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", default_sqlite_url())
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL connection guards (app/db_options.py): a request never hangs on a lost connection
+    DB_CONNECT_TIMEOUT_SECONDS = _env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
+    DB_POOL_TIMEOUT_SECONDS = _env_int("DB_POOL_TIMEOUT_SECONDS", 10)
+    DB_LOCK_TIMEOUT_SECONDS = _env_int("DB_LOCK_TIMEOUT_SECONDS", 10)
+    DB_STATEMENT_TIMEOUT_SECONDS = _env_int("DB_STATEMENT_TIMEOUT_SECONDS", 0)  # 0: the server's
+    DB_IDLE_IN_TRANSACTION_SECONDS = _env_int("DB_IDLE_IN_TRANSACTION_SECONDS", 60)
+    DB_KEEPALIVE_IDLE_SECONDS = _env_int("DB_KEEPALIVE_IDLE_SECONDS", 30)
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Whole-request ceiling; each upload kind also has its own, smaller limit.
@@ -116,6 +123,7 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
     LOGIN_IP_MAX_FAILURES = 1000
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    DB_LOCK_TIMEOUT_SECONDS = 3  # a test that waits on a lost connection's lock waits this long
 
 
 class ProductionConfig(Config):

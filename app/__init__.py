@@ -23,6 +23,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if hasattr(config_class, "validate"):
         config_class.validate(app.config)
+    from app.db_options import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config, app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
 
     from app import cli, errors, filters, input_checks, security
     from app.extensions import csrf, db, login_manager, migrate

@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -57,9 +58,11 @@ def init_app(app):
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
     def database_unavailable(error):
-        """The database is down or unreachable: nothing was written (the transaction is rolled back)
-        and the client is told to retry, never a 500."""
+        """The database is down, unreachable, or held up (a lock a lost connection keeps, no free
+        connection in the pool): nothing was written (the transaction is rolled back) and the client
+        is told to retry, never a 500 or a hang."""
         app.logger.warning("Database unavailable: %s", str(error).splitlines()[0] if str(error) else error)
         from app.extensions import db
 

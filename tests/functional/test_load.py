@@ -1,8 +1,9 @@
 """The 30-second version of bench/load_test.py: gunicorn on PostgreSQL under 10 clients of mixed
 reads and writes, the database cut off for 10 s in the middle (a TCP relay, so no other test loses
-its server). Nothing fails outside the outage, the outage answers 503 (a request in flight at the very
-moment of the cut may see its connection dropped instead), every acknowledged write is stored, and
-the app recovers without a restart."""
+its server; the server's ends of the cut connections stay open, with their locks). Nothing fails
+outside the outage, the outage and the few seconds after it answer 503 (only a request in flight at
+the very moment of the cut may see its connection dropped instead), every acknowledged write is
+stored, and the app recovers without a restart."""
 import os
 
 import pytest
