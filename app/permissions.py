@@ -105,14 +105,19 @@ def can_view_task(user, task) -> bool:
     return _is_unit_user(user) and any(a.unit_id == user.unit_id for a in task.assignments)
 
 
+# built once: an alias costs ~0,5 ms to build, on every list page; the subqueries that use them are
+# uncorrelated (correlate(None)), so a statement may hold both, or either twice
+_PART = aliased(Assignment, name="unit_part")
+_LEAD_PART = aliased(Assignment, name="lead_part")
+
+
 def visible_tasks_clause(user):
     """SQL form of can_view_task: a where-clause over Task."""
     if user.has_permission(VIEW_ALL):
         return true()
     if not _is_unit_user(user):
         return false()
-    part = aliased(Assignment)
-    return Task.id.in_(select(part.task_id).where(part.unit_id == user.unit_id))
+    return Task.id.in_(select(_PART.task_id).where(_PART.unit_id == user.unit_id).correlate(None))
 
 
 def can_view_plan(user, plan) -> bool:
@@ -146,8 +151,9 @@ def visible_assignments_clause(user):
         return true()
     if not _is_unit_user(user):
         return false()
-    lead = aliased(Assignment)
-    led_tasks = select(lead.task_id).where(lead.unit_id == user.unit_id, lead.role == ROLE_LEAD)
+    lead = _LEAD_PART
+    led_tasks = (select(lead.task_id).where(lead.unit_id == user.unit_id, lead.role == ROLE_LEAD)
+                 .correlate(None))
     return or_(Assignment.unit_id == user.unit_id,
                and_(Assignment.role == ROLE_COOPERATING, Assignment.task_id.in_(led_tasks)))
 
