@@ -22,7 +22,8 @@ def _local_moment(rng: random.Random, around: date) -> datetime:
     """A completion time near a day, often right at a local midnight (17:00 UTC) to test the day's edge."""
     day = around + timedelta(days=rng.randint(-3, 3))
     if rng.random() < 0.4:
-        return datetime(day.year, day.month, day.day, 16, 59, tzinfo=UTC) + timedelta(minutes=rng.choice([0, 2]))
+        edge = datetime(day.year, day.month, day.day, 16, 59, tzinfo=UTC)
+        return edge + timedelta(minutes=rng.choice([0, 2]))
     return datetime(day.year, day.month, day.day, rng.randint(0, 23), rng.randint(0, 59), tzinfo=UTC)
 
 
@@ -33,8 +34,8 @@ def world(db):
     dates on both sides of today, completions on local-day edges, check-ins of every bucket."""
     rng = random.Random(20261202)
     kinds = [KIND_DIVISION, KIND_SCHOOL, KIND_CENTRE, KIND_COMMUNE]
-    units = [UnitFactory(kind=kinds[i % 4], name=f"Đơn vị {i:02d}", short_name="Trùng tên" if i in (3, 4) else None)
-             for i in range(30)]
+    units = [UnitFactory(kind=kinds[i % 4], name=f"Đơn vị {i:02d}",
+                         short_name="Trùng tên" if i in (3, 4) else None) for i in range(30)]
     plans = [PlanFactory(), PlanFactory(), PlanFactory(status=PLAN_ARCHIVED)]
     tasks = []
     for i in range(12):
@@ -48,7 +49,9 @@ def world(db):
     for task in tasks:
         for unit in rng.sample(units, rng.randint(8, 24)):
             status = rng.choice(STATUSES)
-            due = None if (task.recurrence and rng.random() < 0.8) else TODAY + timedelta(days=rng.randint(-15, 15))
+            due = TODAY + timedelta(days=rng.randint(-15, 15))
+            if task.recurrence and rng.random() < 0.8:
+                due = None
             original = due
             if due is not None and rng.random() < 0.3:  # an approved extension
                 original = due - timedelta(days=rng.randint(1, 20))
@@ -64,10 +67,11 @@ def world(db):
             if task.recurrence and due is None:
                 for month in (9, 10, 11):
                     cstatus = rng.choice(STATUSES)
+                    last = date(2025, month, 28)
                     _db.session.add(CheckIn(
-                        assignment=assignment, period_key=f"2025-{month:02d}", period_start=date(2025, month, 1),
-                        due_date=date(2025, month, 28), status=cstatus,
-                        completed_at=_local_moment(rng, date(2025, month, 28)) if cstatus == "done" else None))
+                        assignment=assignment, period_key=f"2025-{month:02d}",
+                        period_start=last.replace(day=1), due_date=last, status=cstatus,
+                        completed_at=_local_moment(rng, last) if cstatus == "done" else None))
     _db.session.commit()
     return {"units": units, "plans": plans}
 

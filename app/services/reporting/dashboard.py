@@ -293,14 +293,13 @@ def _rows(dimension: str | None, keyed: list[tuple[tuple, Counts]]) -> list[Row]
 
 
 def _unit_columns(ids) -> dict[int, tuple]:
-    """(id, name, short_name, kind) of the units, read in chunks (IN lists stay short)."""
-    ids = sorted(ids)
-    units: dict[int, tuple] = {}
-    columns = (Unit.id, Unit.name, Unit.short_name, Unit.kind)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        units.update((u[0], u) for u in db.session.execute(select(*columns).where(Unit.id.in_(chunk))))
-    return units
+    """(id, name, short_name, kind) of the units: a few by id, many by reading the table (the province's
+    1.700 units are read faster in one plain pass than through 1.700 bound parameters)."""
+    wanted = set(ids)
+    stmt = select(Unit.id, Unit.name, Unit.short_name, Unit.kind)
+    if len(wanted) <= 200:
+        stmt = stmt.where(Unit.id.in_(sorted(wanted)))
+    return {u[0]: u for u in db.session.execute(stmt) if u[0] in wanted}
 
 
 def _unit_rows(by_unit: dict[int, Counts]) -> list[Row]:
@@ -375,21 +374,22 @@ def _unit_page(scope: Scope, tasks: dict[int, _TaskInScope], *, today: date, tim
     where = _assignment_filter(scope, tasks)
     keys = _unit_sort_keys(where, tasks, today=today, basis=basis)
     checkins = _checkin_counts(Assignment.unit_id, where, tasks, today=today, timezone=timezone)
-    for unit_id, counts in checkins.items():
-        key = keys.setdefault(unit_id, [0, 0])
-        key[0] += counts.open_overdue
-        key[1] += counts.total
+    for unit_id, of_checkins in checkins.items():
+        sort_key = keys.setdefault(unit_id, [0, 0])
+        sort_key[0] += of_checkins.open_overdue
+        sort_key[1] += of_checkins.total
     units = _unit_columns(keys)
     labels = {unit_id: _label("unit", units[unit_id]) for unit_id in keys}
+    # unit_order_key, from the two numbers alone
     order = sorted(keys, key=lambda u: (-keys[u][0], -keys[u][1], labels[u][1], u))
     chosen = order[(page - 1) * per_page: page * per_page]
-    counts = (_assignment_counts(Assignment.unit_id, and_(where, Assignment.unit_id.in_(chosen)), tasks,
-                                 today=today, timezone=timezone, basis=basis) if chosen else {})
+    of_page = (_assignment_counts(Assignment.unit_id, and_(where, Assignment.unit_id.in_(chosen)), tasks,
+                                  today=today, timezone=timezone, basis=basis) if chosen else {})
     rows = []
     for unit_id in chosen:
         key, label, extra = labels[unit_id]
         row = Row(key, label, extra=extra)
-        row.counts.add(counts.get(unit_id, Counts()))
+        row.counts.add(of_page.get(unit_id, Counts()))
         row.counts.add(checkins.get(unit_id, Counts()))
         rows.append(row)
     return rows, len(order)
