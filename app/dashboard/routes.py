@@ -94,12 +94,10 @@ def index():
     if basis == stats.BASIS_ORIGINAL:
         link["basis"] = basis
     today, tz = local_today(), _tz()
-    figures = stats.overview(scope, today=today, timezone=tz, basis=basis)
-    by_unit = figures.by_unit
-    by_unit.sort(key=lambda r: (-r.counts.open_overdue, -(r.counts.total), r.label))
     page = max(request.args.get("upage", 1, type=int), 1)
-    unit_page = Page(by_unit[(page - 1) * UNITS_PER_PAGE: page * UNITS_PER_PAGE], page, UNITS_PER_PAGE,
-                           len(by_unit))
+    figures = stats.overview(scope, today=today, timezone=tz, basis=basis, unit_page=page,
+                             units_per_page=UNITS_PER_PAGE)
+    unit_page = Page(figures.by_unit, page, UNITS_PER_PAGE, figures.unit_count)
     trend = lists.completions_over_time(scope, today=today, timezone=tz, months=2)
     return render_template(
         "dashboard/index.html", totals=figures.totals, trend=trend,

@@ -62,6 +62,8 @@ class Assignment(TimestampMixin, db.Model):
         # covering the dashboard's GROUP BYs: the 2 × 2 and targets counted without reading the rows
         Index("ix_assignments_dashboard", "task_id", "unit_id", "status", "due_date", "original_due_date",
               "completed_at", "targets_verdict"),
+        # the dashboard's order of units (open and overdue, total per unit): read in unit order, no sort
+        Index("ix_assignments_unit_sort", "unit_id", "task_id", "status", "due_date", "original_due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal_column, not_, or_, select
 
 from app.extensions import db
-from app.models.assignments import Assignment
+from app.models.assignments import STATUS_DONE, STATUS_NOT_DONE, Assignment
 from app.models.checkins import CheckIn
 from app.models.plans import PLAN_ACTIVE, TASK_ACTIVE, Plan, Task
 from app.models.units import Unit
@@ -219,12 +219,22 @@ def _ongoing(tasks: dict[int, _TaskInScope]):
 def _count_by(key, scope: Scope, tasks: dict[int, _TaskInScope], *, today: date, timezone: str,
               basis: str) -> dict[int, Counts]:
     """Counts per value of key (Assignment.task_id or .unit_id) from two GROUP BY queries (assignments,
-    check-ins). The targets verdict is the one kept on the row (rules.actuals_verdict): met or not
-    met as it says, and every other assignment of a task with targets "unreported"."""
-    counts: dict[int, Counts] = {}
+    check-ins)."""
     if not tasks:
-        return counts
+        return {}
     where = _assignment_filter(scope, tasks)
+    counts = _assignment_counts(key, where, tasks, today=today, timezone=timezone, basis=basis)
+    for value, checkins in _checkin_counts(key, where, tasks, today=today, timezone=timezone).items():
+        counts.setdefault(value, Counts()).add(checkins)
+    return counts
+
+
+def _assignment_counts(key, where, tasks: dict[int, _TaskInScope], *, today: date, timezone: str,
+                       basis: str) -> dict[int, Counts]:
+    """The assignments' part of _count_by. The targets verdict is the one kept on the row
+    (rules.actuals_verdict): met or not met as it says, and every other assignment of a task with
+    targets "unreported"."""
+    counts: dict[int, Counts] = {}
     bucket = bucket_sql(Assignment.status, Assignment.completed_at, deadline_sql(basis), today=today,
                         timezone=timezone, ongoing=_ongoing(tasks)).label("bucket")
     per_unit = key is Assignment.unit_id
@@ -240,7 +250,13 @@ def _count_by(key, scope: Scope, tasks: dict[int, _TaskInScope], *, today: date,
         setattr(row, name, getattr(row, name) + count)
         if with_targets if per_unit else tasks[value].targeted:
             _add_verdict(row, judged if judged in JUDGED else VERDICT_UNREPORTED, count)
+    return counts
 
+
+def _checkin_counts(key, where, tasks: dict[int, _TaskInScope], *, today: date,
+                    timezone: str) -> dict[int, Counts]:
+    """The check-ins of the ongoing assignments in scope, per value of key: they enter the 2 × 2."""
+    counts: dict[int, Counts] = {}
     cbucket = checkin_bucket_sql(today, timezone).label("bucket")
     cstmt = (select(key, cbucket, func.count(CheckIn.id))
              .join(CheckIn, CheckIn.assignment_id == Assignment.id).where(where, _ongoing(tasks)))
@@ -276,43 +292,107 @@ def _rows(dimension: str | None, keyed: list[tuple[tuple, Counts]]) -> list[Row]
     return sorted(rows.values(), key=lambda r: (r.label or "").lower())
 
 
+def _unit_columns(ids) -> dict[int, tuple]:
+    """(id, name, short_name, kind) of the units: a few by id, many by reading the table (the province's
+    1.700 units are read faster in one plain pass than through 1.700 bound parameters)."""
+    wanted = set(ids)
+    stmt = select(Unit.id, Unit.name, Unit.short_name, Unit.kind)
+    if len(wanted) <= 200:
+        stmt = stmt.where(Unit.id.in_(sorted(wanted)))
+    return {u[0]: u for u in db.session.execute(stmt) if u[0] in wanted}
+
+
 def _unit_rows(by_unit: dict[int, Counts]) -> list[Row]:
-    ids = sorted(by_unit)
-    units: dict[int, tuple] = {}
-    columns = (Unit.id, Unit.name, Unit.short_name, Unit.kind)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        units.update((u[0], u) for u in db.session.execute(select(*columns).where(Unit.id.in_(chunk))))
+    units = _unit_columns(by_unit)
     return _rows("unit", [(units[unit_id], counts) for unit_id, counts in by_unit.items()])
+
+
+def _unit_sort_keys(where, tasks: dict[int, _TaskInScope], *, today: date,
+                    basis: str) -> dict[int, list[int]]:
+    """Per unit [open and overdue, 2 × 2 total] of its assignments, in one pass with no date arithmetic:
+    bucket_sql's OPEN_OVERDUE (not ongoing, neither done nor not done, deadline before today) and its
+    2 × 2 (everything but ongoing and not done). Through ix_assignments_unit_sort the rows come in unit
+    order and no sort is needed; test_dashboard_unit_page checks the figures against bucket_sql's."""
+    ongoing = _ongoing(tasks)
+    overdue = and_(deadline_sql(basis) < today, Assignment.status.not_in((STATUS_DONE, STATUS_NOT_DONE)),
+                   not_(ongoing))
+    outside = or_(Assignment.status == STATUS_NOT_DONE, ongoing)
+    stmt = (select(Assignment.unit_id, func.count(case((overdue, 1))), func.count(),
+                   func.count(case((outside, 1))))
+            .where(where).group_by(Assignment.unit_id))
+    return {unit_id: [open_overdue, count - not_counted]
+            for unit_id, open_overdue, count, not_counted in db.session.execute(stmt)}
 
 
 @dataclass
 class Overview:
-    """The directors' screen in one go: totals, by plan and by group from one set of per-task counts."""
+    """The directors' screen in one go: totals, by plan and by group from one set of per-task counts,
+    and one page of units, most overdue first."""
 
     totals: Counts
     by_plan: list[Row]
     by_group: list[Row]
-    by_unit: list[Row]
+    by_unit: list[Row]  # the page's units only, in the order of unit_order_key
+    unit_count: int = 0  # every unit with assignments in scope (for the pager)
 
 
-def overview(scope: Scope, *, today: date, timezone: str, basis: str = BASIS_IN_FORCE) -> Overview:
-    """statistics() for the four dimensions of the dashboard in seven statements: the per-task counts
-    are read once and added up by plan, group and overall in Python, the per-unit counts once more, and
-    the assignments with target actuals once for both."""
+def unit_order_key(row: Row) -> tuple:
+    """The dashboard's order of units: most open-and-overdue first, then the most assignments, by name."""
+    return -row.counts.open_overdue, -row.counts.total, row.label, row.key
+
+
+def overview(scope: Scope, *, today: date, timezone: str, basis: str = BASIS_IN_FORCE, unit_page: int = 1,
+             units_per_page: int = 20) -> Overview:
+    """statistics() for the plan, group and overall dimensions, and for one page of units.
+
+    The per-task counts are read once and added up by plan, group and overall in Python. The units
+    are ordered by unit_order_key, which needs only two numbers per unit (read in one plain pass, see
+    _unit_sort_keys, plus the check-ins); the full 2 × 2 and targets are then counted for the units of
+    the page alone: the province's 1.700 units are never all judged to show 20."""
     tasks = _tasks_in_scope(scope)
     by_task = _count_by(Assignment.task_id, scope, tasks, today=today, timezone=timezone, basis=basis)
-    by_unit = _count_by(Assignment.unit_id, scope, tasks, today=today, timezone=timezone, basis=basis)
     per_task = [(task_id, tasks[task_id], counts) for task_id, counts in by_task.items()]
     totals = Counts()
     for _task_id, _info, counts in per_task:
         totals.add(counts)
+    by_unit, unit_count = _unit_page(scope, tasks, today=today, timezone=timezone, basis=basis,
+                                     page=unit_page, per_page=units_per_page)
     return Overview(
         totals=totals,
         by_plan=_rows("plan", [(_task_key("plan", t, i), c) for t, i, c in per_task]),
         by_group=_rows("group", [(_task_key("group", t, i), c) for t, i, c in per_task]),
-        by_unit=_unit_rows(by_unit),
+        by_unit=by_unit,
+        unit_count=unit_count,
     )
+
+
+def _unit_page(scope: Scope, tasks: dict[int, _TaskInScope], *, today: date, timezone: str, basis: str,
+               page: int, per_page: int) -> tuple[list[Row], int]:
+    """(the page's rows of statistics(scope, dimension="unit") in unit_order_key order, how many units)."""
+    if not tasks:
+        return [], 0
+    where = _assignment_filter(scope, tasks)
+    keys = _unit_sort_keys(where, tasks, today=today, basis=basis)
+    checkins = _checkin_counts(Assignment.unit_id, where, tasks, today=today, timezone=timezone)
+    for unit_id, of_checkins in checkins.items():
+        sort_key = keys.setdefault(unit_id, [0, 0])
+        sort_key[0] += of_checkins.open_overdue
+        sort_key[1] += of_checkins.total
+    units = _unit_columns(keys)
+    labels = {unit_id: _label("unit", units[unit_id]) for unit_id in keys}
+    # unit_order_key, from the two numbers alone
+    order = sorted(keys, key=lambda u: (-keys[u][0], -keys[u][1], labels[u][1], u))
+    chosen = order[(page - 1) * per_page: page * per_page]
+    of_page = (_assignment_counts(Assignment.unit_id, and_(where, Assignment.unit_id.in_(chosen)), tasks,
+                                  today=today, timezone=timezone, basis=basis) if chosen else {})
+    rows = []
+    for unit_id in chosen:
+        key, label, extra = labels[unit_id]
+        row = Row(key, label, extra=extra)
+        row.counts.add(of_page.get(unit_id, Counts()))
+        row.counts.add(checkins.get(unit_id, Counts()))
+        rows.append(row)
+    return rows, len(order)
 
 
 def statistics(scope: Scope, *, today: date, timezone: str, dimension: str | None = None,
