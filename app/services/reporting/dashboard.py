@@ -7,7 +7,7 @@ badge on an assignment page always agree. The rules themselves: app/services/wor
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, literal_column, not_, or_, select
@@ -42,82 +42,17 @@ from app.services.work.rules import OPEN_IN_TIME as OPEN_IN_TIME  # isort: skip
 from app.services.work.rules import OPEN_OVERDUE as OPEN_OVERDUE  # isort: skip
 from app.services.work.rules import TWO_BY_TWO as TWO_BY_TWO  # isort: skip
 
+# the figures' value types, read by callers through this module
+from app.services.reporting.dashboard_types import Counts as Counts  # isort: skip
+from app.services.reporting.dashboard_types import Row as Row  # isort: skip
+from app.services.reporting.dashboard_types import Scope as Scope  # isort: skip
+
 # the lists behind the targets figures, beside the 2 × 2 buckets
 TARGETS_MET = "targets_met"
 TARGETS_NOT_MET = "targets_not_met"
-TARGET_JUDGED = (VERDICT_MET, VERDICT_NOT_MET)  # the verdicts counted as they are kept on the row
-BUCKETS = {TARGETS_MET: VERDICT_MET, TARGETS_NOT_MET: VERDICT_NOT_MET}
 JUDGED = (VERDICT_MET, VERDICT_NOT_MET)  # the verdicts counted as they are kept on the row
 BUCKETS = {**BUCKET_LABELS, TARGETS_MET: VERDICT_LABELS[VERDICT_MET],
            TARGETS_NOT_MET: VERDICT_LABELS[VERDICT_NOT_MET]}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a figure or a list covers; every field narrows it, None means "all"."""
-
-    plan_id: int | None = None
-    unit_id: int | None = None
-    unit_kind: str | None = None
-    group: str | None = None  # a task group (Nhóm nhiệm vụ); "" = tasks without a group
-    area_unit_ids: tuple[int, ...] = ()
-    area_groups: tuple[str, ...] = ()
-    due_on: date | None = None
-
-    def narrowed(self, **changes) -> Scope:
-        return replace(self, **changes)
-
-    @property
-    def has_area(self) -> bool:
-        return bool(self.area_unit_ids or self.area_groups)
-
-
-@dataclass
-class Counts:
-    done_on_time: int = 0
-    done_late: int = 0
-    open_in_time: int = 0
-    open_overdue: int = 0
-    ongoing: int = 0
-    not_done: int = 0
-    checkins: int = 0  # how many of the 2 × 2 are check-ins of ongoing tasks
-    targets_met: int = 0
-    targets_not_met: int = 0
-    targets_unreported: int = 0
-
-    @property
-    def done(self) -> int:
-        return self.done_on_time + self.done_late
-
-    @property
-    def open(self) -> int:
-        return self.open_in_time + self.open_overdue
-
-    @property
-    def total(self) -> int:
-        return self.done + self.open
-
-    @property
-    def completion_rate(self) -> float | None:
-        """Percentage of the 2 × 2 that is done, one decimal; None when there is nothing to count."""
-        return round(100 * self.done / self.total, 1) if self.total else None
-
-    def add(self, other: Counts) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
-    def as_dict(self) -> dict:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data.update(done=self.done, open=self.open, total=self.total, completion_rate=self.completion_rate)
-        return data
-
-
-@dataclass
-class Row:
-    key: object
-    label: str
-    counts: Counts = field(default_factory=Counts)
-    extra: dict = field(default_factory=dict)
 
 
 def apply_scope(stmt, scope: Scope):
