@@ -128,3 +128,17 @@ def test_the_led_cooperation_panel_keeps_its_order(app, db):
         assert [a.id for a in assignment_service.led_cooperation(head, today=today)] == expected[:200]
         assert [a.id for a in assignment_service.led_cooperation(head, today=today, limit=5)] == expected[:5]
     assert checked >= 2
+
+
+def test_a_few_tasks_are_sought_by_id_on_postgresql_and_stay_an_in_on_sqlite(app):
+    """The statement the planners see: `= ANY(ARRAY(…))` on PostgreSQL, and on SQLite the plain IN its
+    index hints were written for (never `(…) = 1`, which no index serves)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    tasks = select(Task.id).where(Task.search_text.like("%so%"))
+    stmt = select(Assignment.id).where(assignment_service.in_few_tasks(Assignment.task_id, tasks))
+    on_postgresql = str(stmt.compile(dialect=postgresql.dialect()))
+    on_sqlite = str(stmt.compile(dialect=sqlite.dialect()))
+    assert "assignments.task_id = ANY(ARRAY(SELECT tasks.id" in on_postgresql
+    assert "assignments.task_id IN (SELECT tasks.id" in on_sqlite
+    assert "= 1" not in on_sqlite and "ANY" not in on_sqlite

@@ -207,7 +207,8 @@ def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
 
 def _page_scope(viewer, filters: AssignmentFilters, today: date):
     """The rows of the list as a select over assignments alone: the task filters become one
-    `task_id IN (…)`, so SQLite and PostgreSQL can walk an assignments index in the page's order."""
+    `task_id IN (…)`, so SQLite and PostgreSQL can walk an assignments index in the page's order (or, for
+    the few tasks a search, plan or group picks, seek each task's rows: in_few_tasks)."""
     task_conditions = _task_conditions(filters)
     tasks = _active_task_ids().where(*task_conditions)
     # a plan, group or words pick a few tasks: seek them; every active task: a semi join
