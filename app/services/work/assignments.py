@@ -3,7 +3,8 @@ from dataclasses import dataclass
 from datetime import date
 from math import ceil
 
-from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import Boolean, FunctionElement, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -22,6 +23,7 @@ from app.models.users import ROLE_UNIT_HEAD
 from app.pagination import Page
 from app.parsing.text import fold
 from app.permissions import SIGN_OFF_ANY, VIEW_ALL, visible_assignments_clause, visible_tasks_clause
+from app.services.reporting import dashboard_lists
 from app.services.reporting.dashboard_lists import capped_count
 
 
@@ -33,6 +35,33 @@ def _active_task_ids():
     """Ids of the active tasks of active plans, as a subquery: `task_id IN (…)` lets the (task_id, status)
     index answer a count per task instead of joining every matching assignment to its task and plan."""
     return select(Task.id).join(Task.plan).where(Task.status == TASK_ACTIVE, Plan.status == PLAN_ACTIVE)
+
+
+class in_few_tasks(FunctionElement):  # noqa: N801 (a SQL operator)
+    """`column IN (task ids)` for a short list of tasks (a search, a unit's led tasks). PostgreSQL reads
+    it as `column = ANY(ARRAY(…))`: the ids are fetched first and each is sought in an index, where
+    `IN (SELECT …)` lets the planner walk a whole index in the page's order and test every row against
+    the few tasks (a merge or nested-loop semi join over 150.000 rows). SQLite keeps the IN."""
+
+    type = Boolean()
+    _is_implicitly_boolean = True  # a comparison: never written `… = 1` where booleans are integers
+    inherit_cache = True
+    name = "in_few_tasks"
+
+    def __init__(self, column, ids):
+        super().__init__(column, ids.scalar_subquery())
+
+
+@compiles(in_few_tasks)
+def _in_few_tasks(element, compiler, **kw):
+    column, ids = element.clauses.clauses
+    return f"{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
+
+
+@compiles(in_few_tasks, "postgresql")
+def _in_few_tasks_postgresql(element, compiler, **kw):
+    column, ids = element.clauses.clauses
+    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(ids, **kw)})"
 
 
 def _unit_assignments(unit_id: int | None):
@@ -97,7 +126,9 @@ SORTS = {
 }
 
 
-# the index whose order a sort follows, for SQLite's planner (it keeps no statistics)
+# up to SORTED_ROWS rows a page sorts the whole scope; beyond, it walks the index whose order the sort
+# follows (SORT_INDEXES: named for SQLite's planner, which keeps no statistics, from DENSE_ROWS rows)
+SORTED_ROWS = 20_000
 DENSE_ROWS = 2000
 SORT_INDEXES = {"due": "ix_assignments_due_date", "due_desc": "ix_assignments_due_date",
                 "updated": "ix_assignments_updated_at"}
@@ -176,10 +207,14 @@ def filtered_assignments(viewer, filters: AssignmentFilters, *, today: date):
 
 def _page_scope(viewer, filters: AssignmentFilters, today: date):
     """The rows of the list as a select over assignments alone: the task filters become one
-    `task_id IN (…)`, so SQLite and PostgreSQL can walk an assignments index in the page's order."""
-    tasks = _active_task_ids().where(*_task_conditions(filters))
+    `task_id IN (…)`, so SQLite and PostgreSQL can walk an assignments index in the page's order (or, for
+    the few tasks a search, plan or group picks, seek each task's rows: in_few_tasks)."""
+    task_conditions = _task_conditions(filters)
+    tasks = _active_task_ids().where(*task_conditions)
+    # a plan, group or words pick a few tasks: seek them; every active task: a semi join
+    in_tasks = in_few_tasks(Assignment.task_id, tasks) if task_conditions else Assignment.task_id.in_(tasks)
     unit_id = filters.unit_id if viewer.has_permission(VIEW_ALL) else viewer.unit_id
-    stmt = select(Assignment).where(Assignment.task_id.in_(tasks), visible_assignments_clause(viewer),
+    stmt = select(Assignment).where(in_tasks, visible_assignments_clause(viewer),
                                     *_assignment_conditions(filters, today))
     if unit_id or not viewer.has_permission(VIEW_ALL):
         return stmt.where(Assignment.unit_id == unit_id)
@@ -233,16 +268,50 @@ def _rows_in_order(scope, parts: list[tuple], *, skip: int, limit: int, join_tas
     return list(db.session.scalars(stmt).unique())
 
 
+def _whole_order(filters: AssignmentFilters) -> tuple:
+    """The page's order as ONE part (the sequence of _segments in a single sort key): for a scope small
+    enough to fetch whole and sort, where walking an index part by part would test rows of other tasks."""
+    closed_last = case((Assignment.status.in_(CLOSED_STATUSES), 1), else_=0)
+    undated_last = Assignment.due_date.is_(None)
+    if filters.sort == "due_desc":
+        return (undated_last, Assignment.due_date.desc(), Assignment.id)
+    if filters.sort in ("task", "progress", "updated") or filters.overdue:
+        return _segments(filters)[0][1]  # one part already
+    return (closed_last, undated_last, Assignment.due_date, Assignment.id)
+
+
+def _page_items(scope, filters: AssignmentFilters, *, rows: int, skip: int, limit: int) -> list:
+    """The page's rows. Up to SORTED_ROWS rows the scope is fetched and sorted at once (the database
+    reaches a search's or a unit's rows by the task or unit index); beyond, each part of _segments walks
+    the sort's index and stops at the page."""
+    sort = filters.sort if filters.sort in SORTS else "due"
+    if rows <= SORTED_ROWS:
+        parts, index = [(true(), _whole_order(filters))], None
+    else:
+        parts = _segments(filters)
+        index = SORT_INDEXES.get(sort) if rows > DENSE_ROWS else None
+    return _rows_in_order(scope, parts, skip=skip, limit=limit, join_task=filters.sort == "task", index=index)
+
+
+def _count(scope, filters: AssignmentFilters) -> tuple[int, int, bool]:
+    """(the rows as far as counted, to choose how to fetch the page; the count shown, capped at COUNT_CAP;
+    whether it is capped). A few tasks (a search, a plan, a group) are counted up to SORTED_ROWS + 1:
+    through the task index that is cheap, and the page is then sorted whole."""
+    shown_cap = dashboard_lists.COUNT_CAP
+    cap = max(SORTED_ROWS, shown_cap) if _task_conditions(filters) else shown_cap
+    rows, over = capped_count(scope.with_only_columns(Assignment.id), cap=cap)
+    if over:
+        rows = max(rows, SORTED_ROWS) + 1  # more than counted: too many to sort whole
+    return (rows, shown_cap, True) if rows > shown_cap else (rows, rows, False)
+
+
 def assignments_page(viewer, filters: AssignmentFilters, *, today: date, page: int, per_page: int) -> Page:
     """One page of the list, in the order of filtered_assignments, with a capped count: a few statements
     whatever the number of rows."""
     scope = _page_scope(viewer, filters, today)
-    total, capped = capped_count(scope.with_only_columns(Assignment.id))
+    rows, total, capped = _count(scope, filters)
     page = min(max(page, 1), max(1, ceil(total / per_page)))
-    # many rows: walking the sort's index finds a page at once; few: fetching them and sorting is cheaper
-    index = SORT_INDEXES.get(filters.sort if filters.sort in SORTS else "due") if total > DENSE_ROWS else None
-    items = _rows_in_order(scope, _segments(filters), skip=(page - 1) * per_page, limit=per_page,
-                           join_task=filters.sort == "task", index=index)
+    items = _page_items(scope, filters, rows=rows, skip=(page - 1) * per_page, limit=per_page)
     return Page(items, page, per_page, total, capped)
 
 
@@ -250,13 +319,11 @@ def assignments_at_page(viewer, filters: AssignmentFilters, *, today: date, page
     """assignments_page for a client naming its page (the JSON API): a page past the end is empty
     rather than the last one, and pages past a capped count still hold their rows."""
     scope = _page_scope(viewer, filters, today)
-    total, capped = capped_count(scope.with_only_columns(Assignment.id))
+    rows, total, capped = _count(scope, filters)
     skip = (page - 1) * per_page
     if skip >= total and not capped:
         return Page([], page, per_page, total, capped)
-    index = SORT_INDEXES.get(filters.sort if filters.sort in SORTS else "due") if total > DENSE_ROWS else None
-    items = _rows_in_order(scope, _segments(filters), skip=skip, limit=per_page,
-                           join_task=filters.sort == "task", index=index)
+    items = _page_items(scope, filters, rows=rows, skip=skip, limit=per_page)
     return Page(items, page, per_page, total, capped)
 
 
@@ -283,7 +350,7 @@ def led_cooperation(viewer, *, today: date, limit: int = 200) -> list[Assignment
         return []
     led = select(Assignment.task_id).where(Assignment.unit_id == viewer.unit_id, Assignment.role == ROLE_LEAD)
     scope = (select(Assignment)
-             .where(Assignment.task_id.in_(_active_task_ids().where(Task.id.in_(led))),
+             .where(in_few_tasks(Assignment.task_id, _active_task_ids().where(Task.id.in_(led))),
                     Assignment.role == ROLE_COOPERATING, visible_assignments_clause(viewer)))
     submitted, overdue = Assignment.status == STATUS_SUBMITTED, Assignment.due_date < today
     on_time = or_(Assignment.due_date.is_(None), Assignment.due_date >= today)
