@@ -32,7 +32,7 @@ from app.workflow.forms import (
 from app.workflow.helpers import load_assignment
 
 # the list's state kept across an action: its filters, page and page size (from the form's action URL)
-LIST_ARGS = ("assigned_role", "status", "page", "per_page")
+LIST_ARGS = ("assigned_role", "status", "q", "page", "per_page")
 MANAGE_PER_PAGE = 50
 
 
@@ -50,7 +50,7 @@ def _render_manage(task: Task, *, add_form: AddUnitForm | None = None, status: i
     view = manage_page.manage_page(
         task.id, page=request.args.get("page", 1, type=int),
         per_page=page_size(request.args, MANAGE_PER_PAGE),
-        role=request.args.get("assigned_role"), status=request.args.get("status"))
+        role=request.args.get("assigned_role"), status=request.args.get("status"), q=request.args.get("q"))
     bulk_form = BulkAssignForm(formdata=None)
     groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.name))
     bulk_form.group_id.choices = choices((g.id, g.name) for g in groups)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db as _db
 from app.models import Assignment
+from app.parsing.text import fold
 from tests.conftest import login
 from tests.factories import AssignmentFactory, SchoolFactory
 from tests.query_counter import statements_of
@@ -108,3 +109,42 @@ def test_actions_come_back_to_the_same_page_of_the_list(client, world):
     refused = client.post(f"/manage/tasks/{world.task.id}/units{query}", data={
         "csrf_token": any_token(client), "unit_id": "", "unit_name": "không có", "role": "cooperating"})
     assert refused.status_code == 400 and "Trang 2/" in refused.get_data(as_text=True)
+
+
+def test_the_unit_search_finds_units_without_diacritics_and_stays_in_the_pager(client, world):
+    _grow(world.task, 120)
+    for number in range(1, 61):  # 60 more, all named after Trần Phú
+        AssignmentFactory(task=world.task, unit=SchoolFactory(name=f"Trường THCS Trần Phú số {number}",
+                                                              short_name=""), role="cooperating")
+    _db.session.commit()
+    login(client, "vanphong")
+    url = f"/manage/tasks/{world.task.id}"
+    # the oracle: the fold rule in Python over each unit's name, in the page's order
+    wanted = [i for i in _expected_ids(world.task.id)
+              if "tran phu" in fold(_db.session.get(Assignment, i).unit.name)]
+    assert len(wanted) == 61  # the 60 schools and the world's "THPT chuyên Trần Phú"
+    assert _row_ids(client, f"{url}?q=TRAN+phu") == wanted[:50]
+    assert _row_ids(client, f"{url}?q=tran+phu&page=2") == wanted[50:]
+    html = client.get(f"{url}?q=tran+phu").get_data(as_text=True)
+    assert "61 dòng" in html and 'value="tran phu"' in html
+    assert f"/manage/tasks/{world.task.id}?q=tran+phu&amp;page=2" in html
+    assert _row_ids(client, f"{url}?q=chuyen+tran+phu") == wanted[:1]
+    # no match: a plain word, and the counts on the filters stay those of the whole task
+    nothing = client.get(f"{url}?q=khong+co+truong+nay").get_data(as_text=True)
+    assert "Không có đơn vị nào được giao nhiệm vụ này khớp với “khong co truong nay”" in nothing
+    assert f"Phối hợp ({len(_expected_ids(world.task.id, role='cooperating'))})" in nothing
+    # an action comes back to the searched page
+    target = wanted[50]
+    assignment = _db.session.get(Assignment, target)
+    response = client.post(f"/manage/assignments/{target}/role?q=tran+phu&page=2", data={
+        "csrf_token": any_token(client), "role": "cooperating", "version": assignment.version})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{url}?q=tran+phu&page=2")
+
+
+def test_the_unit_search_sends_the_same_statements_for_5_and_120_units(client, world):
+    login(client, "vanphong")
+    url = f"/manage/tasks/{world.task.id}?q=truong"
+    _grow(world.task, 5)
+    small = len(statements_of(client, url))
+    _grow(world.task, 120)
+    assert len(statements_of(client, url)) == small

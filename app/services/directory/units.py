@@ -38,16 +38,19 @@ def search_condition(column, query: str | None):
     return [column.contains(word, autoescape=True) for word in words]
 
 
+def unit_matches(q: str):
+    """Where-clause over Unit: its folded name, short name, code or one of its aliases holds every word
+    of q ("tran phu" finds "Trường THPT chuyên Trần Phú"). q must fold to something."""
+    alias_match = select(UnitAlias.unit_id).where(UnitAlias.folded.contains(fold(q), autoescape=True))
+    return or_(Unit.id.in_(alias_match), and_(*search_condition(Unit.search_text, q)))
+
+
 def search_units(q: str | None, *, limit: int = 20) -> list[tuple[int, str]]:
-    """(id, name) of the active units whose folded name, short name, code or an alias holds every
-    word of q: the type-ahead of the filter bars. One indexed-size query, at most `limit` rows."""
-    folded = fold(q or "")
-    if not folded:
+    """(id, name) of the active units matching q (unit_matches): the type-ahead of the filter bars.
+    One indexed-size query, at most `limit` rows."""
+    if not fold(q or ""):
         return []
-    alias_match = select(UnitAlias.unit_id).where(UnitAlias.folded.contains(folded, autoescape=True))
-    stmt = (select(Unit.id, Unit.name)
-            .where(Unit.is_active.is_(True),
-                   or_(Unit.id.in_(alias_match), and_(*search_condition(Unit.search_text, q))))
+    stmt = (select(Unit.id, Unit.name).where(Unit.is_active.is_(True), unit_matches(q or ""))
             .order_by(Unit.kind, Unit.name, Unit.id).limit(limit))
     return [(unit_id, name) for unit_id, name in db.session.execute(stmt)]
 
@@ -56,8 +59,7 @@ def units_query(q: str | None = None, kind: str | None = None, status: str | Non
     """The filtered unit list, ordered by folded name (diacritics-insensitive)."""
     stmt = select(Unit).options(joinedload(Unit.parent), selectinload(Unit.aliases))
     if q and fold(q):
-        alias_match = select(UnitAlias.unit_id).where(UnitAlias.folded.contains(fold(q), autoescape=True))
-        stmt = stmt.where(or_(Unit.id.in_(alias_match), and_(*search_condition(Unit.search_text, q))))
+        stmt = stmt.where(unit_matches(q))
     if kind:
         stmt = stmt.where(Unit.kind == kind)
     return with_status(stmt, Unit.is_active, status).order_by(Unit.search_text, Unit.id)

@@ -12,6 +12,8 @@ from app.extensions import db
 from app.models.assignments import ASSIGNMENT_ROLES, STATUSES, Assignment
 from app.models.units import Unit
 from app.pagination import Page
+from app.parsing.text import fold
+from app.services.directory.units import unit_matches
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class ManagePage:
     status_counts: dict[str, int]
     role: str | None
     status: str | None
+    q: str = ""  # the unit search, as applied ("" when none)
 
 
 def _counts(task_id: int) -> list[tuple[str, str, int]]:
@@ -48,14 +51,14 @@ def _counts(task_id: int) -> list[tuple[str, str, int]]:
 
 
 def manage_page(task_id: int, *, page: int, per_page: int, role: str | None = None,
-                status: str | None = None) -> ManagePage:
-    """A page of the task's rows (optionally of one role and/or status); a page past the end shows the last.
-    Two statements whatever the task's size: the counts, then the rows."""
+                status: str | None = None, q: str | None = None) -> ManagePage:
+    """A page of the task's rows (optionally of one role and/or status, and of the units matching q,
+    without diacritics); a page past the end shows the last. Two statements whatever the task's size
+    (the counts, then the rows), three with q (its rows are counted apart)."""
     counts = _counts(task_id)
     role = role if role in ASSIGNMENT_ROLES else None
     status = status if status in STATUSES else None
-    total = sum(n for r, s, n in counts if (role is None or r == role) and (status is None or s == status))
-    page = min(max(page, 1), max(1, ceil(total / per_page)))
+    q = (q or "").strip()[:100]
     unit_name = func.coalesce(func.nullif(Unit.short_name, ""), Unit.name)  # Unit.display_name in SQL
     rows = select(Assignment.id, Assignment.role, Assignment.status, Assignment.progress, Assignment.due_date,
                   Assignment.original_due_date, Assignment.version, unit_name) \
@@ -64,6 +67,14 @@ def manage_page(task_id: int, *, page: int, per_page: int, role: str | None = No
         rows = rows.where(Assignment.role == role)
     if status:
         rows = rows.where(Assignment.status == status)
+    if fold(q):
+        rows = rows.where(unit_matches(q))
+        total = db.session.scalar(rows.with_only_columns(func.count(Assignment.id))) or 0
+    else:
+        q = ""
+        total = sum(n for r, s, n in counts
+                    if (role is None or r == role) and (status is None or s == status))
+    page = min(max(page, 1), max(1, ceil(total / per_page)))
     items = [ManageRow(*row) for row in db.session.execute(
         rows.order_by(Assignment.role.desc(), Assignment.id).offset((page - 1) * per_page).limit(per_page))]
     role_counts: dict[str, int] = {}
@@ -72,4 +83,4 @@ def manage_page(task_id: int, *, page: int, per_page: int, role: str | None = No
         role_counts[r] = role_counts.get(r, 0) + n
         status_counts[s] = status_counts.get(s, 0) + n
     return ManagePage(rows=Page(items, page, per_page, total), role_counts=role_counts,
-                      status_counts=status_counts, role=role, status=status)
+                      status_counts=status_counts, role=role, status=status, q=q)
