@@ -212,7 +212,10 @@ class _TableReader:
             )
             return
         if self._is_continuation(row, cmap):
-            self._join(row.values, row.extra)
+            values = row.values
+            if row.style == "dash" and values.get("content"):  # a bullet of the task: keep it a list item
+                values = {**values, "content": f"- {values['content']}"}
+            self._join(values, row.extra)
             return
         if not row.content:
             self.scan.warnings.append(_skipped_message(row.where, row.ref))

@@ -102,6 +102,22 @@ def test_nested_numbering_makes_groups_not_continuations():
     assert [g["title"] for g in plan.group_rows] == ["Thống kê", "Báo cáo định kỳ"]
 
 
+@pytest.mark.parametrize("bullet", ["-", "–", "•"])
+def test_bullet_rows_under_a_task_stay_list_items_of_its_text(bullet):
+    doc = new_document()
+    add_table(doc, [
+        ["TT", "Nội dung", "Thời gian", "Đơn vị chủ trì"],
+        ["1", "Tổng kết năm học", "Trước ngày 30/6/2026", "Văn phòng Sở"],
+        ["", f"{bullet} Báo cáo kết quả từng cấp học", "", ""],
+        ["", f"{bullet} Đề xuất nhiệm vụ năm học mới", "", ""],
+        ["2", "Tổ chức hội nghị tổng kết ngành", "Tháng 8/2026", "Văn phòng Sở"],
+    ])
+    plan = parse_plan(docx_bytes(doc), "t.docx")
+    assert [t["content"] for t in plan.tasks] == [
+        "Tổng kết năm học - Báo cáo kết quả từng cấp học - Đề xuất nhiệm vụ năm học mới",
+        "Tổ chức hội nghị tổng kết ngành"]
+
+
 def _workbook(rows, formats=None, hidden_rows=(), hidden_cols=()) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
