@@ -3,4 +3,11 @@ from flask import Blueprint
 
 bp = Blueprint("workflow", __name__)
 
-from app.workflow import assign_routes, checkin_routes, manage, notification_routes, routes  # noqa: E402,F401
+from app.workflow import (  # noqa: E402,F401
+    assign_routes,
+    checkin_routes,
+    manage,
+    notification_routes,
+    routes,
+    task_export_routes,
+)

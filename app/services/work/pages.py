@@ -14,6 +14,7 @@ from app.models.assignments import (
     ROLE_LEAD,
     STATUS_DONE,
     STATUS_SUBMITTED,
+    STATUSES,
     Assignment,
     AssignmentUpdate,
     EvidenceFile,
@@ -168,6 +169,16 @@ def _task_journal(visible) -> list:
         .order_by(latest.c.created_at.desc(), latest.c.id.desc())))
 
 
+def task_units_statement(task: Task, status: str | None = None):
+    """The task's units' parts as the task page lists them (optionally of one status): lead first.
+    Everyone who may read the task sees every part's state, so no visibility filter here. The task is
+    joined: the export's on-time rule (rules.assignment_bucket_sql) reads it."""
+    rows = select(Assignment).join(Task, Assignment.task_id == Task.id).where(Assignment.task_id == task.id)
+    if status in STATUSES:
+        rows = rows.where(Assignment.status == status)
+    return rows.order_by(Assignment.role.desc(), Assignment.id)
+
+
 def task_page(viewer, task: Task, *, page: int, status: str | None = None) -> TaskPage:
     """The task with one page of its units' parts (optionally of one status), and the journal, evidence
     and extension requests of the parts this viewer may open: a fixed number of statements."""
@@ -176,11 +187,8 @@ def task_page(viewer, task: Task, *, page: int, status: str | None = None) -> Ta
     total = counts[status] if status else sum(counts.values())
     pages = max(1, ceil(total / UNITS_PER_PAGE))
     page = min(max(page, 1), pages)
-    rows = select(Assignment).where(Assignment.task_id == task.id)
-    if status:
-        rows = rows.where(Assignment.status == status)
     items = list(db.session.scalars(
-        rows.options(joinedload(Assignment.unit)).order_by(Assignment.role.desc(), Assignment.id)
+        task_units_statement(task, status).options(joinedload(Assignment.unit))
         .offset((page - 1) * UNITS_PER_PAGE).limit(UNITS_PER_PAGE)))
     # the SQL form of the visibility rule, as a subquery: never a list of 1.700 ids
     visible = select(Assignment.id).where(Assignment.task_id == task.id, visible_assignments_clause(viewer))
