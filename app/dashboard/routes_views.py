@@ -1,16 +1,19 @@
 """Saved views of the lists (save the current filters under a name, open them from a menu, delete)."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from app.dashboard import bp
 from app.dashboard.view_forms import DeleteViewForm, SavedViewForm
+from app.exporters.csv_stream import csv_file
+from app.exporters.media import CSV_MIME, XLSX_MIME
+from app.exporters.xlsx_stream import xlsx_file
 from app.page_size import PAGE_SIZES, PRINT_PAGE_SIZE, page_size
 from app.permissions import can_decide_extension
 from app.services.work import deadline_extensions, saved_views
-from app.views import flash_form_errors, run
+from app.views import flash_form_errors, local_today, run
 
 
 def view_url(view) -> str:
@@ -91,3 +94,26 @@ def decided_extensions():
         per_page=page_size(request.args, current_app.config["ITEMS_PER_PAGE"]))
     return render_template("dashboard/extensions_decided.html", pagination=pagination, people=people,
                            statuses=deadline_extensions.EXTENSION_STATUSES)
+
+
+@bp.route("/extensions/decided.xlsx")
+@login_required
+def decided_extensions_export():
+    """Every decided request (not one page) as .xlsx."""
+    if not can_decide_extension(current_user):
+        abort(403)
+    return send_file(xlsx_file("Gia hạn đã quyết định", deadline_extensions.DECIDED_HEADERS,
+                               deadline_extensions.decided_requests_rows(),
+                               widths=deadline_extensions.DECIDED_WIDTHS),
+                     as_attachment=True, download_name=f"gia-han-da-quyet-dinh-{local_today():%Y%m%d}.xlsx",
+                     mimetype=XLSX_MIME)
+
+
+@bp.route("/extensions/decided.csv")
+@login_required
+def decided_extensions_export_csv():
+    if not can_decide_extension(current_user):
+        abort(403)
+    rows = deadline_extensions.decided_requests_rows()
+    return send_file(csv_file(deadline_extensions.DECIDED_HEADERS, rows), as_attachment=True,
+                     download_name=f"gia-han-da-quyet-dinh-{local_today():%Y%m%d}.csv", mimetype=CSV_MIME)

@@ -1,5 +1,6 @@
 """Lists are actionable: rows link to the assignment, the calendar's agenda, decided extensions with
 their plan, and the page size of a list that reads per_page."""
+import datetime as dt
 import re
 from datetime import date
 
@@ -106,3 +107,31 @@ def test_the_unit_home_and_the_work_list_honour_the_page_size(client, db, per_pa
     assert len(set(re.findall(r'href="/assignments/(\d+)"', home))) == shown  # nothing due soon or late
     if pages > 1:
         assert f"Trang 1/{pages}" in home and f"Trang 1/{pages}" in work
+
+
+def test_every_decided_extension_in_the_export_in_the_page_order(client, world):
+    from tests.functional.test_export_streams import _csv_rows, _get, _xlsx_rows
+
+    _requests(world, 30)  # more than a page
+    login(client, "officer", PASSWORD)
+    expected = [x.reason for x in _db.session.scalars(
+        _db.select(ExtensionRequest).order_by(ExtensionRequest.decided_at.desc(), ExtensionRequest.id.desc()))]
+    sheet = _xlsx_rows(_get(client, "/dashboard/extensions/decided.xlsx"))
+    header = list(sheet[0])
+    assert [row[header.index("Lý do đề nghị")] for row in sheet[1:]] == expected
+    decisions = {row[header.index("Quyết định")] for row in sheet[1:]}
+    assert decisions == {"Đã đồng ý", "Không đồng ý"}
+    assert {row[header.index("Người quyết định")] for row in sheet[1:]} == {"Trần Thị Văn Phòng"}
+    assert {row[header.index("Kế hoạch")] for row in sheet[1:]} == {"1295/KH-SGDĐT"}
+    assert {row[header.index("Thời hạn đề nghị")] for row in sheet[1:]} == {dt.datetime(2099, 2, 1)}
+    table = _csv_rows(_get(client, "/dashboard/extensions/decided.csv"))
+    assert [row[header.index("Lý do đề nghị")] for row in table[1:]] == expected
+    assert {row[header.index("Thời hạn đề nghị")] for row in table[1:]} == {"01/02/2099"}
+    page = client.get("/dashboard/extensions/decided").get_data(as_text=True)
+    assert "/dashboard/extensions/decided.xlsx" in page
+
+
+def test_the_decided_export_is_for_deciders_only(client, world):
+    login(client, "staff", PASSWORD)
+    assert client.get("/dashboard/extensions/decided.xlsx").status_code == 403
+    assert client.get("/dashboard/extensions/decided.csv").status_code == 403
