@@ -114,8 +114,8 @@ def test_every_decided_extension_in_the_export_in_the_page_order(client, world):
 
     _requests(world, 30)  # more than a page
     login(client, "officer", PASSWORD)
-    expected = [x.reason for x in _db.session.scalars(
-        _db.select(ExtensionRequest).order_by(ExtensionRequest.decided_at.desc(), ExtensionRequest.id.desc()))]
+    newest_first = (ExtensionRequest.decided_at.desc(), ExtensionRequest.id.desc())
+    expected = [x.reason for x in _db.session.scalars(_db.select(ExtensionRequest).order_by(*newest_first))]
     sheet = _xlsx_rows(_get(client, "/dashboard/extensions/decided.xlsx"))
     header = list(sheet[0])
     assert [row[header.index("Lý do đề nghị")] for row in sheet[1:]] == expected
