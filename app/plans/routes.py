@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.exporters.media import XLSX_MIME
+from app.exporters.xlsx_stream import xlsx_file
 from app.extensions import db
 from app.importers.errors import ImportFileError
 from app.models.assignments import Assignment
@@ -27,7 +28,7 @@ from app.plans.forms import (
 from app.services.errors import DomainError
 from app.services.filenames import clean_filename
 from app.services.plans import column_mappings, plan_admin, plan_import, task_choices, uploads
-from app.views import flash_form_errors, per_page, run
+from app.views import flash_form_errors, local_today, per_page, run
 from app.workflow.assign_routes import assign_panel
 
 
@@ -313,6 +314,17 @@ def activity(plan_id):
                              per_page=per_page(), error_out=False)
     return render_template("plans/activity.html", plan=plan, pagination=pagination,
                            label=plan_admin.activity_label)
+
+
+@bp.route("/<int:plan_id>/activity.xlsx")
+@permission_required(VIEW_ALL)
+def activity_export(plan_id):
+    """The whole audit trail of the plan (not one page) as .xlsx, newest first."""
+    plan = db.get_or_404(Plan, plan_id)
+    data = xlsx_file("Nhật ký kế hoạch", plan_admin.ACTIVITY_HEADERS, plan_admin.activity_rows(plan),
+                     widths=plan_admin.ACTIVITY_WIDTHS)
+    return send_file(data, as_attachment=True, mimetype=XLSX_MIME,
+                     download_name=f"nhat-ky-ke-hoach-{plan.id}-{local_today():%Y%m%d}.xlsx")
 
 
 @bp.route("/tasks/<int:task_id>/choice-units", methods=["POST"])

@@ -39,6 +39,16 @@ def test_office_edits_the_plan_details_and_the_log_shows_old_and_new(client, db,
     log = client.get(f"/plans/{plan_id}/activity").get_data(as_text=True)
     assert "Sửa thông tin kế hoạch" in log and "“1295/KH-SGDĐT” → “1300/KH-SGDĐT”" in log
     assert "“” → “05/09/2025”" in log
+    # the whole log as .xlsx: the same entries as the page, newest first, the changes on one line
+    from tests.functional.test_export_streams import _get, _xlsx_rows
+
+    sheet = _xlsx_rows(_get(client, f"/plans/{plan_id}/activity.xlsx"))
+    assert sheet[0] == ("Thời điểm", "Người thực hiện", "Việc", "Chi tiết")
+    on_the_page = log.count('<td class="nowrap">')  # one per entry (a single page here)
+    assert len(sheet) - 1 == on_the_page > 0
+    edited = next(row for row in sheet[1:] if row[2] == "Sửa thông tin kế hoạch")
+    assert "“1295/KH-SGDĐT” → “1300/KH-SGDĐT”" in edited[3] and edited[1]
+    assert "/activity.xlsx" in log
 
 
 def test_a_wrong_date_keeps_what_was_typed_and_changes_nothing(client, db, world):
@@ -141,6 +151,7 @@ def test_only_the_office_changes_a_plan(client, db, world, role):
 def test_directors_and_the_office_read_the_log_units_do_not(client, db, world, username, status):
     login(client, username, PASSWORD)
     assert client.get(f"/plans/{world.plan.id}/activity").status_code == status
+    assert client.get(f"/plans/{world.plan.id}/activity.xlsx").status_code == status
 
 
 def test_forged_request_without_csrf_changes_nothing(client, db, world):

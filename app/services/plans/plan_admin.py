@@ -3,6 +3,7 @@ imported by mistake, and the activity log that shows who did what to it."""
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.links import work_path
@@ -146,3 +147,24 @@ def activity_query(plan: Plan):
 
 def activity_label(action: str) -> str:
     return ACTIVITY_LABELS.get(action, action)
+
+
+ACTIVITY_HEADERS = ["Thời điểm", "Người thực hiện", "Việc", "Chi tiết"]
+ACTIVITY_WIDTHS = [17, 28, 30, 80]
+
+
+def activity_details(details: dict | None) -> str:
+    """The "Chi tiết" of an entry as one line: each changed field “old” → “new”, or the reason."""
+    details = details or {}
+    if changes := details.get("changes"):
+        return "; ".join(f"{name}: “{old}” → “{new}”" for name, (old, new) in changes.items())
+    return str(details.get("reason") or "")
+
+
+def activity_rows(plan: Plan, batch: int = 1000):
+    """Every entry of activity_query as an export row, newest first, read `batch` at a time."""
+    stmt = activity_query(plan).options(joinedload(AuditLog.actor)).execution_options(yield_per=batch)
+    for entries in db.session.scalars(stmt).partitions():
+        for entry in entries:
+            actor = entry.actor.full_name if entry.actor else "Hệ thống"
+            yield [entry.at, actor, activity_label(entry.action), activity_details(entry.details)]
