@@ -173,9 +173,9 @@ def decided_requests_page(*, page: int, per_page: int):
 
 
 DECIDED_HEADERS = ["STT nhiệm vụ", "Nội dung công việc", "Kế hoạch", "Đơn vị", "Thời hạn trước đề nghị",
-                   "Thời hạn đề nghị", "Lý do đề nghị", "Người đề nghị", "Ngày đề nghị", "Quyết định",
+                   "Thời hạn đề nghị", "Lý do đề nghị", "Người đề nghị", "Thời điểm đề nghị", "Quyết định",
                    "Người quyết định", "Thời điểm quyết định", "Ý kiến"]
-DECIDED_WIDTHS = [8, 60, 18, 28, 12, 12, 40, 22, 12, 12, 22, 16, 40]
+DECIDED_WIDTHS = [8, 60, 18, 28, 12, 12, 40, 22, 16, 12, 22, 16, 40]
 _REQUESTER, _DECIDER = aliased(User, name="requester"), aliased(User, name="decider")
 
 
