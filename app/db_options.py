@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+# a dead peer is given up after KEEPALIVE_COUNT probes KEEPALIVE_INTERVAL seconds apart (both ends)
+KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 10, 3
 # setting -> (PostgreSQL parameter, factor to its unit); 0 leaves the server's default
 _SERVER_PARAMETERS = {
     "DB_LOCK_TIMEOUT_SECONDS": ("lock_timeout", 1000),
@@ -28,7 +30,8 @@ def server_options(settings: Mapping) -> str:
         if value > 0:
             parts.append(f"-c {parameter}={value * factor}")
     if int(settings.get("DB_KEEPALIVE_IDLE_SECONDS") or 0) > 0:
-        parts += ["-c tcp_keepalives_interval=10", "-c tcp_keepalives_count=3"]
+        parts += [f"-c tcp_keepalives_interval={KEEPALIVE_INTERVAL}",
+                  f"-c tcp_keepalives_count={KEEPALIVE_COUNT}"]
     return " ".join(parts)
 
 
@@ -44,8 +47,8 @@ def engine_options(uri: str, settings: Mapping, base: Mapping | None = None) -> 
         connect_timeout = int(settings.get("DB_CONNECT_TIMEOUT_SECONDS") or 5)
         connect_args: dict[str, object] = {"connect_timeout": connect_timeout}
         if idle > 0:  # the app's end notices a dead server, the server's end (options) a dead app
-            connect_args.update(keepalives=1, keepalives_idle=idle, keepalives_interval=10,
-                                keepalives_count=3)
+            connect_args.update(keepalives=1, keepalives_idle=idle, keepalives_interval=KEEPALIVE_INTERVAL,
+                                keepalives_count=KEEPALIVE_COUNT)
         if server := server_options(settings):
             connect_args["options"] = server
         options["connect_args"] = connect_args
